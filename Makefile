@@ -1,0 +1,48 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a step they call.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= $(or $(SIKKERBY_DB),data/sikkerby.duckdb)
+PORT ?= 8501
+SOURCES := data/reference/befkbhalderkoencivst.csv data/reference/bydele.geojson data/sample/indsatser.xlsx
+
+.PHONY: run test lint format build sample bench clean
+
+run: $(VENV)/.runtime-installed $(DB)  ## start the dashboard on http://localhost:8501
+	SIKKERBY_DB=$(DB) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+
+test: $(VENV)/.dev-installed  ## lint, format check, then every test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+build: $(VENV)/.runtime-installed  ## rebuild the database from data/ (reference data + sample portfolio)
+	$(BIN)/python -m pipelines build --db $(DB)
+
+sample: $(VENV)/.runtime-installed  ## regenerate the sample workbook data/sample/indsatser.xlsx
+	$(BIN)/python scripts/generate_sample_portfolio.py
+
+bench: $(VENV)/.dev-installed  ## time the pipeline build and the main page queries
+	$(BIN)/python scripts/benchmark.py
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+$(DB): $(SOURCES) | $(VENV)/.runtime-installed
+	$(BIN)/python -m pipelines build --db $(DB)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+clean:
+	rm -rf $(VENV) data/sikkerby.duckdb tests/artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,50 @@
+"""Command line: `python -m pipelines load PATH [--db FILE]` and `python -m pipelines build [--db FILE]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dashboard.formatting import mio_kr, number
+from pipelines.load import LoadResult, build, load_portfolio
+from pipelines.paths import database_path
+from pipelines.problems import InputRejected
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the process exit code (0 loaded, 1 input refused, 2 failure)."""
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description="Indlæs data til Sikker By-dashboardet.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    load = commands.add_parser("load", help="indlæs en projektmappe (.xlsx) eller en mappe med CSV-filer")
+    load.add_argument("path", type=Path)
+    load.add_argument("--db", help="databasefil (ellers $SIKKERBY_DB, ellers data/sikkerby.duckdb)")
+    rebuild = commands.add_parser("build", help="byg databasen igen fra filerne i data/")
+    rebuild.add_argument("--db", help="databasefil (ellers $SIKKERBY_DB, ellers data/sikkerby.duckdb)")
+    args = parser.parse_args(argv)
+    db_path = database_path(args.db)
+    try:
+        result = load_portfolio(args.path, db_path) if args.command == "load" else build(db_path)
+    except InputRejected as rejected:
+        print(f"Indlæsningen blev afvist: {len(rejected.problems)} problem(er) fundet. Databasen er uændret.", file=sys.stderr)
+        for problem in rejected.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except Exception as error:  # the analyst sees a sentence, never a traceback
+        print(f"Indlæsningen mislykkedes: {type(error).__name__}: {error}. Databasen er uændret.", file=sys.stderr)
+        return 2
+    print(summary(result))
+    return 0
+
+
+def summary(result: LoadResult) -> str:
+    """Return the short Danish summary printed after a successful load."""
+    kind = "eksempeldata" if result.is_sample else "indsatsdata"
+    lines = [f"Indlæst {kind} i {result.db_path}"]
+    lines += [f"  {name}: {number(count)} rækker" for name, count in result.row_counts.items()]
+    lines += [f"  budget {year}: {mio_kr(total)}" for year, total in result.budget_by_year.items()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Turn one cell as the analyst typed it into a typed value (number, code, district number).
+
+Each function raises `CellError` with a Danish message when the cell cannot be read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from pipelines import vocabulary as vocab
+from pipelines.contract import ColumnSpec, Kind
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as its column's kind; the message is Danish."""
+
+
+_THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+")
+_THOUSANDS_COMMA = re.compile(r"\d{1,3}(,\d{3}){2,}")
+_UNITS = re.compile(r"\s*(kr\.?|dkk|%)$", re.IGNORECASE)
+
+
+def is_empty(value: object) -> bool:
+    """True for None, NaN and blank text."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def parse_number(value: object, danish: bool = True) -> float:
+    """Read `1.234.567,50`, `1234567.50`, `1234567,5` or an Excel number as a float.
+
+    A lone dot followed by exactly three digits (`1.234`) is read as a Danish thousands
+    separator when `danish` is true (Danish Excel files), else as a decimal point.
+    """
+    if isinstance(value, bool):
+        raise CellError(f"'{value}' er ikke et tal.")
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = _UNITS.sub("", str(value).replace("\u00a0", "").replace(" ", "").strip())
+    sign = -1.0 if text.startswith("-") else 1.0
+    digits = text.lstrip("+-")
+    if "." in digits and "," in digits:
+        decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        digits = digits.replace(thousands, "").replace(decimal, ".")
+    elif "," in digits:
+        digits = digits.replace(",", "") if _THOUSANDS_COMMA.fullmatch(digits) else digits.replace(",", ".")
+    elif digits.count(".") > 1 or (danish and _THOUSANDS_DOT.fullmatch(digits)):
+        if not _THOUSANDS_DOT.fullmatch(digits):
+            raise CellError(f"'{value}' er ikke et tal.")
+        digits = digits.replace(".", "")
+    if not re.fullmatch(r"\d+(\.\d+)?", digits):
+        raise CellError(f"'{value}' er ikke et tal. Skriv fx 1.234.567,50 eller 1234567.50.")
+    return sign * float(digits)
+
+
+def column_is_danish(values: list[object], default: bool) -> bool:
+    """Decide from a whole column whether its numbers are Danish (`1.234,5`) or plain (`1234.5`).
+
+    A decimal comma or several dots anywhere in the column mean Danish; a dot followed by other
+    than three digits means plain; a column with neither evidence follows the file's default.
+    """
+    texts = [str(v).replace(" ", "").replace("\u00a0", "") for v in values if isinstance(v, str)]
+    if any(re.search(r"\d,\d", t) and not _THOUSANDS_COMMA.fullmatch(t) for t in texts) or any(t.count(".") > 1 for t in texts):
+        return True
+    if any(re.search(r"\.(\d{1,2}|\d{4,})$", t) for t in texts):
+        return False
+    return default
+
+
+def parse_text(value: object) -> str:
+    """Return a cell as trimmed text; whole Excel numbers lose their `.0`."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_cell(value: object, spec: ColumnSpec, danish: bool) -> object:
+    """Return the typed value of one cell for its column spec (None when empty)."""
+    if spec.kind is Kind.MARK:
+        try:
+            return vocab.is_marked(None if is_empty(value) else value)
+        except vocab.UnknownValue as error:
+            raise CellError(str(error)) from error
+    if spec.kind is Kind.DISTRICT:
+        try:
+            return vocab.district_number(None if is_empty(value) else value)
+        except vocab.UnknownValue as error:
+            raise CellError(str(error)) from error
+    if is_empty(value):
+        return spec.default
+    if spec.kind in (Kind.WHOLE, Kind.NUMBER):
+        return parse_number(value, danish)
+    if spec.kind is Kind.CHOICE:
+        return parse_choice(value, spec)
+    return parse_text(value)
+
+
+def parse_choice(value: object, spec: ColumnSpec) -> str:
+    """Return the canonical spelling of a choice (administration, focus area, status, ...)."""
+    try:
+        if spec.header == "forvaltning":
+            return vocab.administration_code(value)
+        if spec.header == "indsatsomraade":
+            return vocab.focus_area(value)
+        return vocab.one_of(spec.header, value, spec.choices)
+    except vocab.UnknownValue as error:
+        raise CellError(str(error)) from error

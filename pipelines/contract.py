@@ -1,0 +1,115 @@
+"""The input contract (shared/contract/README.md) as data: sheets, their headers and kinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from pipelines import vocabulary as vocab
+
+
+class Kind(Enum):
+    """How a column's cells are read and checked."""
+
+    TEXT = "tekst"
+    WHOLE = "helt tal"
+    NUMBER = "tal"
+    CHOICE = "valg"
+    DISTRICT = "bydel"
+    MARK = "markering"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One header of a sheet: its kind, whether it must be filled, and its allowed values."""
+
+    header: str
+    kind: Kind
+    required: bool
+    choices: tuple[str, ...] = ()
+    default: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet of the workbook (or one CSV file of a folder)."""
+
+    name: str
+    required: bool
+    columns: tuple[ColumnSpec, ...]
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def column(self, header: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.header == header)
+
+
+_YEAR = {"minimum": 2000, "maximum": 2100}
+
+INITIATIVES = SheetSpec(
+    "indsatser",
+    required=True,
+    columns=(
+        ColumnSpec("indsats_id", Kind.TEXT, True),
+        ColumnSpec("navn", Kind.TEXT, True),
+        ColumnSpec("forvaltning", Kind.CHOICE, True, choices=tuple(vocab.ADMINISTRATIONS)),
+        ColumnSpec("indsatsomraade", Kind.CHOICE, True, choices=vocab.FOCUS_AREAS),
+        ColumnSpec("karakter", Kind.TEXT, False),
+        ColumnSpec("maalgruppe", Kind.TEXT, True),
+        ColumnSpec("alder_min", Kind.WHOLE, True, minimum=0, maximum=99),
+        ColumnSpec("alder_max", Kind.WHOLE, True, minimum=0, maximum=99),
+        *(ColumnSpec(goal.column, Kind.MARK, False) for goal in vocab.GOALS),
+        ColumnSpec("status", Kind.CHOICE, True, choices=vocab.STATUSES),
+        ColumnSpec("finansiering", Kind.CHOICE, True, choices=vocab.FINANCING_STATES),
+        ColumnSpec("goeres_mindre_af", Kind.MARK, False),
+        ColumnSpec("begrundelse", Kind.TEXT, False),
+        ColumnSpec("evidens", Kind.CHOICE, False, choices=vocab.EVIDENCE_LEVELS, default="ukendt"),
+    ),
+)
+
+BUDGET = SheetSpec(
+    "budget",
+    required=True,
+    columns=(
+        ColumnSpec("indsats_id", Kind.TEXT, True),
+        ColumnSpec("aar", Kind.WHOLE, True, **_YEAR),
+        ColumnSpec("bydel", Kind.DISTRICT, False),
+        ColumnSpec("budget_kr", Kind.NUMBER, True, minimum=0),
+        ColumnSpec("forbrug_kr", Kind.NUMBER, False, minimum=0),
+        ColumnSpec("kilde", Kind.CHOICE, False, choices=vocab.FUNDING_SOURCES, default="kommune"),
+    ),
+)
+
+ACTIVITY = SheetSpec(
+    "aktivitet",
+    required=True,
+    columns=(
+        ColumnSpec("indsats_id", Kind.TEXT, True),
+        ColumnSpec("aar", Kind.WHOLE, True, **_YEAR),
+        ColumnSpec("bydel", Kind.DISTRICT, False),
+        ColumnSpec("deltagere", Kind.WHOLE, True, minimum=0),
+        ColumnSpec("heraf_18_25", Kind.WHOLE, False, minimum=0),
+        ColumnSpec("pladser", Kind.WHOLE, False, minimum=0),
+    ),
+)
+
+EFFECT_TARGETS = SheetSpec(
+    "effektmaal",
+    required=False,
+    columns=(
+        ColumnSpec("indsats_id", Kind.TEXT, True),
+        ColumnSpec("aar", Kind.WHOLE, True, **_YEAR),
+        ColumnSpec("indikator", Kind.TEXT, True),
+        ColumnSpec("enhed", Kind.TEXT, False),
+        ColumnSpec("baseline", Kind.NUMBER, False),
+        ColumnSpec("maal", Kind.NUMBER, True),
+        ColumnSpec("aktuel", Kind.NUMBER, False),
+    ),
+)
+
+SHEETS: tuple[SheetSpec, ...] = (INITIATIVES, BUDGET, ACTIVITY, EFFECT_TARGETS)
+SHEET_ORDER: dict[str, int] = {spec.name: i for i, spec in enumerate(SHEETS)}

@@ -1,0 +1,110 @@
+"""The only module that writes the DuckDB database.
+
+A write never touches the live file: the new database is built beside it and swapped in with
+`os.replace`, so a failed build leaves the old file byte-for-byte as it was, and a reader that
+has the old file open keeps reading the old data until it reopens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SCHEMA = """
+CREATE TABLE district (district_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, area_m2 DOUBLE, boundary_geojson VARCHAR);
+CREATE TABLE administration (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL);
+CREATE TABLE focus_area (focus_area_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL);
+CREATE TABLE goal (goal_id INTEGER PRIMARY KEY, workbook_column VARCHAR NOT NULL, name VARCHAR NOT NULL);
+CREATE TABLE population (
+    year INTEGER NOT NULL, district_id INTEGER NOT NULL,
+    age_0_17 BIGINT NOT NULL, age_18_25 BIGINT NOT NULL, age_26_64 BIGINT NOT NULL, age_65_plus BIGINT NOT NULL,
+    total BIGINT NOT NULL, PRIMARY KEY (year, district_id));
+CREATE TABLE initiative (
+    initiative_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, administration_code VARCHAR NOT NULL,
+    focus_area_id INTEGER NOT NULL, character VARCHAR, target_group VARCHAR NOT NULL,
+    age_min INTEGER NOT NULL, age_max INTEGER NOT NULL, status VARCHAR NOT NULL, financing VARCHAR NOT NULL,
+    do_less BOOLEAN NOT NULL, rationale VARCHAR, evidence VARCHAR NOT NULL,
+    targets_18_25 BOOLEAN NOT NULL, goal_count INTEGER NOT NULL);
+CREATE TABLE initiative_goal (initiative_id VARCHAR NOT NULL, goal_id INTEGER NOT NULL, PRIMARY KEY (initiative_id, goal_id));
+CREATE TABLE budget (
+    initiative_id VARCHAR NOT NULL, year INTEGER NOT NULL, district_id INTEGER,
+    budget_kr DOUBLE NOT NULL, spent_kr DOUBLE, funding_source VARCHAR NOT NULL, source_row INTEGER);
+CREATE TABLE activity (
+    initiative_id VARCHAR NOT NULL, year INTEGER NOT NULL, district_id INTEGER,
+    participants BIGINT NOT NULL, participants_18_25 BIGINT, places BIGINT, source_row INTEGER);
+CREATE TABLE effect_target (
+    initiative_id VARCHAR NOT NULL, year INTEGER NOT NULL, indicator VARCHAR NOT NULL, unit VARCHAR,
+    baseline DOUBLE, target DOUBLE NOT NULL, actual DOUBLE);
+CREATE TABLE load_log (
+    load_id VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL, source_file VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL, content VARCHAR NOT NULL);
+CREATE TABLE load_table_rows (load_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, row_count BIGINT NOT NULL);
+CREATE TABLE dataset (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+"""
+
+LOG_TABLES = ("load_log", "load_table_rows")
+
+
+def previous_load_log(db_path: Path) -> dict[str, pd.DataFrame]:
+    """Return the load history of an existing database (empty when there is none or it is unreadable)."""
+    empty = {name: pd.DataFrame() for name in LOG_TABLES}
+    if not db_path.exists():
+        return empty
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            return {name: con.table(name).df() for name in LOG_TABLES}
+    except duckdb.Error:
+        return empty
+
+
+def write_database(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, dataset: dict[str, str]) -> dict[str, int]:
+    """Build a complete database from `tables` and swap it in place of `db_path` in one step.
+
+    `sources` lists the files read for this load (source_file, sha256, content); the history of
+    earlier loads is carried over. Returns the row count of every table written.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    history = previous_load_log(db_path)
+    load_id = uuid.uuid4().hex
+    counts = {name: len(frame) for name, frame in tables.items()}
+    log = sources.assign(load_id=load_id, loaded_at=datetime.now().replace(microsecond=0))
+    rows = pd.DataFrame({"load_id": load_id, "table_name": list(counts), "row_count": list(counts.values())})
+    staging = db_path.with_name(f".{db_path.name}.{load_id}.tmp")
+    try:
+        with duckdb.connect(str(staging)) as con:
+            con.execute(SCHEMA)
+            for name, frame in tables.items():
+                _insert(con, name, frame)
+            for name, frame in (
+                ("load_log", history["load_log"]),
+                ("load_log", log),
+                ("load_table_rows", history["load_table_rows"]),
+                ("load_table_rows", rows),
+            ):
+                _insert(con, name, frame)
+            _insert(con, "dataset", pd.DataFrame({"key": list(dataset) + ["data_version"], "value": list(dataset.values()) + [load_id]}))
+            con.execute("CHECKPOINT")
+        os.replace(staging, db_path)
+    finally:
+        for leftover in (staging, staging.with_name(staging.name + ".wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    return counts
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    columns = [
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
+        ).fetchall()
+    ]
+    con.from_df(frame.reindex(columns=columns)).insert_into(table)

@@ -1,0 +1,120 @@
+"""Shape validated sheets and reference data into the database's tables (all plain DataFrames)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines import vocabulary as vocab
+
+
+def administrations() -> pd.DataFrame:
+    """Return the seven administrations: code and full name."""
+    return pd.DataFrame({"code": list(vocab.ADMINISTRATIONS), "name": list(vocab.ADMINISTRATIONS.values())})
+
+
+def focus_areas() -> pd.DataFrame:
+    """Return the six focus areas, numbered in the memo's order."""
+    return pd.DataFrame({"focus_area_id": range(1, len(vocab.FOCUS_AREAS) + 1), "name": list(vocab.FOCUS_AREAS)})
+
+
+def goals() -> pd.DataFrame:
+    """Return the four strategic goals with the workbook column that marks each."""
+    return pd.DataFrame(
+        {
+            "goal_id": [g.number for g in vocab.GOALS],
+            "workbook_column": [g.column for g in vocab.GOALS],
+            "name": [g.name for g in vocab.GOALS],
+        }
+    )
+
+
+def initiatives(sheet: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per initiative with English column names and the 18–25 flag."""
+    focus_id = {name: i for i, name in enumerate(vocab.FOCUS_AREAS, start=1)}
+    frame = pd.DataFrame(
+        {
+            "initiative_id": sheet["indsats_id"],
+            "name": sheet["navn"],
+            "administration_code": sheet["forvaltning"],
+            "focus_area_id": sheet["indsatsomraade"].map(focus_id).astype("int64"),
+            "character": sheet["karakter"],
+            "target_group": sheet["maalgruppe"],
+            "age_min": sheet["alder_min"].astype("int64"),
+            "age_max": sheet["alder_max"].astype("int64"),
+            "status": sheet["status"],
+            "financing": sheet["finansiering"],
+            "do_less": sheet["goeres_mindre_af"].astype(bool),
+            "rationale": sheet["begrundelse"],
+            "evidence": sheet["evidens"],
+        }
+    )
+    frame["targets_18_25"] = (frame["age_min"] <= vocab.YOUNG_ADULT_AGE_MAX) & (frame["age_max"] >= vocab.YOUNG_ADULT_AGE_MIN)
+    frame["goal_count"] = sheet[[g.column for g in vocab.GOALS]].sum(axis=1).astype("int64")
+    return frame.reset_index(drop=True)
+
+
+def initiative_goals(sheet: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per (initiative, goal) that the initiative is marked as serving."""
+    links = [
+        {"initiative_id": row["indsats_id"], "goal_id": goal.number}
+        for _, row in sheet.iterrows()
+        for goal in vocab.GOALS
+        if bool(row[goal.column])
+    ]
+    return pd.DataFrame(links, columns=["initiative_id", "goal_id"]).astype({"goal_id": "int64"})
+
+
+def budget(sheet: pd.DataFrame) -> pd.DataFrame:
+    """Return budget lines: initiative, year, district (NULL = city-wide), amounts and funding source."""
+    return pd.DataFrame(
+        {
+            "initiative_id": sheet["indsats_id"],
+            "year": sheet["aar"].astype("int64"),
+            "district_id": sheet["bydel"].astype("Int64"),
+            "budget_kr": sheet["budget_kr"].astype("float64"),
+            "spent_kr": sheet["forbrug_kr"].astype("Float64"),
+            "funding_source": sheet["kilde"],
+            "source_row": sheet.index.astype("int64"),
+        }
+    ).reset_index(drop=True)
+
+
+def activity(sheet: pd.DataFrame) -> pd.DataFrame:
+    """Return activity lines: people reached (and of them aged 18–25) and places."""
+    return pd.DataFrame(
+        {
+            "initiative_id": sheet["indsats_id"],
+            "year": sheet["aar"].astype("int64"),
+            "district_id": sheet["bydel"].astype("Int64"),
+            "participants": sheet["deltagere"].astype("int64"),
+            "participants_18_25": sheet["heraf_18_25"].astype("Int64"),
+            "places": sheet["pladser"].astype("Int64"),
+            "source_row": sheet.index.astype("int64"),
+        }
+    ).reset_index(drop=True)
+
+
+def effect_targets(sheet: pd.DataFrame) -> pd.DataFrame:
+    """Return effect targets: indicator, unit, baseline, target and latest value per year."""
+    return pd.DataFrame(
+        {
+            "initiative_id": sheet["indsats_id"].astype(object),
+            "year": sheet["aar"].astype("int64"),
+            "indicator": sheet["indikator"].astype(object),
+            "unit": sheet["enhed"].astype(object),
+            "baseline": sheet["baseline"].astype("Float64"),
+            "target": sheet["maal"].astype("Float64"),
+            "actual": sheet["aktuel"].astype("Float64"),
+        }
+    ).reset_index(drop=True)
+
+
+def portfolio_tables(sheets: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Return the initiative tables built from the four validated sheets."""
+    return {
+        "initiative": initiatives(sheets["indsatser"]),
+        "initiative_goal": initiative_goals(sheets["indsatser"]),
+        "budget": budget(sheets["budget"]),
+        "activity": activity(sheets["aktivitet"]),
+        "effect_target": effect_targets(sheets["effektmaal"]),
+    }

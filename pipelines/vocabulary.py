@@ -1,0 +1,178 @@
+"""The fixed words of the domain: districts, administrations, focus areas, goals and codes.
+
+Everything the analysts type is matched against these lists through `match_key`, which
+ignores case, spacing, punctuation and the spelling of æ/ø/å (æ = ae, ø = oe = o, å = aa).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CITY_WIDE_LABEL = "Hele byen"
+
+
+def match_key(text: object) -> str:
+    """Return the spelling-insensitive key used to compare a header, code or name."""
+    value = unicodedata.normalize("NFC", str(text)).strip().lower()
+    for old, new in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("ä", "ae"), ("ö", "oe")):
+        value = value.replace(old, new)
+    value = value.replace("aa", "a").replace("ae", "a").replace("oe", "o")
+    return re.sub(r"[^0-9a-z+]", "", value)
+
+
+@dataclass(frozen=True)
+class District:
+    """One of Copenhagen's ten administrative districts (bydele)."""
+
+    number: int
+    name: str
+
+
+DISTRICTS: tuple[District, ...] = (
+    District(1, "Indre By"),
+    District(2, "Østerbro"),
+    District(3, "Nørrebro"),
+    District(4, "Vesterbro/Kongens Enghave"),
+    District(5, "Valby"),
+    District(6, "Vanløse"),
+    District(7, "Brønshøj-Husum"),
+    District(8, "Bispebjerg"),
+    District(9, "Amager Øst"),
+    District(10, "Amager Vest"),
+)
+UNASSIGNED_DISTRICT_NUMBER = 99
+
+ADMINISTRATIONS: dict[str, str] = {
+    "SOF": "Socialforvaltningen",
+    "BUF": "Børne- og Ungdomsforvaltningen",
+    "BIF": "Beskæftigelses- og Integrationsforvaltningen",
+    "KFF": "Kultur- og Fritidsforvaltningen",
+    "TMF": "Teknik- og Miljøforvaltningen",
+    "SUF": "Sundheds- og Omsorgsforvaltningen",
+    "ØKF": "Økonomiforvaltningen",
+}
+
+FOCUS_AREAS: tuple[str, ...] = (
+    "Lokal indsats",
+    "Fritidsliv med indhold",
+    "Beskæftigelse og uddannelse",
+    "Socialt udsatte unge over 18 år",
+    "Socialt udsatte unge under 18 år",
+    "Tryghed for kommunalt ansatte",
+)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One of the four strategic goals and the workbook column that marks it."""
+
+    number: int
+    column: str
+    name: str
+
+
+GOALS: tuple[Goal, ...] = (
+    Goal(1, "maal_tryghed", "Tryghed for københavnere og kommunens ansatte"),
+    Goal(2, "maal_tidlig_indsats", "Tidlig indsats for udsatte unge under 18 år"),
+    Goal(3, "maal_exit", "Kriminalitetsexit"),
+    Goal(4, "maal_koordinering", "Koordinering og samarbejde"),
+)
+
+STATUSES: tuple[str, ...] = ("eksisterende", "ny", "foreslaaet")
+FINANCING_STATES: tuple[str, ...] = ("finansieret", "delvist", "mangler", "satspulje")
+EVIDENCE_LEVELS: tuple[str, ...] = ("dokumenteret", "lovende", "erfaringsbaseret", "ukendt")
+FUNDING_SOURCES: tuple[str, ...] = ("kommune", "satspulje", "andet")
+YES_MARKS: frozenset[str] = frozenset({"x", "ja", "1", "1.0", "j", "yes", "true", "sand"})
+NO_MARKS: frozenset[str] = frozenset({"", "nej", "0", "0.0", "n", "no", "false", "falsk"})
+
+YOUNG_ADULT_AGE_MIN = 18
+YOUNG_ADULT_AGE_MAX = 25
+
+
+def _keyed(names: dict[str, str]) -> dict[str, str]:
+    return {match_key(alias): canonical for alias, canonical in names.items()}
+
+
+_DISTRICT_BY_KEY: dict[str, int] = {match_key(d.name): d.number for d in DISTRICTS}
+_DISTRICT_BY_KEY[match_key("Vesterbro-Kongens Enghave")] = 4
+_DISTRICT_BY_KEY[match_key("Vesterbro")] = 4
+_DISTRICT_BY_KEY[match_key("Kongens Enghave")] = 4
+_CITY_WIDE_KEYS = {"", match_key(CITY_WIDE_LABEL), match_key("hele kommunen"), "nan"}
+
+_ADMINISTRATION_BY_KEY = _keyed({code: code for code in ADMINISTRATIONS} | {name: code for code, name in ADMINISTRATIONS.items()})
+_FOCUS_AREA_BY_KEY = _keyed({name: name for name in FOCUS_AREAS})
+_FOCUS_AREA_BY_KEY[match_key("Socialt udsatte unge over 18 år (+18)")] = FOCUS_AREAS[3]
+
+
+class UnknownValue(ValueError):
+    """A value that is not in a fixed list; the message is Danish and names the closest match."""
+
+
+def closest(text: str, choices: list[str]) -> str | None:
+    """Return the choice that looks most like `text`, if any looks close enough."""
+    keys = {match_key(choice): choice for choice in choices}
+    found = difflib.get_close_matches(match_key(text), list(keys), n=1, cutoff=0.5)
+    return keys[found[0]] if found else None
+
+
+def _unknown(kind: str, text: str, choices: list[str]) -> UnknownValue:
+    suggestion = closest(text, choices)
+    hint = f" Mente du '{suggestion}'?" if suggestion else f" Gyldige værdier: {', '.join(choices)}."
+    return UnknownValue(f"ukendt {kind} '{text}'.{hint}")
+
+
+def district_number(text: object) -> int | None:
+    """Return the district number for a name, or None for city-wide (empty or 'Hele byen')."""
+    key = match_key(text) if text is not None else ""
+    if key in _CITY_WIDE_KEYS:
+        return None
+    if key in _DISTRICT_BY_KEY:
+        return _DISTRICT_BY_KEY[key]
+    raise _unknown("bydel", str(text).strip(), [d.name for d in DISTRICTS])
+
+
+def district_name(number: int) -> str:
+    """Return the Danish name of a district number."""
+    return next(d.name for d in DISTRICTS if d.number == number)
+
+
+def administration_code(text: object) -> str:
+    """Return the short code (SOF, BUF, ...) for a code or a full administration name."""
+    key = match_key(text)
+    if key in _ADMINISTRATION_BY_KEY:
+        return _ADMINISTRATION_BY_KEY[key]
+    raise _unknown("forvaltning", str(text).strip(), list(ADMINISTRATIONS))
+
+
+def focus_area(text: object) -> str:
+    """Return the canonical focus area name for any spelling of it."""
+    key = match_key(text)
+    if key in _FOCUS_AREA_BY_KEY:
+        return _FOCUS_AREA_BY_KEY[key]
+    raise _unknown("indsatsområde", str(text).strip(), list(FOCUS_AREAS))
+
+
+def one_of(kind: str, text: object, choices: tuple[str, ...], default: str | None = None) -> str:
+    """Return the canonical spelling of a code from a short list, or the default when empty."""
+    key = match_key(text)
+    if not key and default is not None:
+        return default
+    for choice in choices:
+        if match_key(choice) == key:
+            return choice
+    raise _unknown(kind, str(text).strip(), list(choices))
+
+
+def is_marked(text: object) -> bool:
+    """Return True for a cell marked x/ja/1, False for empty or nej/0; else raise."""
+    value = str(text).strip().lower() if text is not None else ""
+    if value in ("nan", "none"):
+        value = ""
+    if value in YES_MARKS:
+        return True
+    if value in NO_MARKS:
+        return False
+    raise UnknownValue(f"'{text}' er ikke en gyldig markering. Skriv x (eller ja/1) eller lad feltet stå tomt.")

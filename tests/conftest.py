@@ -1,0 +1,107 @@
+"""Shared fixtures: a small valid portfolio written as CSV or xlsx, and databases under tmp_path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+
+from pipelines.load import build, load_portfolio  # noqa: E402
+
+
+def small_portfolio() -> dict[str, pd.DataFrame]:
+    """Return three initiatives in the contract's format, typed in as an analyst would."""
+    initiatives = pd.DataFrame(
+        [
+            ["SOF-001", "Væresteder for 18-25-årige", "SOF", "Socialt udsatte unge over 18 år", "værested", "Unge 18-25", "18", "25", "x", "", "x", "", "ny", "delvist", "", "", "lovende"],
+            ["BUF-001", "Kort Snor", "Børne- og Ungdomsforvaltningen", "Socialt udsatte unge under 18 år", "kontaktperson", "Unge under 18", "12", "17", "", "x", "", "", "eksisterende", "finansieret", "", "", ""],
+            ["TMF-001", "Tryghedsbelysning", "TMF", "Lokal indsats", "byrum", "Alle borgere", "0", "99", "x", "", "", "x", "eksisterende", "finansieret", "x", "Lav effekt", "ukendt"],
+        ],
+        columns=["indsats_id", "navn", "forvaltning", "indsatsomraade", "karakter", "maalgruppe", "alder_min", "alder_max", "maal_tryghed", "maal_tidlig_indsats", "maal_exit", "maal_koordinering", "status", "finansiering", "goeres_mindre_af", "begrundelse", "evidens"],
+    )
+    budget = pd.DataFrame(
+        [
+            ["SOF-001", "2010", "Nørrebro", "1234567.5", "1000000", "kommune"],
+            ["SOF-001", "2010", "Bispebjerg", "500000", "", "satspulje"],
+            ["BUF-001", "2010", "Hele byen", "2000000", "1900000", ""],
+            ["TMF-001", "2011", "", "750000.25", "", "andet"],
+        ],
+        columns=["indsats_id", "aar", "bydel", "budget_kr", "forbrug_kr", "kilde"],
+    )
+    activity = pd.DataFrame(
+        [
+            ["SOF-001", "2010", "Nørrebro", "120", "110", "40"],
+            ["BUF-001", "2010", "", "85", "0", ""],
+        ],
+        columns=["indsats_id", "aar", "bydel", "deltagere", "heraf_18_25", "pladser"],
+    )
+    effects = pd.DataFrame(
+        [["SOF-001", "2013", "Unge der kommer fast", "personer", "50", "120", "80.5"]],
+        columns=["indsats_id", "aar", "indikator", "enhed", "baseline", "maal", "aktuel"],
+    )
+    return {"indsatser": initiatives, "budget": budget, "aktivitet": activity, "effektmaal": effects}
+
+
+DANISH_NUMBER_COLUMNS = ("budget_kr", "forbrug_kr", "baseline", "maal", "aktuel")
+
+
+def as_danish_numbers(sheets: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Rewrite plain numbers as Danish Excel shows them: `1234567.5` → `1.234.567,5`."""
+    out = {}
+    for name, frame in sheets.items():
+        frame = frame.copy()
+        for column in DANISH_NUMBER_COLUMNS:
+            if column in frame:
+                frame[column] = frame[column].map(_danish)
+        out[name] = frame
+    return out
+
+
+def _danish(text: str) -> str:
+    if not text:
+        return text
+    whole, _, decimals = text.partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return grouped + ("," + decimals if decimals else "")
+
+
+def write_csv_folder(sheets: dict[str, pd.DataFrame], folder: Path, sep: str = ";", encoding: str = "utf-8-sig") -> Path:
+    """Write one CSV per sheet, as Excel's 'CSV (semikolonsepareret)' does."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in sheets.items():
+        frame.to_csv(folder / f"{name}.csv", sep=sep, index=False, encoding=encoding)
+    return folder
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
+    """Write the sheets to a workbook."""
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return path
+
+
+@pytest.fixture
+def portfolio() -> dict[str, pd.DataFrame]:
+    return small_portfolio()
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """The database `make run` builds: real reference data and the sample portfolio."""
+    db = tmp_path_factory.mktemp("sample") / "sikkerby.duckdb"
+    build(db)
+    return db
+
+
+@pytest.fixture
+def small_db(tmp_path) -> Path:
+    """A database with the three-initiative portfolio loaded."""
+    db = tmp_path / "small.duckdb"
+    load_portfolio(write_csv_folder(small_portfolio(), tmp_path / "csv"), db)
+    return db
