@@ -85,8 +85,14 @@ def test_load_log_keeps_history_with_sha256_and_rows(tmp_path, small_db):
     load_portfolio(write_csv_folder(small_portfolio(), tmp_path / "again"), small_db)
     with duckdb.connect(str(small_db), read_only=True) as con:
         loads = con.execute("SELECT COUNT(DISTINCT load_id) FROM load_log").fetchone()[0]
-        files = con.execute("SELECT source_file, sha256 FROM load_log WHERE content = 'indsatser' ORDER BY loaded_at DESC LIMIT 1").fetchone()
-        rows = dict(con.execute("SELECT table_name, row_count FROM load_table_rows WHERE load_id = (SELECT value FROM dataset WHERE key = 'data_version')").fetchall())
+        files = con.execute(
+            "SELECT source_file, sha256 FROM load_log WHERE content = 'indsatser' ORDER BY loaded_at DESC LIMIT 1"
+        ).fetchone()
+        rows = dict(
+            con.execute(
+                "SELECT table_name, row_count FROM load_table_rows WHERE load_id = (SELECT value FROM dataset WHERE key = 'data_version')"
+            ).fetchall()
+        )
     assert loads == 2
     assert len(files[1]) == 64
     assert rows["initiative"] == 3 and rows["budget"] == 4 and rows["population"] == 264

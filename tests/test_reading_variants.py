@@ -55,7 +55,9 @@ def test_xlsx_with_real_numeric_cells_loads(tmp_path):
 
 def test_headers_and_names_match_regardless_of_case_spaces_and_aeoeaa(tmp_path):
     sheets = small_portfolio()
-    sheets["indsatser"] = sheets["indsatser"].rename(columns={"indsatsomraade": " Indsatsområde ", "maalgruppe": "MÅLGRUPPE", "goeres_mindre_af": "gøres_mindre_af"})
+    sheets["indsatser"] = sheets["indsatser"].rename(
+        columns={"indsatsomraade": " Indsatsområde ", "maalgruppe": "MÅLGRUPPE", "goeres_mindre_af": "gøres_mindre_af"}
+    )
     sheets["budget"] = sheets["budget"].rename(columns={"budget_kr": "Budget_KR"})
     sheets["budget"].loc[0, "bydel"] = "NØRREBRO "
     sheets["budget"].loc[1, "bydel"] = "bispebjerg"
