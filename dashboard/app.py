@@ -1,4 +1,8 @@
-"""Sikker By-dashboardet: the router. Run with `make run` (or `streamlit run dashboard/app.py`)."""
+"""Sikker By-dashboardet: the router. Run with `make run` (or `streamlit run dashboard/app.py`).
+
+It sets up the page, shows the filters that apply to every page, prepares the page context
+(data source, filters, dataset facts) and runs the chosen page.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,47 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from dashboard import layout, queries, sidebar  # noqa: E402
+from dashboard.database import DatabaseMissing  # noqa: E402
+
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="Sikker By – kriminalpræventive indsatser", page_icon="🛡️", layout="wide")
 
-navigation = st.navigation(
-    [st.Page(PAGES_DIR / "overview.py", title="Overblik", icon=":material/dashboard:", default=True)],
+try:
+    source = queries.current_source()
+except DatabaseMissing as missing:
+    st.title("Sikker By – kriminalpræventive indsatser")
+    st.error(
+        f"Databasen findes ikke endnu ({missing}). Byg den med `make run` eller `python -m pipelines build`, og genindlæs siden.",
+        icon=":material/database:",
+    )
+    st.stop()
+
+filters = sidebar.render_filters(source)
+if filters is None:
+    st.title("Sikker By – kriminalpræventive indsatser")
+    st.error("Databasen har ingen budgetlinjer. Indlæs en projektmappe med `python -m pipelines load STI`.", icon=":material/database:")
+    st.stop()
+
+districts = queries.districts(source)
+st.session_state[layout.CONTEXT_KEY] = layout.PageContext(
+    source=source,
+    filters=filters,
+    facts=queries.dataset_facts(source),
+    district_names=dict(zip(districts["district_id"], districts["name"], strict=True)),
 )
-navigation.run()
+
+pages = {
+    "Beslutningsgrundlag": [
+        st.Page(PAGES_DIR / "overview.py", title="Overblik", icon=":material/dashboard:", default=True, url_path="overblik"),
+        st.Page(PAGES_DIR / "economy.py", title="Økonomi", icon=":material/payments:", url_path="oekonomi"),
+        st.Page(PAGES_DIR / "young_adults.py", title="Unge 18–25", icon=":material/groups:", url_path="unge"),
+        st.Page(PAGES_DIR / "goals.py", title="Strategiske mål", icon=":material/flag:", url_path="maal"),
+        st.Page(PAGES_DIR / "initiatives.py", title="Indsatser", icon=":material/list_alt:", url_path="indsatser"),
+    ],
+    "Om dashboardet": [
+        st.Page(PAGES_DIR / "about.py", title="Om data", icon=":material/info:", url_path="om-data"),
+    ],
+}
+st.navigation(pages).run()

@@ -28,8 +28,21 @@ def goals() -> pd.DataFrame:
     )
 
 
+YOUNG_ADULT_TARGET_SHARE = 1 / 3
+
+
+def young_adult_share(age_min: pd.Series, age_max: pd.Series) -> pd.Series:
+    """Return the share of each target age range (whole years, both ends included) that lies in 18–25."""
+    overlap = (age_max.clip(upper=vocab.YOUNG_ADULT_AGE_MAX) - age_min.clip(lower=vocab.YOUNG_ADULT_AGE_MIN) + 1).clip(lower=0)
+    return overlap / (age_max - age_min + 1)
+
+
 def initiatives(sheet: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per initiative with English column names and the 18–25 flag."""
+    """Return one row per initiative with English column names and the 18–25 flag.
+
+    An initiative is aimed at 18–25-year-olds when at least a third of its target age range lies
+    within 18–25 (so 18–35 and 12–25 count, 0–99 and 18–70 do not).
+    """
     focus_id = {name: i for i, name in enumerate(vocab.FOCUS_AREAS, start=1)}
     frame = pd.DataFrame(
         {
@@ -48,7 +61,7 @@ def initiatives(sheet: pd.DataFrame) -> pd.DataFrame:
             "evidence": sheet["evidens"],
         }
     )
-    frame["targets_18_25"] = (frame["age_min"] <= vocab.YOUNG_ADULT_AGE_MAX) & (frame["age_max"] >= vocab.YOUNG_ADULT_AGE_MIN)
+    frame["targets_18_25"] = young_adult_share(frame["age_min"], frame["age_max"]) >= YOUNG_ADULT_TARGET_SHARE
     frame["goal_count"] = sheet[[g.column for g in vocab.GOALS]].sum(axis=1).astype("int64")
     return frame.reset_index(drop=True)
 

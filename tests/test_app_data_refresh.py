@@ -22,19 +22,23 @@ def app_on(monkeypatch):
     return start
 
 
+def budget_metric(at: AppTest) -> str:
+    return next(m.value for m in at.metric if m.label == "Budget i alt")
+
+
 def test_app_shows_new_data_after_a_load(tmp_path, small_db, app_on):
     at = app_on(small_db)
+    at.selectbox(key="filter_year").select(2010).run()
     assert not at.exception
-    assert at.metric[0].value == "3"
+    assert budget_metric(at) == "3,7 mio. kr."
 
     sheets = small_portfolio()
-    sheets["indsatser"] = sheets["indsatser"].head(2)
-    sheets["budget"] = sheets["budget"].head(3)
-    load_portfolio(write_csv_folder(sheets, tmp_path / "two"), small_db)
+    sheets["budget"].loc[0, "budget_kr"] = "9000000"
+    load_portfolio(write_csv_folder(sheets, tmp_path / "changed"), small_db)
 
     at.run()
     assert not at.exception
-    assert at.metric[0].value == "2"
+    assert budget_metric(at) == "11,5 mio. kr."
 
 
 def test_app_explains_a_missing_database(tmp_path, app_on):

@@ -1,0 +1,69 @@
+"""Om data: what is loaded, where it comes from, and what every figure means."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import formatting as fmt
+from dashboard import layout, queries
+from dashboard.labels import CONTENT_LABELS
+
+context = layout.page_context()
+source = context.source
+
+st.title("Om data")
+layout.sample_banner(context)
+
+st.header("Kilder")
+st.markdown(
+    f"""
+- **Indsatser, budget, aktivitet og effektmål:** {"**Eksempeldata** – en opdigtet, men realistisk portefølje skrevet af `scripts/generate_sample_portfolio.py`. Kun tre byniveau-tal er offentliggjorte (andel utrygge borgere 11 % i 2009 og 7,1 % i 2014; 12 områder med behov for markant tryghedsindsats i 2010 og 5 i 2014; 76 anmeldte forbrydelser mod borgere pr. 1.000 indbyggere i 2009); alle øvrige tal er opdigtede." if context.is_sample else f"Center for Sikker By, indlæst fra {context.facts.get('portfolio_source', 'projektmappe')}."}
+- **Befolkning** pr. år, bydel og alder 1992–2015 (`befkbhalderkoencivst`): Københavns Kommune, Open Data København. Tal pr. 1. januar.
+- **Bydelsgrænser** (`bydel`, hentet 1. august 2023): Københavns Kommune, Open Data København, licens CC BY 4.0. Det er nutidens grænser; grænserne i 2010 afveg en smule.
+"""
+)
+
+st.header("Indlæste filer")
+history = queries.load_history(source)
+shown = history.assign(content=history["content"].map(CONTENT_LABELS)).rename(
+    columns={
+        "loaded_at": "Indlæst",
+        "source_file": "Fil",
+        "content": "Indhold",
+        "sha256": "SHA-256",
+        "portfolio_rows": "Rækker med indsatsdata",
+    }
+)
+layout.table(shown, "load_log", formats={"Indlæst": lambda v: v.strftime("%d.%m.%Y %H:%M")})
+counts = queries.table_row_counts(source)
+st.caption(
+    "Rækker i databasen nu: "
+    + " · ".join(f"{name} {fmt.number(n)}" for name, n in zip(counts["table_name"], counts["row_count"], strict=True))
+)
+
+st.header("Definitioner")
+st.markdown(
+    """
+| Tal | Definition |
+|---|---|
+| **Budget** | Budgetteret beløb i kr. for det valgte år (arket `budget`, kolonnen `budget_kr`). Vises i mio. kr. med én decimal. |
+| **Forbrug** | Brugt beløb i kr. (`forbrug_kr`). Findes kun for afsluttede år. *Forbruget var X % af budgettet* sammenligner kun linjer med registreret forbrug. |
+| **Indsatser med budget** | Antal indsatser med budget over 0 kr. i året. |
+| **Budget rettet mod 18–25-årige** | Budget til indsatser, hvor mindst en tredjedel af målgruppens aldersinterval (`alder_min`–`alder_max`) ligger i 18–25 år (fx 18–25, 16–30, 18–35; ikke 0–99 eller 18–70). |
+| **18–25-årige nået pr. 1.000** | Deltagere på 18–25 år (`heraf_18_25`) delt med indbyggere på 18–25 år, gange 1.000. En person kan tælle med i flere indsatser. Befolkningen er fra det valgte år eller det seneste år før (data slutter i 2015). |
+| **Kr. pr. indbygger / pr. ung** | Budget i bydelen delt med bydelens indbyggere (alle aldre) / indbyggere på 18–25 år. |
+| **Finansieringsgab** | Budget til indsatser med finansiering `mangler` eller `delvist`. |
+| **Budget pr. strategisk mål** | En indsats, der tjener flere mål, fordeles ligeligt mellem dem, så målene summer til det samlede budget. |
+| **Satspuljeandel** | Andel af budgettet med kilden `satspulje`. |
+| **Fremdrift for effektmål** | (seneste − udgangspunkt) / (mål − udgangspunkt). *Nået* ved 100 % eller mere, *På vej* ved mindst 50 %, *Bagud* under 50 %, *Ingen måling* uden seneste værdi. |
+| **Bydelsfilter** | Med valgte bydele tæller kun budget- og aktivitetslinjer for de bydele; byfælles linjer ('Hele byen') er ikke med. |
+| **Hele byen** | Budget og aktivitet, der ikke er henført til en bydel. Indgår i byens totaler, men ikke i bydelstal og kort. |
+"""
+)
+
+st.header("Eksport")
+st.markdown(
+    "Alle diagrammer og tabeller kan hentes som CSV til dansk Excel: semikolon som skilletegn, decimalkomma og UTF-8 med BOM. "
+    "Filnavnet siger, hvad der er hentet, og med hvilke filtre (fx `indsatser_2010_Norrebro.csv`). Tekst, der begynder med "
+    "=, +, -, @ eller tabulator, skrives som tekst, så Excel aldrig udfører den som en formel."
+)

@@ -1,0 +1,155 @@
+"""Økonomi: who spends on what, over the years, where in the city, and how it is financed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import analysis, charts, layout, palette, queries
+from dashboard import formatting as fmt
+from dashboard.labels import FUNDING_LABELS
+
+context = layout.page_context()
+source, filters = context.source, context.filters
+
+st.title("Økonomi")
+st.caption(f"Budget {filters.year} fordelt på forvaltninger, indsatsområder og bydele")
+layout.sample_banner(context)
+layout.filter_note(context)
+
+matrix = queries.budget_by_administration_and_focus_area(source, filters)
+if matrix.empty:
+    layout.empty_state("Der er intet budget", context)
+    st.stop()
+
+by_admin = matrix.groupby("administration_code", as_index=False)["budget_kr"].sum()
+top = analysis.largest_share(by_admin, "administration_code")
+layout.chart(
+    charts.stacked_budget_bars(
+        matrix.sort_values("focus_area_id"),
+        x="administration_code",
+        stack="focus_area_id",
+        stack_label="focus_area",
+        colours=palette.FOCUS_AREA_COLOURS,
+        title=f"{top[0]} har den største del af budgettet {filters.year}: {fmt.percent(top[1], 0)}",
+        source=context.source_line(),
+        x_title="Forvaltning",
+    ),
+    matrix.rename(columns={"administration_code": "Forvaltning", "focus_area": "Indsatsområde", "budget_kr": "Budget (kr.)"})[
+        ["Forvaltning", "Indsatsområde", "Budget (kr.)"]
+    ],
+    "budget_forvaltning_indsatsomraade",
+    "matrix",
+)
+
+trend = queries.budget_by_year_and_administration(source, filters).assign(label=lambda d: d["administration_code"])
+totals = trend.groupby("year")["budget_kr"].sum()
+growth = f"fra {fmt.mio_kr(totals.iloc[0])} i {totals.index[0]} til {fmt.mio_kr(totals.iloc[-1])} i {totals.index[-1]}"
+layout.chart(
+    charts.stacked_budget_bars(
+        trend,
+        x="year",
+        stack="administration_code",
+        stack_label="label",
+        colours=palette.ADMINISTRATION_COLOURS,
+        title=f"Budgettet gik {growth}",
+        source=context.source_line(),
+        x_title="År",
+    ),
+    trend.rename(columns={"year": "År", "administration_code": "Forvaltning", "budget_kr": "Budget (kr.)"})[
+        ["År", "Forvaltning", "Budget (kr.)"]
+    ],
+    "budget_pr_aar",
+    "trend",
+)
+st.caption("Udviklingen viser alle budgetår; de øvrige filtre gælder.")
+
+st.subheader(f"Budget pr. bydel {filters.year}")
+measure = (
+    st.segmented_control(
+        "Mål", ["kr.", "kr. pr. indbygger"], default="kr. pr. indbygger", key="economy_measure", label_visibility="collapsed"
+    )
+    or "kr. pr. indbygger"
+)
+by_district = queries.budget_by_district(source, filters)
+per_resident = measure == "kr. pr. indbygger"
+value = "kr_per_resident" if per_resident else "budget_kr"
+text = [fmt.kr(v) if per_resident else fmt.mio_kr(v) for v in by_district[value]]
+lowest = analysis.lowest(by_district, "district", value)
+unit_text = "kr. pr. indbygger" if per_resident else "budget"
+map_col, rank_col = st.columns([3, 2])
+district_export = by_district.rename(
+    columns={"district": "Bydel", "budget_kr": "Budget (kr.)", "residents": "Indbyggere", "kr_per_resident": "Kr. pr. indbygger"}
+)[["Bydel", "Budget (kr.)", "Indbyggere", "Kr. pr. indbygger"]]
+with map_col:
+    layout.chart(
+        charts.district_map(
+            queries.districts(source),
+            by_district,
+            value,
+            f"Hvor går pengene hen? {measure.capitalize()} pr. bydel",
+            context.source_line(with_population=True),
+            "kr. pr. indbygger" if per_resident else "kr.",
+            text,
+        ),
+        district_export,
+        "budget_pr_bydel",
+        "district_map",
+    )
+with rank_col:
+    layout.chart(
+        charts.ranked_bars(
+            by_district.assign(scaled=by_district[value] / (1 if per_resident else 1e6)),
+            "district",
+            "scaled",
+            f"Lavest {unit_text}: {', '.join(lowest)}",
+            context.source_line(with_population=True),
+            "kr. pr. indbygger" if per_resident else "Budget (mio. kr.)",
+            text,
+        ),
+        district_export,
+        "budget_pr_bydel_rangeret",
+        "district_rank",
+    )
+st.caption(
+    f"Bydelstal omfatter kun budgetlinjer henført til en bydel. Byfælles linjer ('Hele byen') på "
+    f"{fmt.mio_kr(queries.city_wide_budget(source, filters))} kan ikke fordeles og er ikke med. "
+    "Indbyggertal: Københavns Kommune, Open Data København."
+)
+
+left, right = st.columns(2)
+with left:
+    spending = queries.budget_and_spending_by_administration(source, filters)
+    if spending["spent_kr"].isna().all():
+        st.subheader("Budget og forbrug")
+        st.info(
+            f"Der er ikke registreret forbrug for {filters.year}. Forbrug findes kun for afsluttede år; vælg et tidligere år.",
+            icon=":material/info:",
+        )
+    else:
+        used = spending["spent_kr"].sum() / spending["budget_with_spending_kr"].sum()
+        layout.chart(
+            charts.budget_and_spending(
+                spending, f"Forbruget var {fmt.percent(used, 0)} af budgettet {filters.year}", context.source_line()
+            ),
+            spending.rename(columns={"administration_code": "Forvaltning", "budget_kr": "Budget (kr.)", "spent_kr": "Forbrug (kr.)"})[
+                ["Forvaltning", "Budget (kr.)", "Forbrug (kr.)"]
+            ],
+            "budget_og_forbrug",
+            "spending",
+        )
+with right:
+    funding = queries.budget_by_funding_source(source, filters).assign(label=lambda d: d["funding_source"].map(FUNDING_LABELS))
+    satspulje = float(funding.loc[funding["funding_source"] == "satspulje", "share"].sum())
+    layout.chart(
+        charts.budget_bars(
+            funding,
+            "label",
+            [palette.FUNDING_COLOURS[s] for s in funding["funding_source"]],
+            f"Satspuljen finansierer {fmt.percent(satspulje)} af budgettet {filters.year}",
+            context.source_line(),
+        ),
+        pd.DataFrame({"Finansieringskilde": funding["label"], "Budget (kr.)": funding["budget_kr"], "Andel (%)": funding["share"] * 100}),
+        "finansieringskilder",
+        "funding",
+    )

@@ -1,0 +1,99 @@
+"""Strategiske mål: per goal its budget, its initiatives, and how far its effect targets have come."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import analysis, charts, layout, palette, queries
+from dashboard import formatting as fmt
+from dashboard.labels import FINANCING_LABELS, STATUS_LABELS
+
+context = layout.page_context()
+source, filters = context.source, context.filters
+
+st.title("Strategiske mål")
+st.caption("Sikker By – Vi gør København tryggere: de fire strategiske målsætninger")
+layout.sample_banner(context)
+layout.filter_note(context)
+
+by_goal = queries.budget_by_goal(source, filters)
+initiatives = queries.initiatives_by_goal(source, filters)
+targets = queries.effect_targets_by_goal(source, filters)
+if initiatives.empty:
+    layout.empty_state("Ingen indsatser passer til filtrene", context)
+    st.stop()
+
+total = by_goal["budget_kr"].sum()
+st.markdown(
+    f"Budgettet {filters.year} er **{fmt.mio_kr(total)}**. En indsats, der tjener flere mål, er fordelt ligeligt "
+    "mellem dem, så de fire mål summer til det samlede budget."
+)
+columns = st.columns(4)
+for column, goal in zip(columns, by_goal.itertuples(index=False), strict=True):
+    column.metric(goal.goal, fmt.mio_kr(goal.budget_kr), help=f"{fmt.number(goal.initiatives)} indsatser med budget i {filters.year}")
+    column.markdown(f"<div style='height:6px;background:{palette.GOAL_COLOURS[goal.goal_id]}'></div>", unsafe_allow_html=True)
+
+progress = analysis.effect_target_progress(targets) if not targets.empty else targets
+for goal in by_goal.itertuples(index=False):
+    st.divider()
+    st.header(f"{goal.goal_id}. {goal.goal}")
+    share = goal.budget_kr / total if total else 0
+    st.markdown(
+        f"**{fmt.mio_kr(goal.budget_kr)}** i {filters.year} ({fmt.percent(share, 0)} af budgettet) · {fmt.number(goal.initiatives)} indsatser med budget"
+    )
+    mine = initiatives[initiatives["goal_id"] == goal.goal_id]
+    if mine.empty:
+        st.info("Ingen af de valgte indsatser tjener dette mål. Fjern filtre for at se dem.", icon=":material/filter_alt_off:")
+        continue
+    shown = mine.assign(
+        status=mine["status"].map(STATUS_LABELS),
+        financing=mine["financing"].map(FINANCING_LABELS),
+        shared=mine["goal_count"].map(lambda n: "" if n == 1 else f"delt med {n - 1} andre mål"),
+    ).rename(
+        columns={
+            "name": "Indsats",
+            "administration_code": "Forvaltning",
+            "status": "Status",
+            "financing": "Finansiering",
+            "budget_for_goal_kr": "Budget til målet (kr.)",
+            "budget_kr": "Indsatsens budget (kr.)",
+            "shared": "Fordeling",
+        }
+    )[["Indsats", "Forvaltning", "Status", "Finansiering", "Budget til målet (kr.)", "Indsatsens budget (kr.)", "Fordeling"]]
+    with st.expander(f"Indsatser under målet ({len(shown)})"):
+        layout.table(shown, f"goal_{goal.goal_id}_initiatives")
+        layout.download_csv(shown, f"maal{goal.goal_id}_indsatser", f"goal_{goal.goal_id}_initiatives")
+    mine_targets = progress[progress["goal_id"] == goal.goal_id] if not progress.empty else progress
+    if mine_targets.empty:
+        st.info("Der er ingen effektmål for de valgte indsatser under dette mål.", icon=":material/info:")
+        continue
+    counts = mine_targets["status"].value_counts()
+    behind = int(counts.get("Bagud", 0))
+    title = f"{behind} af {len(mine_targets)} effektmål er bagud" if behind else f"Alle {len(mine_targets)} effektmål er nået eller på vej"
+    export = mine_targets.rename(
+        columns={
+            "initiative": "Indsats",
+            "indicator": "Indikator",
+            "unit": "Enhed",
+            "year": "Målår",
+            "baseline": "Udgangspunkt",
+            "target": "Mål",
+            "actual": "Seneste",
+            "status": "Status",
+        }
+    ).assign(**{"Fremdrift (%)": mine_targets["progress"] * 100})[
+        ["Indsats", "Indikator", "Enhed", "Målår", "Udgangspunkt", "Mål", "Seneste", "Fremdrift (%)", "Status"]
+    ]
+    layout.chart(
+        charts.effect_progress(mine_targets, title, context.source_line()),
+        export,
+        f"maal{goal.goal_id}_effektmaal",
+        f"goal_{goal.goal_id}_targets",
+    )
+    with st.expander("Effektmål som tabel"):
+        layout.table(export, f"goal_{goal.goal_id}_targets_table", formats={"Fremdrift (%)": lambda v: fmt.percent(v / 100, 0)})
+
+st.caption(
+    "Fremdrift = (seneste − udgangspunkt) / (mål − udgangspunkt). Nået: 100 % eller mere. På vej: mindst 50 %. "
+    "Bagud: under 50 %. Effektmål vises for alle målår, uanset det valgte budgetår."
+)

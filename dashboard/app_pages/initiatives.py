@@ -1,0 +1,75 @@
+"""Indsatser: every initiative in a sortable, searchable table, and one initiative's history in detail."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import export, layout, queries, tables
+from dashboard import formatting as fmt
+from dashboard.labels import EVIDENCE_LABELS, FINANCING_LABELS, STATUS_LABELS
+
+context = layout.page_context()
+source, filters = context.source, context.filters
+
+st.title("Indsatser")
+st.caption(f"Alle kriminalpræventive indsatser med budget og deltagere for {filters.year}. Klik på en kolonne for at sortere.")
+layout.sample_banner(context)
+layout.filter_note(context)
+
+everything = queries.initiatives_table(source, filters)
+query = st.text_input(
+    "Søg",
+    key="initiative_search",
+    placeholder="Søg i navn, id, forvaltning, målgruppe eller karakter",
+    help="Søgningen ser på navn, id, forvaltning, målgruppe og karakter.",
+)
+found = tables.search(everything, query, ["name", "initiative_id", "administration_code", "target_group", "character", "focus_area"])
+if found.empty:
+    if everything.empty:
+        layout.empty_state("Ingen indsatser passer til filtrene", context)
+    else:
+        st.info(f"Ingen indsatser matcher søgningen '{query}'. Ret eller ryd søgefeltet.", icon=":material/search_off:")
+    st.stop()
+
+shown = tables.initiatives_for_display(found)
+st.markdown(f"**{fmt.number(len(shown))} indsatser** · budget {filters.year}: **{fmt.mio_kr(found['budget_kr'].sum())}**")
+layout.table(shown, "initiatives", height=480)
+buttons = st.columns([1, 1, 4])
+with buttons[0]:
+    layout.download_csv(shown, "indsatser", "initiatives", label="Hent tabel (CSV)")
+with buttons[1]:
+    st.download_button(
+        "Hent tabel (Excel)",
+        data=export.xlsx_bytes(shown, "indsatser"),
+        file_name=context.file_name("indsatser", "xlsx"),
+        mime=export.XLSX_MIME,
+        key="xlsx_initiatives",
+        icon=":material/table_view:",
+        type="tertiary",
+    )
+
+st.divider()
+st.subheader("Detaljer for én indsats")
+names = dict(zip(found["initiative_id"], found["name"], strict=True))
+chosen = st.selectbox("Vælg indsats", list(names), format_func=lambda i: f"{names[i]} ({i})", key="initiative_detail")
+row = found.set_index("initiative_id").loc[chosen]
+facts = st.columns(4)
+facts[0].markdown(f"**Forvaltning**  \n{row['administration_code']}")
+facts[1].markdown(f"**Indsatsområde**  \n{row['focus_area']}")
+facts[2].markdown(f"**Status og finansiering**  \n{STATUS_LABELS[row['status']]} · {FINANCING_LABELS[row['financing']]}")
+facts[3].markdown(f"**Evidens**  \n{EVIDENCE_LABELS[row['evidence']]}")
+st.markdown(
+    f"**Målgruppe:** {row['target_group']} ({row['age_min']}–{row['age_max']} år) · **Karakter:** {row['character'] or '–'}  \n"
+    f"**Strategiske mål:** {row['goals']}"
+)
+if row["do_less"]:
+    st.warning(f"Foreslået gjort mindre af. Begrundelse: {row['rationale'] or 'ikke angivet'}", icon=":material/trending_down:")
+elif isinstance(row["rationale"], str):
+    st.markdown(f"**Begrundelse:** {row['rationale']}")
+history = queries.initiative_history(source, chosen).rename(columns=tables.HISTORY_COLUMNS)
+if history.empty:
+    st.info("Indsatsen har hverken budget eller aktivitet registreret.", icon=":material/info:")
+else:
+    st.markdown("**Budget og aktivitet pr. år og bydel** (alle år, uanset filtre)")
+    layout.table(history, "initiative_history")
+    layout.download_csv(history, f"indsats_{chosen}_historik", "initiative_history")

@@ -1,0 +1,109 @@
+"""Unge 18–25: how many young adults each district has, how many the initiatives reach, and where too few are reached."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import analysis, charts, layout, queries
+from dashboard import formatting as fmt
+
+context = layout.page_context()
+source, filters = context.source, context.filters
+
+st.title("Unge 18–25 år")
+st.caption(f"Dækning af de 18–25-årige pr. bydel, {filters.year} – det prioriterede +18-område")
+layout.sample_banner(context)
+layout.filter_note(context)
+
+by_district = queries.young_adults_by_district(source, filters)
+if by_district["reached_18_25"].sum() == 0 and by_district["budget_18_25_kr"].sum() == 0:
+    layout.empty_state("Ingen indsatser når 18–25-årige i bydelene", context)
+    st.stop()
+
+lowest = analysis.lowest(by_district, "district", "reached_per_1000")
+per_1000_text = [fmt.per_thousand(v) for v in by_district["reached_per_1000"]]
+table = by_district.rename(
+    columns={
+        "district": "Bydel",
+        "residents_18_25": "Indbyggere 18–25 år",
+        "reached_18_25": "Nået 18–25 år (personer)",
+        "reached_per_1000": "Nået pr. 1.000 unge",
+        "budget_18_25_kr": "Budget til 18–25-indsatser (kr.)",
+        "kr_per_young_resident": "Kr. pr. ung 18–25 år",
+    }
+).drop(columns="district_id")
+
+map_col, rank_col = st.columns([3, 2])
+with map_col:
+    layout.chart(
+        charts.district_map(
+            queries.districts(source),
+            by_district,
+            "reached_per_1000",
+            f"Færrest unge nås i {lowest[0]}: 18–25-årige nået pr. 1.000",
+            context.source_line(with_population=True),
+            "pr. 1.000",
+            per_1000_text,
+        ),
+        table,
+        "unge_18_25_pr_bydel",
+        "young_map",
+    )
+with rank_col:
+    layout.chart(
+        charts.ranked_bars(
+            by_district,
+            "district",
+            "reached_per_1000",
+            f"Lavest dækning: {', '.join(lowest)}",
+            context.source_line(with_population=True),
+            "Nået pr. 1.000 indbyggere 18–25 år",
+            per_1000_text,
+        ),
+        table,
+        "unge_18_25_rangeret",
+        "young_rank",
+    )
+
+st.subheader("Tal pr. bydel")
+layout.table(
+    table,
+    "young_table",
+    formats={"Nået pr. 1.000 unge": lambda v: fmt.number(v, 1), "Kr. pr. ung 18–25 år": fmt.kr},
+)
+layout.download_csv(table, "unge_18_25_tabel", "young_table")
+
+city_wide = queries.city_wide_young_adults_reached(source, filters)
+st.caption(
+    "En person kan tælle med i flere indsatser, så 'nået' er deltagelser, ikke unikke personer. "
+    f"{fmt.number(city_wide)} deltagere på 18–25 år i byfælles indsatser ('Hele byen') kan ikke henføres til en bydel og er ikke med i bydelstallene. "
+    "Indbyggertal 1. januar: Københavns Kommune, Open Data København."
+)
+
+trend = queries.young_adults_trend(source, filters)
+if not trend.empty:
+    change = trend["reached_per_1000"].iloc[-1] - trend["reached_per_1000"].iloc[0]
+    direction = "steget" if change > 0 else "faldet" if change < 0 else "uændret"
+    layout.chart(
+        charts.trend_line(
+            trend,
+            "year",
+            "reached_per_1000",
+            f"Dækningen er {direction} fra {fmt.number(trend['reached_per_1000'].iloc[0], 1)} til {fmt.number(trend['reached_per_1000'].iloc[-1], 1)} pr. 1.000 ({int(trend['year'].iloc[0])}–{int(trend['year'].iloc[-1])})",
+            context.source_line(with_population=True),
+            "Nået pr. 1.000 indbyggere 18–25 år",
+            ",.1f",
+        ),
+        trend.rename(
+            columns={
+                "year": "År",
+                "reached_18_25": "Nået 18–25 år (personer)",
+                "residents_18_25": "Indbyggere 18–25 år",
+                "reached_per_1000": "Nået pr. 1.000 unge",
+                "population_year": "Befolkningsår",
+            }
+        ),
+        "unge_18_25_udvikling",
+        "young_trend",
+    )
+    st.caption("Udviklingen viser alle år. Uden bydelsfilter tæller byfælles aktivitet med; med bydelsfilter kun de valgte bydele.")

@@ -1,0 +1,278 @@
+"""Chart builders: DataFrame in, plotly figure out. No Streamlit here, so each is tested alone.
+
+Every figure gets a title (the finding or the question), axis titles with units, Danish number
+separators, and a source line under the plot area.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from dashboard import formatting as fmt
+from dashboard import palette
+
+FONT = "Source Sans Pro, Arial, sans-serif"
+MIO = 1e6
+
+
+def finish(fig: go.Figure, title: str, source: str, x_title: str | None = None, y_title: str | None = None, height: int = 420) -> go.Figure:
+    """Apply the house style: title, axis units, Danish separators, the source line."""
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        separators=fmt.PLOTLY_SEPARATORS,
+        font={"family": FONT, "size": 14},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 80},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "title": None},
+        hoverlabel={"font": {"family": FONT}},
+    )
+    fig.add_annotation(
+        text=source,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-70,
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        font={"size": 11, "color": "#555"},
+    )
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title)
+    fig.update_xaxes(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF")
+    fig.update_yaxes(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF")
+    return fig
+
+
+def horizontal_bars(
+    data: pd.DataFrame,
+    label: str,
+    value: str,
+    colours: list[str],
+    title: str,
+    source: str,
+    value_title: str,
+    text: list[str],
+    scale: float = 1.0,
+    hover_unit: str = "",
+) -> go.Figure:
+    """Return a horizontal bar chart, one bar per row in the order given (first on top)."""
+    fig = go.Figure(
+        go.Bar(
+            x=data[value] / scale,
+            y=data[label],
+            orientation="h",
+            marker_color=colours,
+            text=text,
+            textposition="auto",
+            customdata=text,
+            hovertemplate="%{y}: %{customdata}<extra></extra>" if not hover_unit else "%{y}: %{x:,.1f} " + hover_unit + "<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title_text=None)
+    fig.update_xaxes(tickformat=",.0f" if scale == 1 else ",.1f")
+    return finish(fig, title, source, x_title=value_title, height=max(300, 70 + 48 * len(data)))
+
+
+def budget_bars(data: pd.DataFrame, label: str, colours: list[str], title: str, source: str) -> go.Figure:
+    """Return bars of `budget_kr` in mio. kr. with the amount and share written on each bar."""
+    total = data["budget_kr"].sum()
+    text = [f"{fmt.mio_kr(v)} ({fmt.percent(v / total if total else 0, 0)})" for v in data["budget_kr"]]
+    return horizontal_bars(data, label, "budget_kr", colours, title, source, "Budget (mio. kr.)", text, scale=MIO)
+
+
+def stacked_budget_bars(
+    data: pd.DataFrame, x: str, stack: str, stack_label: str, colours: dict, title: str, source: str, x_title: str | None = None
+) -> go.Figure:
+    """Return vertical bars of budget (mio. kr.) per `x`, stacked by `stack` (coloured per stack key)."""
+    fig = go.Figure()
+    for key, part in data.groupby(stack, sort=False):
+        fig.add_bar(
+            x=part[x],
+            y=part["budget_kr"] / MIO,
+            name=str(part[stack_label].iloc[0]),
+            marker_color=colours.get(key, palette.NEUTRAL),
+            hovertemplate="%{x} · " + str(part[stack_label].iloc[0]) + ": %{y:,.1f} mio. kr.<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(tickformat=",.0f")
+    return finish(fig, title, source, x_title=x_title, y_title="Budget (mio. kr.)", height=480)
+
+
+def budget_and_spending(data: pd.DataFrame, title: str, source: str) -> go.Figure:
+    """Return grouped bars of budget and spending (forbrug) per administration, in mio. kr."""
+    fig = go.Figure()
+    fig.add_bar(
+        x=data["administration_code"],
+        y=data["budget_kr"] / MIO,
+        name="Budget",
+        marker_color="#0072B2",
+        hovertemplate="%{x}: budget %{y:,.1f} mio. kr.<extra></extra>",
+    )
+    fig.add_bar(
+        x=data["administration_code"],
+        y=data["spent_kr"] / MIO,
+        name="Forbrug",
+        marker_color="#E69F00",
+        hovertemplate="%{x}: forbrug %{y:,.1f} mio. kr.<extra></extra>",
+    )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(tickformat=",.0f")
+    return finish(fig, title, source, x_title="Forvaltning", y_title="mio. kr.")
+
+
+def trend_line(
+    data: pd.DataFrame, x: str, y: str, title: str, source: str, y_title: str, hover_format: str, colour: str = "#0072B2"
+) -> go.Figure:
+    """Return one line over the years with markers and the value on hover."""
+    fig = go.Figure(
+        go.Scatter(
+            x=data[x],
+            y=data[y],
+            mode="lines+markers",
+            line={"color": colour, "width": 3},
+            marker={"size": 9},
+            hovertemplate="%{x}: %{y:" + hover_format + "}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
+    return finish(fig, title, source, x_title="År", y_title=y_title)
+
+
+def ranked_bars(
+    data: pd.DataFrame, label: str, value: str, title: str, source: str, value_title: str, text: list[str], lowest_highlighted: int = 3
+) -> go.Figure:
+    """Return districts ranked lowest first, the `lowest_highlighted` lowest in the highlight colour."""
+    ranked = data.assign(_text=text).sort_values(value, ascending=True, kind="stable").reset_index(drop=True)
+    colours = [palette.HIGHLIGHT if i < lowest_highlighted else palette.NEUTRAL for i in range(len(ranked))]
+    return horizontal_bars(ranked, label, value, colours, title, source, value_title, ranked["_text"].tolist())
+
+
+def district_map(
+    districts: pd.DataFrame, values: pd.DataFrame, value: str, title: str, source: str, colourbar_title: str, text: list[str]
+) -> go.Figure:
+    """Return a map of the ten districts coloured by `value`, drawn from the shipped boundaries.
+
+    Drawn as filled polygons on plain axes (longitude scaled by cos(latitude)), so it needs no
+    tile server or map library and works without internet.
+    """
+    merged = districts.merge(values.assign(label_text=text), on="district_id", how="left")
+    low, high = float(merged[value].min(skipna=True) or 0), float(merged[value].max(skipna=True) or 0)
+    fig = go.Figure()
+    label_x, label_y, label_text, hover = [], [], [], []
+    for row in merged.itertuples(index=False):
+        if not row.boundary_geojson:
+            continue
+        amount = getattr(row, value)
+        share = 0.0 if high == low or pd.isna(amount) else (float(amount) - low) / (high - low)
+        colour = "#EEEEEE" if pd.isna(amount) else sample_colorscale(palette.SEQUENTIAL_SCALE, [0.15 + 0.85 * share])[0]
+        rings = _outer_rings(json.loads(row.boundary_geojson)["geometry"])
+        for ring in rings:
+            lon, lat = zip(*ring, strict=True)
+            fig.add_trace(
+                go.Scatter(
+                    x=lon,
+                    y=lat,
+                    fill="toself",
+                    fillcolor=colour,
+                    line={"color": "white", "width": 1.5},
+                    mode="lines",
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+        biggest = max(rings, key=len)
+        label_x.append(sum(p[0] for p in biggest) / len(biggest))
+        label_y.append(sum(p[1] for p in biggest) / len(biggest))
+        label_text.append(row.name)
+        hover.append(f"{row.name}<br>{row.label_text}")
+    fig.add_trace(
+        go.Scatter(
+            x=label_x,
+            y=label_y,
+            mode="markers+text",
+            text=label_text,
+            textfont={"size": 11, "color": "#111"},
+            marker={
+                "size": 24,
+                "opacity": 0,
+                "color": [low] * len(label_x),
+                "colorscale": palette.SEQUENTIAL_SCALE,
+                "cmin": low,
+                "cmax": high or 1,
+            },
+            hovertext=hover,
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={
+                "colorscale": palette.SEQUENTIAL_SCALE,
+                "cmin": low,
+                "cmax": high or 1,
+                "color": [low],
+                "showscale": True,
+                "colorbar": {"title": {"text": colourbar_title}, "tickformat": ",.0f"},
+            },
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    mid_latitude = sum(label_y) / len(label_y) if label_y else 55.68
+    fig.update_xaxes(visible=False, showgrid=False)
+    fig.update_yaxes(visible=False, showgrid=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid_latitude)))
+    return finish(fig, title, source, height=560)
+
+
+def _outer_rings(geometry: dict) -> list[list[list[float]]]:
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"][0]]
+    return [polygon[0] for polygon in geometry["coordinates"]]
+
+
+def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
+    """Return each effect target's progress from baseline (0 %) to target (100 %), coloured by status.
+
+    `data` needs `label`, `progress` (share, may be NaN), `status` and `detail` (hover text).
+    """
+    shown = data.assign(progress_pct=data["progress"].fillna(0) * 100)
+    fig = go.Figure(
+        go.Bar(
+            x=shown["progress_pct"],
+            y=shown["label"],
+            orientation="h",
+            marker_color=[palette.PROGRESS_COLOURS[s] for s in shown["status"]],
+            text=[f"{s} · {fmt.percent(p, 0) if not pd.isna(p) else '–'}" for s, p in zip(shown["status"], shown["progress"], strict=True)],
+            textposition="auto",
+            customdata=shown["detail"],
+            hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+        )
+    )
+    fig.add_vline(x=100, line_dash="dash", line_color="#333", annotation_text="Mål", annotation_position="top")
+    fig.update_yaxes(autorange="reversed", title_text=None)
+    fig.update_xaxes(ticksuffix=" %", range=[min(-10, shown["progress_pct"].min() - 10), max(130, shown["progress_pct"].max() + 10)])
+    return finish(fig, title, source, x_title="Vej fra udgangspunkt (0 %) til mål (100 %)", height=max(300, 90 + 44 * len(shown)))
+
+
+def empty_figure(message: str) -> go.Figure:
+    """Return a blank figure that says why it is empty (used only where a chart must be returned)."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig

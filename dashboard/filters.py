@@ -1,0 +1,61 @@
+"""The filters that apply to every page: what they hold, and how they read as text and file names."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from pipelines.vocabulary import match_key
+
+
+class Filters(NamedTuple):
+    """The sidebar's choices; an empty tuple means 'all'."""
+
+    year: int
+    districts: tuple[int, ...] = ()
+    administrations: tuple[str, ...] = ()
+    focus_areas: tuple[int, ...] = ()
+    goals: tuple[int, ...] = ()
+    statuses: tuple[str, ...] = ()
+
+    def as_params(self) -> dict[str, object]:
+        """Return the filters as DuckDB query parameters."""
+        return {
+            "year": self.year,
+            "districts": list(self.districts),
+            "administrations": list(self.administrations),
+            "focus_areas": list(self.focus_areas),
+            "goals": list(self.goals),
+            "statuses": list(self.statuses),
+        }
+
+    @property
+    def by_district(self) -> bool:
+        return bool(self.districts)
+
+
+def export_file_name(what: str, filters: Filters, district_names: dict[int, str], extension: str = "csv") -> str:
+    """Return a file name that says what and for which filters, e.g. `indsatser_2010_Norrebro.csv`."""
+    parts = [what, str(filters.year)]
+    if filters.districts:
+        parts.append("-".join(_ascii(district_names[d]) for d in sorted(filters.districts)))
+    if filters.administrations:
+        parts.append("-".join(_ascii(a) for a in sorted(filters.administrations)))
+    if filters.focus_areas:
+        parts.append("omraade" + "-".join(str(f) for f in sorted(filters.focus_areas)))
+    if filters.goals:
+        parts.append("maal" + "-".join(str(g) for g in sorted(filters.goals)))
+    if filters.statuses:
+        parts.append("-".join(sorted(filters.statuses)))
+    return "_".join(parts) + "." + extension
+
+
+def _ascii(text: str) -> str:
+    """`Nørrebro` → `Norrebro`, `Vesterbro/Kongens Enghave` → `VesterbroKongensEnghave`, `ØKF` → `OKF`."""
+    words = text.replace("/", " ").replace("-", " ").split()
+    return "".join(_ascii_word(w) for w in words)
+
+
+def _ascii_word(word: str) -> str:
+    table = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "Ae", "Ø": "O", "Å": "Aa"})
+    cleaned = word.translate(table)
+    return "".join(ch for ch in cleaned if ch.isalnum()) or match_key(word)

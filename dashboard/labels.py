@@ -1,0 +1,31 @@
+"""Danish words for the codes and column names the database uses."""
+
+from __future__ import annotations
+
+STATUS_LABELS = {"eksisterende": "Eksisterende", "ny": "Ny", "foreslaaet": "Foreslået"}
+FINANCING_LABELS = {
+    "finansieret": "Finansieret",
+    "delvist": "Delvist finansieret",
+    "mangler": "Mangler finansiering",
+    "satspulje": "Søgt i satspuljen",
+}
+EVIDENCE_LABELS = {"dokumenteret": "Dokumenteret", "lovende": "Lovende", "erfaringsbaseret": "Erfaringsbaseret", "ukendt": "Ukendt"}
+FUNDING_LABELS = {"kommune": "Kommunen", "satspulje": "Satspuljen", "andet": "Anden finansiering"}
+CONTENT_LABELS = {"indsatser": "Indsatser", "befolkning": "Befolkning", "bydelsgrænser": "Bydelsgrænser"}
+
+SAMPLE_SOURCE = "Indsatser: Eksempeldata (opdigtede tal)"
+REAL_SOURCE_TEMPLATE = "Indsatser: {source}"
+OPEN_DATA_SOURCE = "Befolkning og bydele: Københavns Kommune, Open Data København"
+
+
+def portfolio_source(facts: dict[str, str]) -> str:
+    """Return the source line's first half: sample data, or the loaded workbook's name."""
+    if facts.get("portfolio_is_sample") == "true":
+        return SAMPLE_SOURCE
+    return REAL_SOURCE_TEMPLATE.format(source=facts.get("portfolio_source") or "indlæst projektmappe")
+
+
+def source_line(facts: dict[str, str], with_population: bool = False) -> str:
+    """Return the 'Kilde: …' line printed under a chart."""
+    parts = [portfolio_source(facts)] + ([OPEN_DATA_SOURCE] if with_population else [])
+    return "Kilde: " + " · ".join(parts)

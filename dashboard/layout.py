@@ -1,0 +1,115 @@
+"""Streamlit building blocks shared by the pages: context, banners, charts with downloads, empty states."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import export, labels, queries, tables
+from dashboard import formatting as fmt
+from dashboard.filters import Filters, export_file_name
+
+CONTEXT_KEY = "page_context"
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "da", "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+class PageContext(NamedTuple):
+    """What every page needs: the data source, the filters and the dataset's facts."""
+
+    source: queries.Source
+    filters: Filters
+    facts: dict[str, str]
+    district_names: dict[int, str]
+
+    @property
+    def is_sample(self) -> bool:
+        return self.facts.get("portfolio_is_sample") == "true"
+
+    def source_line(self, with_population: bool = False) -> str:
+        return labels.source_line(self.facts, with_population)
+
+    def file_name(self, what: str, extension: str = "csv") -> str:
+        return export_file_name(what, self.filters, self.district_names, extension)
+
+
+def page_context() -> PageContext:
+    """Return the context the router prepared for this run (pages call this first)."""
+    return st.session_state[CONTEXT_KEY]
+
+
+def sample_banner(context: PageContext) -> None:
+    """Say plainly that the initiatives are sample data, when they are."""
+    if context.is_sample:
+        st.warning(
+            "**Eksempeldata.** Indsatser, budgetter og aktivitet er opdigtede til illustration. "
+            "Befolkningstal og bydelsgrænser er rigtige data fra Københavns Kommune.",
+            icon=":material/science:",
+        )
+
+
+def filter_note(context: PageContext) -> None:
+    """Explain how a district filter treats city-wide lines, and the population year used."""
+    notes = []
+    if context.filters.by_district:
+        names = ", ".join(context.district_names[d] for d in context.filters.districts)
+        city_wide = queries.city_wide_budget(context.source, context.filters)
+        notes.append(
+            f"Viser kun budget og aktivitet henført til {names}. Byfælles linjer ('Hele byen', "
+            f"{fmt.mio_kr(city_wide)} i {context.filters.year}) er ikke medregnet."
+        )
+    first, last = queries.population_years(context.source)
+    if context.filters.year > last:
+        notes.append(f"Befolkningstal findes kun til og med {last}; for {context.filters.year} bruges {last}.")
+    elif context.filters.year < first:
+        notes.append(f"Befolkningstal findes først fra {first}; for {context.filters.year} bruges {first}.")
+    for note in notes:
+        st.info(note, icon=":material/info:")
+
+
+def chart(fig: go.Figure, data: pd.DataFrame, what: str, key: str) -> None:
+    """Show a chart and, under it, a CSV download of exactly the data it draws."""
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"chart_{key}")
+    download_csv(data, what, key)
+
+
+def download_csv(data: pd.DataFrame, what: str, key: str, label: str = "Hent data (CSV)") -> None:
+    """Offer the frame as a CSV for Danish Excel, named after what it is and the filters."""
+    context = page_context()
+    st.download_button(
+        label,
+        data=export.csv_bytes(data),
+        file_name=context.file_name(what),
+        mime=export.CSV_MIME,
+        key=f"csv_{key}",
+        icon=":material/download:",
+        type="tertiary",
+    )
+
+
+def table(data: pd.DataFrame, key: str, formats: dict | None = None, height: int | str = "auto") -> None:
+    """Show a table with Danish numbers (sortable on the underlying values)."""
+    st.dataframe(tables.styled(data, formats), hide_index=True, key=f"table_{key}", height=height)
+
+
+def empty_state(what: str, context: PageContext) -> None:
+    """Say why there is nothing to show and what to change."""
+    active = [
+        name
+        for name, on in (
+            ("bydele", context.filters.districts),
+            ("forvaltninger", context.filters.administrations),
+            ("indsatsområder", context.filters.focus_areas),
+            ("mål", context.filters.goals),
+            ("status", context.filters.statuses),
+        )
+        if on
+    ]
+    hint = (
+        f"Prøv et andet år, eller fjern nogle af filtrene for {', '.join(active)} (eller tryk 'Nulstil filtre')."
+        if active
+        else "Prøv et andet år i filteret til venstre."
+    )
+    st.info(f"**Ingen data:** {what} for {context.filters.year} med de valgte filtre. {hint}", icon=":material/filter_alt_off:")

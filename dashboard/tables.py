@@ -1,0 +1,70 @@
+"""Tables as the user sees and downloads them: Danish headers, Danish labels, numbers kept numeric.
+
+A page shows `styled(frame, ...)` and exports the same `frame`, so the download is exactly what
+is on the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from dashboard import formatting as fmt
+from dashboard import labels
+
+INITIATIVE_COLUMNS = {
+    "initiative_id": "Id",
+    "name": "Indsats",
+    "administration_code": "Forvaltning",
+    "focus_area": "Indsatsområde",
+    "goals": "Strategiske mål",
+    "status": "Status",
+    "financing": "Finansiering",
+    "budget_kr": "Budget (kr.)",
+    "participants": "Deltagere (personer)",
+    "participants_18_25": "Heraf 18–25 år (personer)",
+    "evidence": "Evidens",
+    "do_less": "Foreslået gjort mindre af",
+}
+
+HISTORY_COLUMNS = {
+    "year": "År",
+    "district": "Bydel",
+    "budget_kr": "Budget (kr.)",
+    "spent_kr": "Forbrug (kr.)",
+    "participants": "Deltagere (personer)",
+    "participants_18_25": "Heraf 18–25 år (personer)",
+}
+
+
+def initiatives_for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the initiatives table with Danish headers and labels."""
+    shown = frame[list(INITIATIVE_COLUMNS)].copy()
+    shown["status"] = shown["status"].map(labels.STATUS_LABELS)
+    shown["financing"] = shown["financing"].map(labels.FINANCING_LABELS)
+    shown["evidence"] = shown["evidence"].map(labels.EVIDENCE_LABELS)
+    shown["do_less"] = shown["do_less"].map({True: "Ja", False: ""})
+    return shown.rename(columns=INITIATIVE_COLUMNS)
+
+
+def search(frame: pd.DataFrame, text: str, columns: list[str]) -> pd.DataFrame:
+    """Return the rows where any of `columns` contains `text` (case-insensitive)."""
+    if not text.strip():
+        return frame
+    needle = text.strip().lower()
+    hit = pd.Series(False, index=frame.index)
+    for column in columns:
+        hit |= frame[column].fillna("").astype(str).str.lower().str.contains(needle, regex=False)
+    return frame[hit]
+
+
+def styled(frame: pd.DataFrame, formats: dict[str, Callable[[object], str]] | None = None) -> Styler:
+    """Return the frame with Danish number formatting; columns ending in (kr.) get kr., counts whole numbers."""
+    formats = dict(formats or {})
+    for column in frame.columns:
+        if column in formats or not pd.api.types.is_numeric_dtype(frame[column]) or column == "År":
+            continue
+        formats[column] = fmt.kr if str(column).endswith("(kr.)") else fmt.number
+    return frame.style.format(formats, na_rep=fmt.MISSING)
