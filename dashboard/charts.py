@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,38 +19,68 @@ from dashboard import palette
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 MIO = 1e6
+TITLE_WIDTH = 58  # characters per title line; fits a half-width chart on a laptop
 
 
-def finish(fig: go.Figure, title: str, source: str, x_title: str | None = None, y_title: str | None = None, height: int = 420) -> go.Figure:
-    """Apply the house style: title, axis units, Danish separators, the source line."""
+def finish(
+    fig: go.Figure,
+    title: str,
+    source: str,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    height: int = 420,
+    legend: str | None = None,
+    axes: bool = True,
+) -> go.Figure:
+    """Apply the house style: a wrapped title, axis units, Danish separators, a legend, the source line."""
+    title_lines = textwrap.wrap(title, TITLE_WIDTH) or [""]
+    source_lines = source.split(" · ")
+    legend_room = 34 if legend == "top" else 0
+    top = 30 + 24 * len(title_lines) + legend_room
+    axis_room = 58 if axes else 8
+    bottom = axis_room + 15 * len(source_lines) + 8
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        title={
+            "text": "<br>".join(title_lines),
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 12},
+            "font": {"size": 18},
+        },
         separators=fmt.PLOTLY_SEPARATORS,
         font={"family": FONT, "size": 14},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 80},
+        height=height + top + bottom,
+        margin={"l": 10, "r": 10, "t": top, "b": bottom},
         plot_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "title": None},
+        showlegend=legend is not None,
         hoverlabel={"font": {"family": FONT}},
     )
+    if legend == "top":
+        fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "title": None})
+    elif legend == "right":
+        fig.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "title": None, "traceorder": "reversed"})
     fig.add_annotation(
-        text=source,
+        text="<br>".join(source_lines),
         xref="paper",
         yref="paper",
         x=0,
         y=0,
-        yshift=-70,
+        yshift=-axis_room,
         showarrow=False,
         xanchor="left",
         yanchor="top",
+        align="left",
         font={"size": 11, "color": "#555"},
     )
     if x_title is not None:
-        fig.update_xaxes(title_text=x_title)
+        fig.update_xaxes(title_text=x_title, title_standoff=8)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
-    fig.update_xaxes(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF")
-    fig.update_yaxes(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF")
+    fig.update_xaxes(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF", automargin=True)
+    fig.update_yaxes(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF", automargin=True)
     return fig
 
 
@@ -78,9 +109,11 @@ def horizontal_bars(
             hovertemplate="%{y}: %{customdata}<extra></extra>" if not hover_unit else "%{y}: %{x:,.1f} " + hover_unit + "<extra></extra>",
         )
     )
+    fig.update_traces(cliponaxis=False, textfont={"size": 13})
     fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_xaxes(tickformat=",.0f" if scale == 1 else ",.1f")
-    return finish(fig, title, source, x_title=value_title, height=max(300, 70 + 48 * len(data)))
+    largest = float((data[value] / scale).max()) if len(data) else 0.0
+    fig.update_xaxes(tickformat=",.0f" if scale == 1 or largest >= 10 else ",.1f", range=[0, largest * 1.45 if largest > 0 else 1])
+    return finish(fig, title, source, x_title=value_title, height=max(180, 44 * len(data)))
 
 
 def budget_bars(data: pd.DataFrame, label: str, colours: list[str], title: str, source: str) -> go.Figure:
@@ -105,7 +138,9 @@ def stacked_budget_bars(
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(tickformat=",.0f")
-    return finish(fig, title, source, x_title=x_title, y_title="Budget (mio. kr.)", height=480)
+    if not pd.api.types.is_numeric_dtype(data[x]):
+        fig.update_xaxes(categoryorder="total descending")
+    return finish(fig, title, source, x_title=x_title, y_title="Budget (mio. kr.)", height=380, legend="right")
 
 
 def budget_and_spending(data: pd.DataFrame, title: str, source: str) -> go.Figure:
@@ -127,7 +162,7 @@ def budget_and_spending(data: pd.DataFrame, title: str, source: str) -> go.Figur
     )
     fig.update_layout(barmode="group")
     fig.update_yaxes(tickformat=",.0f")
-    return finish(fig, title, source, x_title="Forvaltning", y_title="mio. kr.")
+    return finish(fig, title, source, x_title="Forvaltning", y_title="mio. kr.", height=340, legend="top")
 
 
 def trend_line(
@@ -146,7 +181,7 @@ def trend_line(
     )
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
-    return finish(fig, title, source, x_title="År", y_title=y_title)
+    return finish(fig, title, source, x_title="År", y_title=y_title, height=340)
 
 
 def ranked_bars(
@@ -169,7 +204,7 @@ def district_map(
     merged = districts.merge(values.assign(label_text=text), on="district_id", how="left")
     low, high = float(merged[value].min(skipna=True) or 0), float(merged[value].max(skipna=True) or 0)
     fig = go.Figure()
-    label_x, label_y, label_text, hover = [], [], [], []
+    label_x, label_y, label_text, label_colour, hover = [], [], [], [], []
     for row in merged.itertuples(index=False):
         if not row.boundary_geojson:
             continue
@@ -195,6 +230,7 @@ def district_map(
         label_x.append(sum(p[0] for p in biggest) / len(biggest))
         label_y.append(sum(p[1] for p in biggest) / len(biggest))
         label_text.append(row.name)
+        label_colour.append("white" if share > 0.6 else "#111")
         hover.append(f"{row.name}<br>{row.label_text}")
     fig.add_trace(
         go.Scatter(
@@ -202,7 +238,7 @@ def district_map(
             y=label_y,
             mode="markers+text",
             text=label_text,
-            textfont={"size": 11, "color": "#111"},
+            textfont={"size": 11, "color": label_colour},
             marker={
                 "size": 24,
                 "opacity": 0,
@@ -236,7 +272,7 @@ def district_map(
     mid_latitude = sum(label_y) / len(label_y) if label_y else 55.68
     fig.update_xaxes(visible=False, showgrid=False)
     fig.update_yaxes(visible=False, showgrid=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid_latitude)))
-    return finish(fig, title, source, height=560)
+    return finish(fig, title, source, height=470, axes=False)
 
 
 def _outer_rings(geometry: dict) -> list[list[list[float]]]:
@@ -258,7 +294,7 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
             orientation="h",
             marker_color=[palette.PROGRESS_COLOURS[s] for s in shown["status"]],
             text=[f"{s} · {fmt.percent(p, 0) if not pd.isna(p) else '–'}" for s, p in zip(shown["status"], shown["progress"], strict=True)],
-            textposition="auto",
+            textposition="outside",
             customdata=shown["detail"],
             hovertemplate="%{y}<br>%{customdata}<extra></extra>",
         )
@@ -266,7 +302,8 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
     fig.add_vline(x=100, line_dash="dash", line_color="#333", annotation_text="Mål", annotation_position="top")
     fig.update_yaxes(autorange="reversed", title_text=None)
     fig.update_xaxes(ticksuffix=" %", range=[min(-10, shown["progress_pct"].min() - 10), max(130, shown["progress_pct"].max() + 10)])
-    return finish(fig, title, source, x_title="Vej fra udgangspunkt (0 %) til mål (100 %)", height=max(300, 90 + 44 * len(shown)))
+    fig.update_traces(cliponaxis=False)
+    return finish(fig, title, source, x_title="Vej fra udgangspunkt (0 %) til mål (100 %)", height=max(160, 40 * len(shown)))
 
 
 def empty_figure(message: str) -> go.Figure:

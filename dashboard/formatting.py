@@ -37,6 +37,11 @@ def mio_kr(value: float | int | None, decimals: int = 1) -> str:
     return MISSING if _missing(value) else f"{number(float(value) / 1e6, decimals)} mio. kr."
 
 
+def mio(value: float | int | None, decimals: int = 1) -> str:
+    """`12400000` → `12,4` (for places whose label already says mio. kr.)."""
+    return MISSING if _missing(value) else number(float(value) / 1e6, decimals)
+
+
 def percent(share: float | None, decimals: int = 1) -> str:
     """`0.375` → `37,5 %` (the argument is a share between 0 and 1)."""
     return MISSING if _missing(share) else f"{number(float(share) * 100, decimals)} %"

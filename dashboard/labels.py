@@ -11,6 +11,7 @@ FINANCING_LABELS = {
 }
 EVIDENCE_LABELS = {"dokumenteret": "Dokumenteret", "lovende": "Lovende", "erfaringsbaseret": "Erfaringsbaseret", "ukendt": "Ukendt"}
 FUNDING_LABELS = {"kommune": "Kommunen", "satspulje": "Satspuljen", "andet": "Anden finansiering"}
+GOAL_SHORT_NAMES = {1: "Tryghed", 2: "Tidlig indsats under 18 år", 3: "Kriminalitetsexit", 4: "Koordinering og samarbejde"}
 CONTENT_LABELS = {"indsatser": "Indsatser", "befolkning": "Befolkning", "bydelsgrænser": "Bydelsgrænser"}
 
 SAMPLE_SOURCE = "Indsatser: Eksempeldata (opdigtede tal)"

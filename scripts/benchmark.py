@@ -32,10 +32,43 @@ def bench_build(db: Path) -> float:
     return median_seconds(lambda: subprocess.run(command, cwd=PROJECT_DIR, check=True, capture_output=True))
 
 
+def page_queries(db: Path):
+    """Return, per page, a function that runs the queries the page runs for the default view."""
+    sys.path.insert(0, str(PROJECT_DIR))
+    from dashboard import queries
+    from dashboard.filters import Filters
+
+    source = queries.Source(str(db), "bench")
+    filters = Filters(year=max(queries.budget_years(source)))
+    per_page = {
+        "Overblik": [queries.key_figures, queries.budget_by_goal, queries.budget_by_focus_area, queries.budget_by_status],
+        "Økonomi": [
+            queries.budget_by_administration_and_focus_area,
+            queries.budget_by_year_and_administration,
+            queries.budget_by_district,
+            queries.city_wide_budget,
+            queries.budget_and_spending_by_administration,
+            queries.budget_by_funding_source,
+        ],
+        "Unge 18–25": [queries.young_adults_by_district, queries.city_wide_young_adults_reached, queries.young_adults_trend],
+        "Strategiske mål": [queries.budget_by_goal, queries.initiatives_by_goal, queries.effect_targets_by_goal],
+        "Indsatser": [queries.initiatives_table],
+    }
+    return {page: (lambda fs=functions: [f(source, filters) for f in fs]) for page, functions in per_page.items()}, queries
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
         print(f"python -m pipelines build (eksempeldata), median af {RUNS}: {bench_build(db):.2f} s")
+        pages, queries = page_queries(db)
+        for page, run in pages.items():
+
+            def cold(run=run):
+                queries.st.cache_data.clear()
+                run()
+
+            print(f"{page}: forespørgsler uden cache {median_seconds(cold) * 1000:.0f} ms, med cache {median_seconds(run) * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,10 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage  # noqa: E402
+
 from pipelines.load import build, load_portfolio  # noqa: E402
+from tests.apptest_helpers import Downloads  # noqa: E402
 
 
 def small_portfolio() -> dict[str, pd.DataFrame]:
@@ -177,3 +180,18 @@ def small_db(tmp_path) -> Path:
     db = tmp_path / "small.duckdb"
     load_portfolio(write_csv_folder(small_portfolio(), tmp_path / "csv"), db)
     return db
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> Downloads:
+    """Record the bytes the app hands to Streamlit's media storage for each download."""
+    captured = Downloads()
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        captured.files[file_id] = (filename, path_or_data)
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    return captured

@@ -76,8 +76,7 @@ per_resident = measure == "kr. pr. indbygger"
 value = "kr_per_resident" if per_resident else "budget_kr"
 text = [fmt.kr(v) if per_resident else fmt.mio_kr(v) for v in by_district[value]]
 lowest = analysis.lowest(by_district, "district", value)
-unit_text = "kr. pr. indbygger" if per_resident else "budget"
-map_col, rank_col = st.columns([3, 2])
+map_col, rank_col = st.columns(2)
 district_export = by_district.rename(
     columns={"district": "Bydel", "budget_kr": "Budget (kr.)", "residents": "Indbyggere", "kr_per_resident": "Kr. pr. indbygger"}
 )[["Bydel", "Budget (kr.)", "Indbyggere", "Kr. pr. indbygger"]]
@@ -102,7 +101,7 @@ with rank_col:
             by_district.assign(scaled=by_district[value] / (1 if per_resident else 1e6)),
             "district",
             "scaled",
-            f"Lavest {unit_text}: {', '.join(lowest)}",
+            f"Lavest: {', '.join(lowest)}",
             context.source_line(with_population=True),
             "kr. pr. indbygger" if per_resident else "Budget (mio. kr.)",
             text,

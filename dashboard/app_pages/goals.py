@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import analysis, charts, layout, palette, queries
 from dashboard import formatting as fmt
-from dashboard.labels import FINANCING_LABELS, STATUS_LABELS
+from dashboard.labels import FINANCING_LABELS, GOAL_SHORT_NAMES, STATUS_LABELS
 
 context = layout.page_context()
 source, filters = context.source, context.filters
@@ -19,18 +19,22 @@ layout.filter_note(context)
 by_goal = queries.budget_by_goal(source, filters)
 initiatives = queries.initiatives_by_goal(source, filters)
 targets = queries.effect_targets_by_goal(source, filters)
-if initiatives.empty:
-    layout.empty_state("Ingen indsatser passer til filtrene", context)
+total = by_goal["budget_kr"].sum()
+if initiatives.empty or total == 0:
+    layout.empty_state("Der er intet budget", context)
     st.stop()
 
-total = by_goal["budget_kr"].sum()
 st.markdown(
     f"Budgettet {filters.year} er **{fmt.mio_kr(total)}**. En indsats, der tjener flere mål, er fordelt ligeligt "
     "mellem dem, så de fire mål summer til det samlede budget."
 )
 columns = st.columns(4)
 for column, goal in zip(columns, by_goal.itertuples(index=False), strict=True):
-    column.metric(goal.goal, fmt.mio_kr(goal.budget_kr), help=f"{fmt.number(goal.initiatives)} indsatser med budget i {filters.year}")
+    column.metric(
+        f"{GOAL_SHORT_NAMES[goal.goal_id]} (mio. kr.)",
+        fmt.mio(goal.budget_kr),
+        help=f"{goal.goal}: {fmt.number(goal.initiatives)} indsatser med budget i {filters.year}",
+    )
     column.markdown(f"<div style='height:6px;background:{palette.GOAL_COLOURS[goal.goal_id]}'></div>", unsafe_allow_html=True)
 
 progress = analysis.effect_target_progress(targets) if not targets.empty else targets

@@ -32,6 +32,11 @@ if found.empty:
     st.stop()
 
 shown = tables.initiatives_for_display(found)
+if found["budget_kr"].sum() == 0:
+    st.info(
+        f"**Ingen data** om budget: ingen af de viste indsatser har budget i {filters.year}. Vælg et andet år for at se beløb.",
+        icon=":material/info:",
+    )
 st.markdown(f"**{fmt.number(len(shown))} indsatser** · budget {filters.year}: **{fmt.mio_kr(found['budget_kr'].sum())}**")
 layout.table(shown, "initiatives", height=480)
 buttons = st.columns([1, 1, 4])

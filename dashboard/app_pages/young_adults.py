@@ -33,7 +33,7 @@ table = by_district.rename(
     }
 ).drop(columns="district_id")
 
-map_col, rank_col = st.columns([3, 2])
+map_col, rank_col = st.columns(2)
 with map_col:
     layout.chart(
         charts.district_map(

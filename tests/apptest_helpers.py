@@ -1,0 +1,60 @@
+"""Helpers to drive the real app with Streamlit's AppTest and read what a user would download."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+PAGES = {
+    "overview": "app_pages/overview.py",
+    "economy": "app_pages/economy.py",
+    "young_adults": "app_pages/young_adults.py",
+    "goals": "app_pages/goals.py",
+    "initiatives": "app_pages/initiatives.py",
+    "about": "app_pages/about.py",
+}
+
+
+def open_app(page: str = "overview", query: dict | None = None) -> AppTest:
+    """Run the app (SIKKERBY_DB must be set), optionally with URL query parameters, and open a page."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview":
+        at.switch_page(PAGES[page]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    """Return the shown value of the key figure with this label."""
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def sql_value(db: Path, sql: str, params: list | None = None):
+    """Compute a figure independently of the app, straight from the database."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchone()[0]
+
+
+class Downloads:
+    """Captures what every download button offers: file id → (file name, bytes)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[str | None, bytes]] = {}
+
+    def get(self, at: AppTest, key: str) -> tuple[str | None, bytes]:
+        """Return the file name and bytes behind the download button with this key."""
+        button = next(b for b in at.download_button if b.proto.id.endswith(key))
+        return self.files[button.proto.url.rsplit("/", 1)[-1].split(".")[0]]
+
+
+def read_danish_csv(data: bytes) -> pd.DataFrame:
+    """Read a CSV as Danish Excel would: BOM, `;`, decimal comma."""
+    return pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")

@@ -1,0 +1,117 @@
+"""Chart builders, Danish formatting and the small calculations, tested without Streamlit."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboard import analysis, charts, palette
+from dashboard import formatting as fmt
+
+SOURCE = "Kilde: Indsatser: Eksempeldata (opdigtede tal) · Befolkning og bydele: Københavns Kommune, Open Data København"
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda: fmt.kr(1234567), "1.234.567 kr."),
+        (lambda: fmt.mio_kr(12_400_000), "12,4 mio. kr."),
+        (lambda: fmt.percent(0.375), "37,5 %"),
+        (lambda: fmt.number(1234.56, 1), "1.234,6"),
+        (lambda: fmt.per_thousand(37.54), "37,5 pr. 1.000"),
+        (lambda: fmt.signed_change(-2_500_000, fmt.mio_kr), "-2,5 mio. kr."),
+        (lambda: fmt.signed_change(3), "+3"),
+        (lambda: fmt.kr(None), "–"),
+        (lambda: fmt.number(float("nan")), "–"),
+    ],
+)
+def test_danish_number_style(call, expected):
+    assert call() == expected
+
+
+def goal_budget() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"goal_id": [1, 2, 3, 4], "goal": ["Tryghed", "Tidlig", "Exit", "Koordinering"], "budget_kr": [40e6, 30e6, 20e6, 10e6]}
+    )
+
+
+def test_bar_chart_has_title_units_source_and_danish_separators():
+    data = goal_budget()
+    fig = charts.budget_bars(data, "goal", [palette.GOAL_COLOURS[g] for g in data["goal_id"]], "Tryghed får 40 % af budgettet", SOURCE)
+    assert "Tryghed får 40 %" in fig.layout.title.text
+    assert fig.layout.xaxis.title.text == "Budget (mio. kr.)"
+    assert fig.layout.separators == ",."
+    assert fig.layout.annotations[0].text.startswith("Kilde: Indsatser: Eksempeldata")
+    assert list(fig.data[0].x) == [40.0, 30.0, 20.0, 10.0]
+    assert fig.data[0].text[0] == "40,0 mio. kr. (40 %)"
+    assert list(fig.data[0].marker.color) == [palette.GOAL_COLOURS[g] for g in (1, 2, 3, 4)]
+
+
+def test_long_titles_wrap_instead_of_being_cut():
+    fig = charts.budget_bars(
+        goal_budget(), "goal", ["#000"] * 4, "Tidlig indsats for udsatte unge under 18 år får 39 % af budgettet 2013", SOURCE
+    )
+    assert "<br>" in fig.layout.title.text
+
+
+def test_stacked_bars_colour_each_administration_the_same_everywhere():
+    data = pd.DataFrame({"year": [2010, 2010, 2011], "administration_code": ["SOF", "BUF", "SOF"], "budget_kr": [5e6, 3e6, 6e6]})
+    fig = charts.stacked_budget_bars(
+        data.assign(label=data["administration_code"]), "year", "administration_code", "label", palette.ADMINISTRATION_COLOURS, "t", SOURCE
+    )
+    colours = {trace.name: trace.marker.color for trace in fig.data}
+    assert colours == {"SOF": palette.ADMINISTRATION_COLOURS["SOF"], "BUF": palette.ADMINISTRATION_COLOURS["BUF"]}
+    assert fig.layout.yaxis.title.text == "Budget (mio. kr.)"
+
+
+def test_district_map_draws_all_ten_districts_without_tiles(sample_db):
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        districts = con.execute("SELECT district_id, name, boundary_geojson FROM district").df()
+    values = pd.DataFrame({"district_id": range(1, 11), "value": [float(i) for i in range(10)]})
+    fig = charts.district_map(districts, values, "value", "Hvor går pengene hen?", SOURCE, "kr.", [str(i) for i in range(10)])
+    labels = next(trace for trace in fig.data if trace.mode == "markers+text")
+    assert sorted(labels.text) == sorted(districts["name"])
+    assert all(trace.type == "scatter" for trace in fig.data)  # no geo/mapbox trace: draws offline
+    assert fig.layout.yaxis.scaleanchor == "x"
+
+
+def test_ranked_bars_put_the_lowest_first_and_highlight_them():
+    data = pd.DataFrame({"district": ["A", "B", "C", "D"], "v": [30.0, 10.0, 20.0, 40.0]})
+    fig = charts.ranked_bars(data, "district", "v", "t", SOURCE, "pr. 1.000", ["30", "10", "20", "40"], lowest_highlighted=2)
+    assert list(fig.data[0].y) == ["B", "C", "A", "D"]
+    assert list(fig.data[0].marker.color) == [palette.HIGHLIGHT, palette.HIGHLIGHT, palette.NEUTRAL, palette.NEUTRAL]
+
+
+def targets() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "initiative": ["A", "B", "C", "D", "E"],
+            "indicator": ["utrygge", "i job", "i job", "steder", "ny dom"],
+            "unit": ["%", "%", "%", "områder", None],
+            "year": [2014] * 5,
+            "baseline": [11.0, 30.0, 30.0, 12.0, 50.0],
+            "target": [7.0, 50.0, 50.0, 6.0, 70.0],
+            "actual": [7.1, 42.0, 33.0, 5.0, None],
+        }
+    )
+
+
+def test_effect_targets_status_follows_the_direction_of_the_target():
+    result = analysis.effect_target_progress(targets())
+    assert result["status"].tolist() == ["På vej", "På vej", "Bagud", "Nået", "Ingen måling"]
+    assert result["progress"].iloc[0] == pytest.approx((7.1 - 11) / (7 - 11))
+    assert result["detail"].iloc[0] == "Udgangspunkt 11 % → mål 7 % (2014) · seneste 7,1 %"
+
+
+def test_effect_progress_chart_marks_the_target_line():
+    fig = charts.effect_progress(analysis.effect_target_progress(targets()), "2 af 5 effektmål er bagud", SOURCE)
+    assert fig.layout.shapes[0].x0 == 100
+    assert fig.data[0].marker.color[2] == palette.PROGRESS_COLOURS["Bagud"]
+
+
+def test_largest_share_and_lowest():
+    data = goal_budget()
+    assert analysis.largest_share(data, "goal") == ("Tryghed", 0.4)
+    assert analysis.lowest(data, "goal", "budget_kr", 2) == ["Koordinering", "Exit"]
+    assert analysis.largest_share(data.assign(budget_kr=0.0), "goal") is None

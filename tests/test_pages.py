@@ -1,0 +1,113 @@
+"""Every page renders for the default and a filtered view, and shows the numbers the database holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import formatting as fmt
+from tests.apptest_helpers import PAGES, metric, open_app, sql_value
+
+NORREBRO = "3"
+
+
+@pytest.fixture(autouse=True)
+def sample_database(sample_db, monkeypatch):
+    monkeypatch.setenv("SIKKERBY_DB", str(sample_db))
+    return sample_db
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_renders_default_and_filtered_view(page):
+    at = open_app(page)
+    assert at.title[0].value
+    assert any("Eksempeldata" in w.value for w in at.warning)
+    filtered = open_app(page, {"aar": "2010", "bydel": NORREBRO, "forvaltning": "SOF"})
+    if page != "about":  # the about page describes the whole database, not a filtered view
+        assert any("henført til Nørrebro" in i.value for i in filtered.info)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_filters_with_no_data_say_why(page):
+    at = open_app(page, {"aar": "2008", "status": "foreslaaet"})
+    if page != "about":
+        assert any("Ingen data" in i.value or "Ingen indsatser" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_overview_key_figures_match_the_database(sample_db):
+    at = open_app("overview", {"aar": "2010"})
+    total = sql_value(sample_db, "SELECT SUM(budget_kr) FROM budget WHERE year = 2010")
+    count = sql_value(sample_db, "SELECT COUNT(DISTINCT initiative_id) FROM budget WHERE year = 2010 AND budget_kr > 0")
+    gap = sql_value(
+        sample_db,
+        "SELECT SUM(b.budget_kr) FROM budget b JOIN initiative i USING (initiative_id) WHERE b.year = 2010 AND i.financing IN ('mangler', 'delvist')",
+    )
+    reached = sql_value(sample_db, "SELECT SUM(participants_18_25) FROM activity WHERE year = 2010")
+    residents = sql_value(sample_db, "SELECT SUM(age_18_25) FROM population WHERE year = 2010")
+    previous = sql_value(sample_db, "SELECT SUM(budget_kr) FROM budget WHERE year = 2009")
+    assert metric(at, "Budget i alt (mio. kr.)") == fmt.number(total / 1e6, 1)
+    assert metric(at, "Indsatser med budget") == str(count)
+    assert metric(at, "Finansieringsgab (mio. kr.)") == fmt.number(gap / 1e6, 1)
+    assert metric(at, "18–25-årige nået pr. 1.000") == fmt.number(reached / residents * 1000, 1)
+    budget = next(m for m in at.metric if m.label == "Budget i alt (mio. kr.)")
+    assert budget.delta == "+" + fmt.number((total - previous) / 1e6, 1)
+
+
+def test_overview_district_filter_counts_only_that_district(sample_db):
+    at = open_app("overview", {"aar": "2010", "bydel": NORREBRO})
+    total = sql_value(sample_db, "SELECT SUM(budget_kr) FROM budget WHERE year = 2010 AND district_id = 3")
+    assert metric(at, "Budget i alt (mio. kr.)") == fmt.number(total / 1e6, 1)
+
+
+def test_young_adults_table_shows_real_population(sample_db):
+    at = open_app("young_adults", {"aar": "2010"})
+    table = at.dataframe[0].value.set_index("Bydel")
+    assert table.loc["Nørrebro", "Indbyggere 18–25 år"] == 13_840
+    assert table.loc["Vanløse", "Indbyggere 18–25 år"] == 4_488
+    reached = sql_value(sample_db, "SELECT SUM(participants_18_25) FROM activity WHERE year = 2010 AND district_id = 3")
+    assert table.loc["Nørrebro", "Nået 18–25 år (personer)"] == reached
+    assert table.loc["Nørrebro", "Nået pr. 1.000 unge"] == pytest.approx(reached / 13_840 * 1000)
+
+
+def test_goal_budgets_add_up_to_the_total(sample_db):
+    at = open_app("goals", {"aar": "2011"})
+    total = sql_value(sample_db, "SELECT SUM(budget_kr) FROM budget WHERE year = 2011")
+    exit_budget = sql_value(
+        sample_db,
+        "SELECT SUM(b.budget_kr / i.goal_count) FROM budget b JOIN initiative i USING (initiative_id) "
+        "JOIN initiative_goal g USING (initiative_id) WHERE b.year = 2011 AND g.goal_id = 3",
+    )
+    shown = [float(m.value.replace(".", "").replace(",", ".")) for m in at.metric[:4]]
+    assert sum(shown) == pytest.approx(total / 1e6, abs=0.2)
+    assert metric(at, "Kriminalitetsexit (mio. kr.)") == fmt.number(exit_budget / 1e6, 1)
+    assert any("fordelt ligeligt" in m.value for m in at.markdown)
+
+
+def test_initiatives_table_lists_every_initiative_and_searches(sample_db):
+    at = open_app("initiatives", {"aar": "2010"})
+    assert len(at.dataframe[0].value) == sql_value(sample_db, "SELECT COUNT(*) FROM initiative")
+    at.text_input(key="initiative_search").input("kort snor").run()
+    names = set(at.dataframe[0].value["Indsats"])
+    assert names == {"Kort Snor", "Kort Snor+"}
+
+
+def test_initiative_detail_shows_history_per_district(sample_db):
+    at = open_app("initiatives", {"aar": "2010"})
+    at.selectbox(key="initiative_detail").select("SOF-001").run()
+    history = at.dataframe[1].value
+    assert set(history["Bydel"]) == {"Nørrebro", "Bispebjerg", "Amager Vest", "Brønshøj-Husum"}
+    expected = sql_value(sample_db, "SELECT SUM(budget_kr) FROM budget WHERE initiative_id = 'SOF-001'")
+    assert history["Budget (kr.)"].sum() == pytest.approx(expected)
+
+
+def test_economy_map_and_ranking_offer_kr_per_resident(sample_db):
+    at = open_app("economy", {"aar": "2010"})
+    assert at.segmented_control(key="economy_measure").value == "kr. pr. indbygger"
+    at.segmented_control(key="economy_measure").set_value("kr.").run()
+    assert not at.exception
+
+
+def test_about_page_shows_load_log_and_sources():
+    at = open_app("about")
+    log = at.dataframe[0].value
+    assert set(log["Indhold"]) == {"Indsatser", "Befolkning", "Bydelsgrænser"}
+    assert any("Open Data København" in m.value for m in at.markdown)
