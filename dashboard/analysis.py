@@ -21,12 +21,17 @@ def effect_target_progress(targets: pd.DataFrame) -> pd.DataFrame:
     progress = (out["actual"] - out["baseline"]) / span.where(span != 0)
     out["progress"] = progress.astype("Float64").astype(float)
     out["status"] = [_status(p) for p in out["progress"]]
-    out["label"] = [f"{name}: {indicator}" for name, indicator in zip(out["initiative"], out["indicator"], strict=True)]
+    out["label"] = [_shorten(name, 42) for name in out["initiative"]]
     out["detail"] = [
         f"Udgangspunkt {_value(b, u)} → mål {_value(t, u)} ({int(y)}) · seneste {_value(a, u)}"
         for b, t, a, u, y in zip(out["baseline"], out["target"], out["actual"], out["unit"], out["year"], strict=True)
     ]
+    out["hover"] = [f"{indicator}<br>{detail}" for indicator, detail in zip(out["indicator"], out["detail"], strict=True)]
     return out
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _status(progress: float) -> str:

@@ -284,7 +284,7 @@ def _outer_rings(geometry: dict) -> list[list[list[float]]]:
 def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
     """Return each effect target's progress from baseline (0 %) to target (100 %), coloured by status.
 
-    `data` needs `label`, `progress` (share, may be NaN), `status` and `detail` (hover text).
+    `data` needs `label`, `progress` (share, may be NaN), `status` and `hover` (indicator and values).
     """
     shown = data.assign(progress_pct=data["progress"].fillna(0) * 100)
     fig = go.Figure(
@@ -295,13 +295,14 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
             marker_color=[palette.PROGRESS_COLOURS[s] for s in shown["status"]],
             text=[f"{s} · {fmt.percent(p, 0) if not pd.isna(p) else '–'}" for s, p in zip(shown["status"], shown["progress"], strict=True)],
             textposition="outside",
-            customdata=shown["detail"],
+            customdata=shown["hover"],
             hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+            textfont={"size": 12},
         )
     )
     fig.add_vline(x=100, line_dash="dash", line_color="#333", annotation_text="Mål", annotation_position="top")
     fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_xaxes(ticksuffix=" %", range=[min(-10, shown["progress_pct"].min() - 10), max(130, shown["progress_pct"].max() + 10)])
+    fig.update_xaxes(ticksuffix=" %", range=[min(-10, shown["progress_pct"].min() - 10), max(150, shown["progress_pct"].max() + 45)])
     fig.update_traces(cliponaxis=False)
     return finish(fig, title, source, x_title="Vej fra udgangspunkt (0 %) til mål (100 %)", height=max(160, 40 * len(shown)))
 

@@ -91,7 +91,7 @@ def download_csv(data: pd.DataFrame, what: str, key: str, label: str = "Hent dat
 
 def table(data: pd.DataFrame, key: str, formats: dict | None = None, height: int | str = "auto") -> None:
     """Show a table with Danish numbers (sortable on the underlying values)."""
-    st.dataframe(tables.styled(data, formats), hide_index=True, key=f"table_{key}", height=height)
+    st.dataframe(tables.styled(data, formats), hide_index=True, key=f"table_{key}", height=height, placeholder=fmt.MISSING)
 
 
 def empty_state(what: str, context: PageContext) -> None:
