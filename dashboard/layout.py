@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import export, labels, queries, tables
+from dashboard import charts, export, labels, queries, tables
 from dashboard import formatting as fmt
 from dashboard.filters import Filters, export_file_name
 
@@ -38,6 +38,30 @@ class PageContext(NamedTuple):
 def page_context() -> PageContext:
     """Return the context the router prepared for this run (pages call this first)."""
     return st.session_state[CONTEXT_KEY]
+
+
+def page_header(title: str, caption: str | None = None, notes: bool = True) -> PageContext:
+    """Start a page: title, caption, the sample-data notice and the filter notes; return the context."""
+    context = page_context()
+    st.title(title)
+    if caption:
+        st.caption(caption.format(year=context.filters.year))
+    sample_banner(context)
+    if notes:
+        filter_note(context)
+    return context
+
+
+def budget_split_chart(data: pd.DataFrame, label: str, heading: str, colours: list[str], title: str, what: str, key: str) -> None:
+    """Show the year's budget split by one category (goal, focus area, status), with its CSV."""
+    context = page_context()
+    shown = data.rename(columns={label: heading, "budget_kr": "Budget (kr.)", "initiatives": "Indsatser"})
+    chart(
+        charts.budget_bars(data, label, colours, title, context.source_line()),
+        shown[[heading, "Budget (kr.)", "Indsatser"]],
+        what,
+        key,
+    )
 
 
 def sample_banner(context: PageContext) -> None:

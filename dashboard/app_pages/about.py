@@ -8,11 +8,8 @@ from dashboard import formatting as fmt
 from dashboard import layout, queries
 from dashboard.labels import CONTENT_LABELS
 
-context = layout.page_context()
+context = layout.page_header("Om data", notes=False)
 source = context.source
-
-st.title("Om data")
-layout.sample_banner(context)
 
 st.header("Kilder")
 st.markdown(

@@ -9,13 +9,8 @@ from dashboard import analysis, charts, layout, palette, queries
 from dashboard import formatting as fmt
 from dashboard.labels import FUNDING_LABELS
 
-context = layout.page_context()
+context = layout.page_header("Økonomi", "Budget {year} fordelt på forvaltninger, indsatsområder og bydele")
 source, filters = context.source, context.filters
-
-st.title("Økonomi")
-st.caption(f"Budget {filters.year} fordelt på forvaltninger, indsatsområder og bydele")
-layout.sample_banner(context)
-layout.filter_note(context)
 
 matrix = queries.budget_by_administration_and_focus_area(source, filters)
 if matrix.empty:

@@ -8,13 +8,8 @@ from dashboard import analysis, charts, layout, palette, queries
 from dashboard import formatting as fmt
 from dashboard.labels import FINANCING_LABELS, GOAL_SHORT_NAMES, STATUS_LABELS
 
-context = layout.page_context()
+context = layout.page_header("Strategiske mål", "Sikker By – Vi gør København tryggere: de fire strategiske målsætninger")
 source, filters = context.source, context.filters
-
-st.title("Strategiske mål")
-st.caption("Sikker By – Vi gør København tryggere: de fire strategiske målsætninger")
-layout.sample_banner(context)
-layout.filter_note(context)
 
 by_goal = queries.budget_by_goal(source, filters)
 initiatives = queries.initiatives_by_goal(source, filters)

@@ -8,13 +8,10 @@ from dashboard import export, layout, queries, tables
 from dashboard import formatting as fmt
 from dashboard.labels import EVIDENCE_LABELS, FINANCING_LABELS, STATUS_LABELS
 
-context = layout.page_context()
+context = layout.page_header(
+    "Indsatser", "Alle kriminalpræventive indsatser med budget og deltagere for {year}. Klik på en kolonne for at sortere."
+)
 source, filters = context.source, context.filters
-
-st.title("Indsatser")
-st.caption(f"Alle kriminalpræventive indsatser med budget og deltagere for {filters.year}. Klik på en kolonne for at sortere.")
-layout.sample_banner(context)
-layout.filter_note(context)
 
 everything = queries.initiatives_table(source, filters)
 query = st.text_input(

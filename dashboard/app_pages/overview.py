@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, charts, layout, palette, queries
+from dashboard import analysis, layout, palette, queries
 from dashboard import formatting as fmt
 from dashboard.labels import STATUS_LABELS
 
-context = layout.page_context()
+context = layout.page_header("Overblik", "Kriminalpræventive indsatser i Københavns Kommune, budgetår {year}")
 source, filters = context.source, context.filters
-
-st.title("Overblik")
-st.caption(f"Kriminalpræventive indsatser i Københavns Kommune, budgetår {filters.year}")
-layout.sample_banner(context)
-layout.filter_note(context)
 
 figures = queries.key_figures(source, filters).set_index("year")
 now = figures.loc[filters.year]
@@ -93,49 +87,36 @@ if before is None or before["initiatives"] == 0:
 
 by_goal = queries.budget_by_goal(source, filters)
 top = analysis.largest_share(by_goal, "goal")
-layout.chart(
-    charts.budget_bars(
-        by_goal,
-        "goal",
-        [palette.GOAL_COLOURS[g] for g in by_goal["goal_id"]],
-        f"{top[0]} får {fmt.percent(top[1], 0)} af budgettet" if top else "Budget pr. strategisk mål",
-        context.source_line(),
-    ),
-    by_goal.rename(columns={"goal": "Strategisk mål", "budget_kr": "Budget (kr.)", "initiatives": "Indsatser"})[
-        ["Strategisk mål", "Budget (kr.)", "Indsatser"]
-    ],
+layout.budget_split_chart(
+    by_goal,
+    "goal",
+    "Strategisk mål",
+    [palette.GOAL_COLOURS[g] for g in by_goal["goal_id"]],
+    f"{top[0]} får {fmt.percent(top[1], 0)} af budgettet" if top else "Budget pr. strategisk mål",
     "budget_pr_maal",
     "goals",
 )
 st.caption("En indsats, der tjener flere mål, er fordelt ligeligt mellem dem, så målene summer til det samlede budget.")
 by_area = queries.budget_by_focus_area(source, filters)
 top = analysis.largest_share(by_area, "focus_area")
-layout.chart(
-    charts.budget_bars(
-        by_area,
-        "focus_area",
-        [palette.FOCUS_AREA_COLOURS[a] for a in by_area["focus_area_id"]],
-        f"Største indsatsområde: {top[0]} ({fmt.percent(top[1], 0)})" if top else "Budget pr. indsatsområde",
-        context.source_line(),
-    ),
-    by_area.rename(columns={"focus_area": "Indsatsområde", "budget_kr": "Budget (kr.)", "initiatives": "Indsatser"})[
-        ["Indsatsområde", "Budget (kr.)", "Indsatser"]
-    ],
+layout.budget_split_chart(
+    by_area,
+    "focus_area",
+    "Indsatsområde",
+    [palette.FOCUS_AREA_COLOURS[a] for a in by_area["focus_area_id"]],
+    f"Største indsatsområde: {top[0]} ({fmt.percent(top[1], 0)})" if top else "Budget pr. indsatsområde",
     "budget_pr_indsatsomraade",
     "areas",
 )
 
 by_status = queries.budget_by_status(source, filters).assign(label=lambda d: d["status"].map(STATUS_LABELS))
 new_share = by_status.loc[by_status["status"] == "ny", "budget_kr"].sum() / by_status["budget_kr"].sum()
-layout.chart(
-    charts.budget_bars(
-        by_status,
-        "label",
-        [palette.STATUS_COLOURS[s] for s in by_status["status"]],
-        f"Nye indsatser har {fmt.percent(new_share, 0)} af budgettet {filters.year}",
-        context.source_line(),
-    ),
-    pd.DataFrame({"Status": by_status["label"], "Budget (kr.)": by_status["budget_kr"], "Indsatser": by_status["initiatives"]}),
+layout.budget_split_chart(
+    by_status,
+    "label",
+    "Status",
+    [palette.STATUS_COLOURS[s] for s in by_status["status"]],
+    f"Nye indsatser har {fmt.percent(new_share, 0)} af budgettet {filters.year}",
     "budget_nye_og_eksisterende",
     "status",
 )

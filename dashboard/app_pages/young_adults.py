@@ -7,13 +7,8 @@ import streamlit as st
 from dashboard import analysis, charts, layout, queries
 from dashboard import formatting as fmt
 
-context = layout.page_context()
+context = layout.page_header("Unge 18–25 år", "Dækning af de 18–25-årige pr. bydel, {year} – det prioriterede +18-område")
 source, filters = context.source, context.filters
-
-st.title("Unge 18–25 år")
-st.caption(f"Dækning af de 18–25-årige pr. bydel, {filters.year} – det prioriterede +18-område")
-layout.sample_banner(context)
-layout.filter_note(context)
 
 by_district = queries.young_adults_by_district(source, filters)
 if by_district["reached_18_25"].sum() == 0 and by_district["budget_18_25_kr"].sum() == 0:
