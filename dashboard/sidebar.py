@@ -25,14 +25,14 @@ STATUSES = list(labels.STATUS_LABELS)
 
 def _options(source: queries.Source) -> dict[str, dict]:
     """Return, per URL parameter, the allowed values mapped to their Danish labels."""
-    districts = queries.districts(source)
-    administrations = queries.administrations(source)
+    districts = queries.districts(source).set_index("district_id")["name"]
+    administrations = queries.administrations(source).set_index("code")["name"]
     return {
         "aar": {year: str(year) for year in queries.budget_years(source)},
-        "bydel": dict(zip(districts["district_id"], districts["name"], strict=True)),
-        "forvaltning": {code: f"{name} ({code})" for code, name in zip(administrations["code"], administrations["name"], strict=True)},
-        "omraade": dict(zip(*queries.focus_areas(source).to_dict("list").values(), strict=True)),
-        "maal": dict(zip(*queries.goals(source).to_dict("list").values(), strict=True)),
+        "bydel": districts.to_dict(),
+        "forvaltning": {code: f"{name} ({code})" for code, name in administrations.items()},
+        "omraade": queries.focus_areas(source).set_index("focus_area_id")["name"].to_dict(),
+        "maal": queries.goals(source).set_index("goal_id")["name"].to_dict(),
         "status": dict(labels.STATUS_LABELS),
     }
 

@@ -124,13 +124,28 @@ def sniff_delimiter(text: str) -> str:
     return ";" if header.count(";") >= header.count(",") and header.count(";") > 0 else ","
 
 
+HEADER_SEARCH_ROWS = 10
+
+
 def _frame_from_rows(rows: list[tuple], first_row_number: int) -> pd.DataFrame:
-    """Turn raw rows into a frame: first non-empty row is the header, index is the Excel row."""
+    """Turn raw rows into a frame indexed by Excel row number.
+
+    The header is the first row (of the first ten non-empty ones) that names `indsats_id`, so a
+    title or a note above the table does no harm; without one, the first non-empty row.
+    """
     numbered = [(first_row_number + i, row) for i, row in enumerate(rows)]
     numbered = [(n, row) for n, row in numbered if any(_filled(cell) for cell in row)]
     if not numbered:
         return pd.DataFrame()
-    (_, header), body = numbered[0], numbered[1:]
+    start = next(
+        (
+            i
+            for i, (_, row) in enumerate(numbered[:HEADER_SEARCH_ROWS])
+            if any(_filled(c) and canonical_header(c) == "indsats_id" for c in row)
+        ),
+        0,
+    )
+    (_, header), body = numbered[start], numbered[start + 1 :]
     headers = [canonical_header(cell) if _filled(cell) else f"_kolonne_{i + 1}" for i, cell in enumerate(header)]
     width = len(headers)
     records = [tuple(_clean_cell(c) for c in (row + (None,) * width)[:width]) for _, row in body]

@@ -98,8 +98,8 @@ def _keyed(names: dict[str, str]) -> dict[str, str]:
 
 _DISTRICT_BY_KEY: dict[str, int] = {match_key(d.name): d.number for d in DISTRICTS}
 _DISTRICT_BY_KEY[match_key("Vesterbro-Kongens Enghave")] = 4
-_DISTRICT_BY_KEY[match_key("Vesterbro")] = 4
-_DISTRICT_BY_KEY[match_key("Kongens Enghave")] = 4
+for alias in ("Vesterbro", "Kongens Enghave", "Vesterbro/Kgs. Enghave", "Kgs. Enghave", "Vesterbro-Kgs. Enghave"):
+    _DISTRICT_BY_KEY[match_key(alias)] = 4
 _CITY_WIDE_KEYS = {"", match_key(CITY_WIDE_LABEL), match_key("hele kommunen"), "nan"}
 
 _ADMINISTRATION_BY_KEY = _keyed({code: code for code in ADMINISTRATIONS} | {name: code for code, name in ADMINISTRATIONS.items()})

@@ -111,3 +111,21 @@ def test_about_page_shows_load_log_and_sources():
     log = at.dataframe[0].value
     assert set(log["Indhold"]) == {"Indsatser", "Befolkning", "Bydelsgrænser"}
     assert any("Open Data København" in m.value for m in at.markdown)
+
+
+def test_year_after_2015_uses_the_latest_population_and_says_so(tmp_path, monkeypatch):
+    from pipelines.load import load_portfolio
+    from tests.conftest import small_portfolio, write_csv_folder
+
+    sheets = small_portfolio()
+    sheets["budget"]["aar"] = "2017"
+    sheets["aktivitet"]["aar"] = "2017"
+    db = tmp_path / "2017.duckdb"
+    load_portfolio(write_csv_folder(sheets, tmp_path / "csv"), db)
+    monkeypatch.setenv("SIKKERBY_DB", str(db))
+    at = open_app("young_adults")
+    assert any("Befolkningstal findes kun til og med 2015; for 2017 bruges 2015." in i.value for i in at.info)
+    table = at.dataframe[0].value.set_index("Bydel")
+    assert table.loc["Nørrebro", "Indbyggere 18–25 år"] == sql_value(
+        db, "SELECT age_18_25 FROM population WHERE year = 2015 AND district_id = 3"
+    )

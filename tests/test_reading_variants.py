@@ -91,3 +91,32 @@ def test_district_spellings_match_norrebro(tmp_path, spelling):
 )
 def test_number_formats(text, danish, value):
     assert parse_number(text, danish) == pytest.approx(value)
+
+
+def test_title_rows_above_the_header_are_skipped(tmp_path):
+    import openpyxl
+
+    path = write_xlsx(small_portfolio(), tmp_path / "med_titel.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["budget"]
+    sheet.insert_rows(1, amount=2)
+    sheet["A1"] = "Budget for kriminalpræventive indsatser"
+    book.save(path)
+    assert loaded_budget(path, tmp_path) == EXPECTED_BUDGET
+
+
+def test_errors_below_a_title_row_name_the_real_excel_row(tmp_path):
+    import openpyxl
+
+    from pipelines.problems import InputRejected
+
+    sheets = small_portfolio()
+    sheets["budget"].loc[0, "budget_kr"] = "-5"
+    path = write_xlsx(sheets, tmp_path / "fejl.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["budget"].insert_rows(1, amount=2)
+    book["budget"]["A1"] = "Budget"
+    book.save(path)
+    with pytest.raises(InputRejected) as rejected:
+        load_portfolio(path, tmp_path / "db.duckdb")
+    assert "budget, række 4, budget_kr: '-5' må ikke være under 0." in [str(p) for p in rejected.value.problems]
