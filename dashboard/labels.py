@@ -14,6 +14,19 @@ FUNDING_LABELS = {"kommune": "Kommunen", "satspulje": "Satspuljen", "andet": "An
 GOAL_SHORT_NAMES = {1: "Tryghed", 2: "Tidlig indsats under 18 år", 3: "Kriminalitetsexit", 4: "Koordinering og samarbejde"}
 CONTENT_LABELS = {"indsatser": "Indsatser", "befolkning": "Befolkning", "bydelsgrænser": "Bydelsgrænser"}
 
+TABLE_LABELS = {
+    "district": "bydele",
+    "administration": "forvaltninger",
+    "focus_area": "indsatsområder",
+    "goal": "strategiske mål",
+    "population": "befolkningstal (år × bydel)",
+    "initiative": "indsatser",
+    "initiative_goal": "koblinger indsats–mål",
+    "budget": "budgetlinjer",
+    "activity": "aktivitetslinjer",
+    "effect_target": "effektmål",
+}
+
 SAMPLE_SOURCE = "Indsatser: Eksempeldata (opdigtede tal)"
 REAL_SOURCE_TEMPLATE = "Indsatser: {source}"
 OPEN_DATA_SOURCE = "Befolkning og bydele: Københavns Kommune, Open Data København"

@@ -95,15 +95,13 @@ def dataset_facts(source: Source) -> dict[str, str]:
 
 @st.cache_data(**CACHE)
 def load_history(source: Source) -> pd.DataFrame:
-    """Return every file loaded into this database, newest first, with rows written per load."""
+    """Return every file loaded into this database, newest first."""
     return _read(
         source,
         """
-        SELECT l.loaded_at, l.source_file, l.content, l.sha256,
-               (SELECT SUM(row_count) FROM load_table_rows r
-                WHERE r.load_id = l.load_id AND r.table_name IN ('initiative', 'budget', 'activity', 'effect_target')) AS portfolio_rows
-        FROM load_log l
-        ORDER BY l.loaded_at DESC, l.content
+        SELECT loaded_at, source_file, content, sha256
+        FROM load_log
+        ORDER BY loaded_at DESC, content
         """,
     )
 

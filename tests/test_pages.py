@@ -106,10 +106,13 @@ def test_economy_map_and_ranking_offer_kr_per_resident(sample_db):
     assert not at.exception
 
 
-def test_about_page_shows_load_log_and_sources():
+def test_about_page_shows_load_log_and_sources(sample_db):
     at = open_app("about")
     log = at.dataframe[0].value
     assert set(log["Indhold"]) == {"Indsatser", "Befolkning", "Bydelsgrænser"}
+    assert set(log["Fil"]) == {"indsatser.xlsx", "befkbhalderkoencivst.csv", "bydele.geojson"}
+    initiatives = sql_value(sample_db, "SELECT COUNT(*) FROM initiative")
+    assert any(f"{initiatives} indsatser" in c.value for c in at.caption)
     assert any("Open Data København" in m.value for m in at.markdown)
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import formatting as fmt
 from dashboard import layout, queries
-from dashboard.labels import CONTENT_LABELS
+from dashboard.labels import CONTENT_LABELS, TABLE_LABELS
 
 context = layout.page_header("Om data", notes=False)
 source = context.source
@@ -34,8 +34,10 @@ shown = history.assign(content=history["content"].map(CONTENT_LABELS)).rename(
 layout.table(shown, "load_log", formats={"Indlæst": lambda v: v.strftime("%d.%m.%Y %H:%M")})
 counts = queries.table_row_counts(source)
 st.caption(
-    "Rækker i databasen nu: "
-    + " · ".join(f"{name} {fmt.number(n)}" for name, n in zip(counts["table_name"], counts["row_count"], strict=True))
+    "I databasen nu: "
+    + " · ".join(
+        f"{fmt.number(n)} {TABLE_LABELS.get(name, name)}" for name, n in zip(counts["table_name"], counts["row_count"], strict=True)
+    )
 )
 
 st.header("Definitioner")
