@@ -54,22 +54,19 @@ def parse_number(value: object, danish: bool = True) -> float:
             raise CellError(f"'{value}' er ikke et tal.")
         digits = digits.replace(".", "")
     if not re.fullmatch(r"\d+(\.\d+)?", digits):
-        raise CellError(f"'{value}' er ikke et tal. Skriv fx 1.234.567,50 eller 1234567.50.")
+        raise CellError(f"'{value}' er ikke et tal.")
     return sign * float(digits)
 
 
-def column_is_danish(values: list[object], default: bool) -> bool:
+def column_is_danish(values: list[object]) -> bool:
     """Decide from a whole column whether its numbers are Danish (`1.234,5`) or plain (`1234.5`).
 
-    A decimal comma or several dots anywhere in the column mean Danish; a dot followed by other
-    than three digits means plain; a column with neither evidence follows the file's default.
+    Plain only where a value shows it: a dot followed by other than three digits (`1234.50`), or
+    commas grouping thousands (`1,234,567`). Otherwise Danish, so `250.000` is two hundred and
+    fifty thousand: no amount or count in the contract has exactly three decimals.
     """
     texts = [str(v).replace(" ", "").replace("\u00a0", "") for v in values if isinstance(v, str)]
-    if any(re.search(r"\d,\d", t) and not _THOUSANDS_COMMA.fullmatch(t) for t in texts) or any(t.count(".") > 1 for t in texts):
-        return True
-    if any(re.search(r"\.(\d{1,2}|\d{4,})$", t) for t in texts):
-        return False
-    return default
+    return not any(re.search(r"\.(\d{1,2}|\d{4,})$", t) or _THOUSANDS_COMMA.fullmatch(t.lstrip("+-")) for t in texts)
 
 
 def parse_text(value: object) -> str:
@@ -94,7 +91,11 @@ def parse_cell(value: object, spec: ColumnSpec, danish: bool) -> object:
     if is_empty(value):
         return spec.default
     if spec.kind in (Kind.WHOLE, Kind.NUMBER):
-        return parse_number(value, danish)
+        try:
+            return parse_number(value, danish)
+        except CellError as error:
+            hint = "Skriv et helt tal, fx 25." if spec.kind is Kind.WHOLE else "Skriv fx 1.234.567,50 eller 1234567.50."
+            raise CellError(f"{error} {hint}") from error
     if spec.kind is Kind.CHOICE:
         return parse_choice(value, spec)
     return parse_text(value)

@@ -49,6 +49,7 @@ class SheetSpec:
 
 
 _YEAR = {"minimum": 2000, "maximum": 2100}
+_COUNT = {"minimum": 0, "maximum": 1_000_000_000}  # the upper bound only guards the database's integers
 
 INITIATIVES = SheetSpec(
     "indsatser",
@@ -91,9 +92,9 @@ ACTIVITY = SheetSpec(
         ColumnSpec("indsats_id", Kind.TEXT, True),
         ColumnSpec("aar", Kind.WHOLE, True, **_YEAR),
         ColumnSpec("bydel", Kind.DISTRICT, False),
-        ColumnSpec("deltagere", Kind.WHOLE, True, minimum=0),
-        ColumnSpec("heraf_18_25", Kind.WHOLE, False, minimum=0),
-        ColumnSpec("pladser", Kind.WHOLE, False, minimum=0),
+        ColumnSpec("deltagere", Kind.WHOLE, True, **_COUNT),
+        ColumnSpec("heraf_18_25", Kind.WHOLE, False, **_COUNT),
+        ColumnSpec("pladser", Kind.WHOLE, False, **_COUNT),
     ),
 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from pipelines.problems import InputRejected, Problem
 from pipelines.vocabulary import match_key
 
 FILE_SHEET = "fil"
-CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+HEADER_SEARCH_ROWS = 10
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 @dataclass
@@ -29,7 +31,8 @@ class RawSheet:
 
     name: str
     frame: pd.DataFrame
-    danish_numbers: bool
+    header_row: int = 1
+    duplicate_headers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -38,6 +41,13 @@ class RawInput:
 
     sheets: dict[str, RawSheet]
     source_files: list[Path] = field(default_factory=list)
+    is_csv_folder: bool = False
+
+    def missing_sheet_message(self, name: str) -> str:
+        """Say in Danish that a required sheet (or CSV file) is missing."""
+        if self.is_csv_folder:
+            return f"filen '{name}.csv' mangler i mappen."
+        return f"arket '{name}' mangler i projektmappen."
 
 
 def file_sha256(path: Path) -> str:
@@ -54,7 +64,7 @@ def read_input(path: Path) -> RawInput:
         raise InputRejected([Problem(FILE_SHEET, None, None, f"'{path}' findes ikke.")])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_workbook(path)
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() in (".csv", ".txt"):
         return read_csv_folder(path.parent, only=path)
     raise InputRejected(
         [Problem(FILE_SHEET, None, None, f"'{path.name}' er hverken en Excel-projektmappe (.xlsx) eller en mappe med CSV-filer.")]
@@ -75,8 +85,8 @@ def read_workbook(path: Path) -> RawInput:
         for worksheet in book.worksheets:
             name = wanted.get(match_key(worksheet.title))
             if name and name not in sheets:
-                rows = list(worksheet.iter_rows(values_only=True))
-                sheets[name] = RawSheet(name, _frame_from_rows(rows, first_row_number=1), danish_numbers=True)
+                worksheet.reset_dimensions()  # some exporters write a wrong used range; read every row
+                sheets[name] = sheet_from_rows(name, list(worksheet.iter_rows(values_only=True)))
     finally:
         book.close()
     return RawInput(sheets, [path])
@@ -90,71 +100,68 @@ def read_csv_folder(folder: Path, only: Path | None = None) -> RawInput:
     candidates = [only] if only else sorted(folder.iterdir())
     for file in candidates:
         name = wanted.get(match_key(file.stem))
-        if file.suffix.lower() != ".csv" or not name or name in sheets:
+        if file.suffix.lower() not in (".csv", ".txt") or not name or name in sheets:
             continue
         sheets[name] = read_csv_sheet(file, name)
         files.append(file)
     if not sheets:
         expected = ", ".join(f"{spec.name}.csv" for spec in SHEETS)
         raise InputRejected([Problem(FILE_SHEET, None, None, f"ingen af filerne {expected} findes i '{folder}'.")])
-    return RawInput(sheets, files)
+    return RawInput(sheets, files, is_csv_folder=True)
 
 
 def read_csv_sheet(file: Path, name: str) -> RawSheet:
-    """Read one CSV file in UTF-8 (with or without BOM) or Windows-1252, `;` or `,` separated."""
+    """Read one CSV file: UTF-8 (BOM or not), UTF-16 or Windows-1252; `;`, `,` or tab separated."""
     text = decode_csv_bytes(file.read_bytes())
-    delimiter = sniff_delimiter(text)
-    rows = [tuple(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    return RawSheet(name, _frame_from_rows(rows, first_row_number=1), danish_numbers=delimiter == ";")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, Unix and old Mac line endings
+    try:
+        rows = [tuple(row) for row in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))]
+    except csv.Error as error:
+        raise InputRejected([Problem(name, None, None, f"'{file.name}' kan ikke læses som CSV ({error}).")]) from error
+    return sheet_from_rows(name, rows)
 
 
 def decode_csv_bytes(data: bytes) -> str:
-    """Decode CSV bytes as UTF-8 (BOM or not), falling back to Windows-1252 as Danish Excel writes."""
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    """Decode CSV bytes as Excel writes them: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def sniff_delimiter(text: str) -> str:
-    """Return `;` or `,`: whichever splits the header line into more fields."""
+    """Return `;`, `,` or tab: whichever splits the header line into the most fields."""
     header = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if header.count(";") >= header.count(",") and header.count(";") > 0 else ","
+    counts = {delimiter: header.count(delimiter) for delimiter in (";", "\t", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
-HEADER_SEARCH_ROWS = 10
+def sheet_from_rows(name: str, rows: list[tuple]) -> RawSheet:
+    """Turn raw rows into a sheet indexed by Excel row number.
 
-
-def _frame_from_rows(rows: list[tuple], first_row_number: int) -> pd.DataFrame:
-    """Turn raw rows into a frame indexed by Excel row number.
-
-    The header is the first row (of the first ten non-empty ones) that names `indsats_id`, so a
-    title or a note above the table does no harm; without one, the first non-empty row.
+    The header is the row, among the first ten non-empty ones, that names the most contract
+    headers, so a title or a note above the table does no harm.
     """
-    numbered = [(first_row_number + i, row) for i, row in enumerate(rows)]
-    numbered = [(n, row) for n, row in numbered if any(_filled(cell) for cell in row)]
+    numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(_filled(cell) for cell in row)]
     if not numbered:
-        return pd.DataFrame()
-    start = next(
-        (
-            i
-            for i, (_, row) in enumerate(numbered[:HEADER_SEARCH_ROWS])
-            if any(_filled(c) and canonical_header(c) == "indsats_id" for c in row)
-        ),
-        0,
-    )
-    (_, header), body = numbered[start], numbered[start + 1 :]
+        return RawSheet(name, pd.DataFrame())
+    scores = [sum(_filled(c) and canonical_header(c) in _CONTRACT_HEADERS for c in row) for _, row in numbered[:HEADER_SEARCH_ROWS]]
+    start = scores.index(max(scores))
+    (header_row, header), body = numbered[start], numbered[start + 1 :]
     headers = [canonical_header(cell) if _filled(cell) else f"_kolonne_{i + 1}" for i, cell in enumerate(header)]
     width = len(headers)
-    records = [tuple(_clean_cell(c) for c in (row + (None,) * width)[:width]) for _, row in body]
+    records = [tuple(_clean_cell(c) for c in (tuple(row) + (None,) * width)[:width]) for _, row in body]
     frame = pd.DataFrame(records, columns=headers, index=pd.Index([n for n, _ in body], name="row"), dtype=object)
     frame = frame.loc[:, [not h.startswith("_kolonne_") or frame[h].notna().any() for h in headers]]
-    return frame.loc[:, ~frame.columns.duplicated()]
+    duplicates = sorted({h for h in frame.columns[frame.columns.duplicated()] if not h.startswith("_kolonne_")})
+    return RawSheet(name, frame.loc[:, ~frame.columns.duplicated()], header_row, duplicates)
 
 
 _HEADER_BY_KEY = {match_key(h): h for spec in SHEETS for h in spec.headers}
+_CONTRACT_HEADERS = frozenset(_HEADER_BY_KEY.values())
 
 
 def canonical_header(cell: object) -> str:

@@ -7,6 +7,9 @@ sheets have been seen, so the analyst gets the whole list at once.
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import dataclass, field
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -15,8 +18,8 @@ from pipelines.cells import CellError, column_is_danish, parse_cell
 from pipelines.contract import ACTIVITY, BUDGET, EFFECT_TARGETS, INITIATIVES, SHEETS, ColumnSpec, Kind, SheetSpec
 from pipelines.problems import InputRejected, Problem
 from pipelines.read import RawInput, RawSheet
+from pipelines.vocabulary import match_key
 
-HEADER_ROW = 1
 _DTYPES = {
     Kind.TEXT: object,
     Kind.CHOICE: object,
@@ -25,53 +28,94 @@ _DTYPES = {
     Kind.DISTRICT: "Int64",
     Kind.MARK: "boolean",
 }
+GOAL_COLUMNS = [goal.column for goal in vocab.GOALS]
+GOALS_LABEL = "maal_*"
+GUARD = 1_000_000  # bounds from here up only protect the database, so they get their own message
+NON_EMPTY_SHEETS = (INITIATIVES.name, BUDGET.name)
+
+
+@dataclass
+class TypedSheet:
+    """A sheet read into typed columns, with what went wrong on the way."""
+
+    frame: pd.DataFrame
+    raw: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    missing_columns: set[str] = field(default_factory=set)
 
 
 def validated_sheets(raw: RawInput) -> dict[str, pd.DataFrame]:
     """Return one typed frame per contract sheet, or raise InputRejected with every problem."""
     problems: list[Problem] = []
-    typed: dict[str, pd.DataFrame] = {}
+    typed: dict[str, TypedSheet] = {}
     for spec in SHEETS:
         sheet = raw.sheets.get(spec.name)
         if sheet is None:
             if spec.required:
-                problems.append(Problem(spec.name, None, None, f"arket '{spec.name}' mangler i projektmappen."))
-            typed[spec.name] = _empty_frame(spec)
+                problems.append(Problem(spec.name, None, None, raw.missing_sheet_message(spec.name)))
             continue
-        frame, cell_problems = typed_sheet(sheet, spec)
-        problems += cell_problems
-        typed[spec.name] = frame
-    known_ids = set(typed[INITIATIVES.name]["indsats_id"].dropna()) if "indsats_id" in typed[INITIATIVES.name] else set()
+        typed[spec.name] = typed_sheet(sheet, spec)
+        problems += typed[spec.name].problems
+    canonical_ids = _canonical_ids(typed.get(INITIATIVES.name))
     for spec in SHEETS:
-        if spec.name in raw.sheets:
-            taken = {(p.row, p.column) for p in problems if p.sheet == spec.name}
-            problems += [p for p in rule_problems(typed[spec.name], spec, known_ids) if (p.row, p.column) not in taken]
+        if spec.name in typed:
+            problems += rule_problems(typed[spec.name], spec, canonical_ids)
     if problems:
         raise InputRejected(problems)
-    return typed
+    return {spec.name: typed[spec.name].frame if spec.name in typed else _empty_frame(spec) for spec in SHEETS}
 
 
-def typed_sheet(sheet: RawSheet, spec: SheetSpec) -> tuple[pd.DataFrame, list[Problem]]:
+def typed_sheet(sheet: RawSheet, spec: SheetSpec) -> TypedSheet:
     """Read every cell of a sheet into its kind; return the frame and the cells that failed."""
-    problems: list[Problem] = []
     frame = sheet.frame
+    result = TypedSheet(pd.DataFrame(index=frame.index), frame)
+    if frame.empty and spec.name in NON_EMPTY_SHEETS:
+        result.problems.append(Problem(spec.name, None, None, f"arket '{spec.name}' har ingen rækker med data under overskriften."))
+    for header in sheet.duplicate_headers:
+        result.problems.append(Problem(spec.name, sheet.header_row, header, "kolonnen står mere end én gang i overskriftsrækken."))
+    unknown = [h for h in frame.columns if h not in spec.headers]
     columns: dict[str, pd.Series] = {}
     for column in spec.columns:
         if column.header not in frame.columns:
+            result.missing_columns.add(column.header)
+            look_alike = _look_alike(column.header, unknown)
             if column.required:
-                problems.append(Problem(spec.name, HEADER_ROW, column.header, "kolonnen mangler i overskriftsrækken."))
+                hint = f" Kolonnen '{look_alike}' ligner; omdøb den til '{column.header}'." if look_alike else ""
+                result.problems.append(Problem(spec.name, sheet.header_row, column.header, "kolonnen mangler i overskriftsrækken." + hint))
+            elif look_alike:
+                result.problems.append(
+                    Problem(
+                        spec.name,
+                        sheet.header_row,
+                        look_alike,
+                        f"kolonnen findes ikke i kontrakten, men ligner '{column.header}'. Omdøb den til '{column.header}', så dens tal kommer med.",
+                    )
+                )
             columns[column.header] = _typed_column([column.default] * len(frame), frame.index, column)
             continue
         values = []
-        danish = column_is_danish(frame[column.header].tolist(), sheet.danish_numbers)
+        danish = column_is_danish(frame[column.header].tolist())
         for row, cell in frame[column.header].items():
             try:
                 values.append(parse_cell(cell, column, danish))
             except CellError as error:
-                problems.append(Problem(spec.name, int(row), column.header, str(error)))
+                result.problems.append(Problem(spec.name, int(row), column.header, str(error)))
                 values.append(None)
         columns[column.header] = _typed_column(values, frame.index, column)
-    return pd.DataFrame(columns, index=frame.index), problems
+    result.frame = pd.DataFrame(columns, index=frame.index)
+    return result
+
+
+def _look_alike(header: str, candidates: list[str]) -> str | None:
+    """Return the unknown header that is most likely a misspelling of a contract header."""
+    target = match_key(header)
+    for candidate in candidates:
+        key = match_key(candidate)
+        if len(key) >= 4 and (key.startswith(target) or target.startswith(key)):
+            return candidate
+    keys = {match_key(c): c for c in candidates}
+    found = difflib.get_close_matches(target, list(keys), n=1, cutoff=0.75)
+    return keys[found[0]] if found else None
 
 
 def _typed_column(values: list, index: pd.Index, column: ColumnSpec) -> pd.Series:
@@ -85,39 +129,68 @@ def _empty_frame(spec: SheetSpec) -> pd.DataFrame:
     return pd.DataFrame({c.header: _typed_column([], empty, c) for c in spec.columns}, index=empty)
 
 
-def rule_problems(frame: pd.DataFrame, spec: SheetSpec, known_ids: set[str]) -> list[Problem]:
-    """Check the contract's rules on a typed sheet with pandera; return every breach found."""
+def _canonical_ids(initiatives: TypedSheet | None) -> dict[str, str] | None:
+    """Map each initiative id, upper-cased, to its spelling in `indsatser` (None if ids are unknown)."""
+    if initiatives is None or "indsats_id" in initiatives.missing_columns:
+        return None
+    return {str(i).upper(): str(i) for i in initiatives.frame["indsats_id"].dropna()}
+
+
+def rule_problems(sheet: TypedSheet, spec: SheetSpec, canonical_ids: dict[str, str] | None) -> list[Problem]:
+    """Check the contract's rules on a typed sheet with pandera; return every breach not already reported."""
+    frame = sheet.frame
+    if spec is not INITIATIVES and canonical_ids is not None:
+        ids = frame["indsats_id"]
+        frame = frame.assign(indsats_id=ids.map(lambda i: canonical_ids.get(str(i).upper(), i) if pd.notna(i) else i))
+        sheet.frame = frame
+    if spec is INITIATIVES:
+        frame = frame.assign(_id_key=frame["indsats_id"].map(lambda i: str(i).upper() if pd.notna(i) else i))
     try:
-        sheet_schema(spec, known_ids).validate(frame, lazy=True)
+        sheet_schema(spec, canonical_ids).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
-        return failure_problems(errors.failure_cases, spec)
-    return []
+        found = failure_problems(errors.failure_cases, spec, sheet.raw, canonical_ids)
+    else:
+        return []
+    taken = {(p.row, p.column) for p in sheet.problems}
+    rows_with_bad_marks = {p.row for p in sheet.problems if p.column in GOAL_COLUMNS}
+    return [
+        p
+        for p in found
+        if (p.row, p.column) not in taken
+        and p.column not in sheet.missing_columns
+        and not (p.column == GOALS_LABEL and p.row in rows_with_bad_marks)
+    ]
 
 
-def sheet_schema(spec: SheetSpec, known_ids: set[str]) -> pa.DataFrameSchema:
-    """Return the pandera schema of one sheet; ids in other sheets must be in `known_ids`."""
+def sheet_schema(spec: SheetSpec, canonical_ids: dict[str, str] | None) -> pa.DataFrameSchema:
+    """Return the pandera schema of one sheet; ids in other sheets must be in `canonical_ids`."""
     columns = {}
     for column in spec.columns:
         checks = []
-        if column.minimum is not None and column.maximum is not None:
+        if column.minimum is not None and column.maximum is not None and column.maximum < GUARD:
             checks.append(
                 pa.Check.in_range(column.minimum, column.maximum, error=f"skal ligge mellem {column.minimum:g} og {column.maximum:g}")
             )
-        elif column.minimum is not None:
-            checks.append(pa.Check.ge(column.minimum, error=f"må ikke være under {column.minimum:g}"))
+        else:
+            if column.minimum is not None:
+                checks.append(pa.Check.ge(column.minimum, error=f"må ikke være under {column.minimum:g}"))
+            if column.maximum is not None:
+                checks.append(pa.Check.le(column.maximum, error=f"er urealistisk stort; højst {_whole(column.maximum)}"))
         if column.kind is Kind.WHOLE:
             checks.append(pa.Check(lambda s: s % 1 == 0, error="skal være et helt tal"))
-        if column.header == "indsats_id" and spec is not INITIATIVES:
-            checks.append(pa.Check.isin(sorted(known_ids), error="findes ikke i arket 'indsatser'"))
-        columns[column.header] = pa.Column(
-            _DTYPES[column.kind],
-            checks=checks,
-            nullable=not column.required,
-            unique=spec is INITIATIVES and column.header == "indsats_id",
-            coerce=True,
-        )
+        if column.header == "indsats_id" and spec is not INITIATIVES and canonical_ids is not None:
+            checks.append(pa.Check.isin(sorted(set(canonical_ids.values())), error=UNKNOWN_ID))
+        columns[column.header] = pa.Column(_DTYPES[column.kind], checks=checks, nullable=not column.required, coerce=True)
+    if spec is INITIATIVES:
+        columns["_id_key"] = pa.Column(nullable=True, unique=True)
     return pa.DataFrameSchema(columns, checks=_row_checks(spec), strict=False)
 
+
+def _whole(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".")
+
+
+UNKNOWN_ID = "findes ikke i arket 'indsatser'"
 
 _ROW_CHECKS: dict[str, list[tuple[str, str, object]]] = {
     INITIATIVES.name: [
@@ -127,9 +200,9 @@ _ROW_CHECKS: dict[str, list[tuple[str, str, object]]] = {
             lambda d: d["alder_min"].isna() | d["alder_max"].isna() | (d["alder_min"] <= d["alder_max"]),
         ),
         (
-            "maal_*",
-            "markér mindst ét strategisk mål med x (" + ", ".join(g.column for g in vocab.GOALS) + ")",
-            lambda d: d[[g.column for g in vocab.GOALS]].any(axis=1),
+            GOALS_LABEL,
+            "markér mindst ét strategisk mål med x (" + ", ".join(GOAL_COLUMNS) + ")",
+            lambda d: d[GOAL_COLUMNS].any(axis=1),
         ),
     ],
     ACTIVITY.name: [
@@ -149,26 +222,40 @@ def _row_checks(spec: SheetSpec) -> list[pa.Check]:
     return [pa.Check(rule, error=message) for _, message, rule in _ROW_CHECKS[spec.name]]
 
 
-def failure_problems(failures: pd.DataFrame, spec: SheetSpec) -> list[Problem]:
-    """Translate pandera's failure cases into Danish problems with sheet, row and column."""
+def failure_problems(failures: pd.DataFrame, spec: SheetSpec, raw: pd.DataFrame, canonical_ids: dict[str, str] | None) -> list[Problem]:
+    """Translate pandera's failure cases into Danish problems with sheet, row and column.
+
+    Values are quoted as the analyst typed them (from `raw`), not as they were parsed.
+    """
     problems: set[Problem] = set()
     for case in failures.itertuples(index=False):
-        check, value = str(case.check), case.failure_case
+        check = str(case.check)
         row = None if pd.isna(case.index) else int(case.index)
         if check in _ROW_CHECK_COLUMN:
             problems.add(Problem(spec.name, row, _ROW_CHECK_COLUMN[check], check + "."))
             continue
         column = None if pd.isna(case.column) else str(case.column)
+        typed = raw.at[row, column] if row is not None and column in raw.columns and row in raw.index else case.failure_case
+        shown = _shown(typed)
         if check == "not_nullable":
             message = "skal udfyldes."
         elif check == "field_uniqueness":
-            message = f"'{value}' står i mere end én række; hvert indsats_id skal være unikt."
+            column, shown = "indsats_id", _shown(raw.at[row, "indsats_id"]) if row in raw.index else shown
+            message = f"'{shown}' står i mere end én række (store og små bogstaver tæller ikke); hvert indsats_id skal være unikt."
+        elif check == UNKNOWN_ID:
+            suggestion = vocab.closest(str(shown), sorted(set((canonical_ids or {}).values())))
+            message = f"'{shown}' {UNKNOWN_ID}." + (f" Mente du '{suggestion}'?" if suggestion else "")
         elif check == "column_in_dataframe":
-            column, row, message = str(value), HEADER_ROW, "kolonnen mangler i overskriftsrækken."
+            continue  # missing columns are reported while reading, at the real header row
         elif check.startswith(("dtype(", "coerce_dtype(")):
-            message = f"'{value}' har en forkert type."
+            message = f"'{shown}' har en forkert type."
         else:
-            shown = f"{value:g}" if isinstance(value, float) else value
             message = f"'{shown}' {check}."
         problems.add(Problem(spec.name, row, column, message))
     return list(problems)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

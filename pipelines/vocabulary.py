@@ -100,7 +100,24 @@ _DISTRICT_BY_KEY: dict[str, int] = {match_key(d.name): d.number for d in DISTRIC
 _DISTRICT_BY_KEY[match_key("Vesterbro-Kongens Enghave")] = 4
 for alias in ("Vesterbro", "Kongens Enghave", "Vesterbro/Kgs. Enghave", "Kgs. Enghave", "Vesterbro-Kgs. Enghave"):
     _DISTRICT_BY_KEY[match_key(alias)] = 4
-_CITY_WIDE_KEYS = {"", match_key(CITY_WIDE_LABEL), match_key("hele kommunen"), "nan"}
+_CITY_WIDE_KEYS = {"", "nan"} | {
+    match_key(alias) for alias in (CITY_WIDE_LABEL, "Hele kommunen", "Hele København", "Alle bydele", "Københavns Kommune", "Tværgående")
+}
+# Neighbourhoods analysts write instead of a district: named in the message, never guessed silently.
+NEIGHBOURHOODS: dict[str, str] = {
+    "Nordvest": "Bispebjerg",
+    "Tingbjerg": "Brønshøj-Husum",
+    "Husum": "Brønshøj-Husum",
+    "Brønshøj": "Brønshøj-Husum",
+    "Sydhavnen": "Vesterbro/Kongens Enghave",
+    "Christianshavn": "Indre By",
+    "Ørestad": "Amager Vest",
+    "Islands Brygge": "Amager Vest",
+    "Sundbyvester": "Amager Vest",
+    "Sundbyøster": "Amager Øst",
+    "Nordhavn": "Østerbro",
+}
+_NEIGHBOURHOOD_BY_KEY = {match_key(name): (name, district) for name, district in NEIGHBOURHOODS.items()}
 
 _ADMINISTRATION_BY_KEY = _keyed({code: code for code in ADMINISTRATIONS} | {name: code for code, name in ADMINISTRATIONS.items()})
 _FOCUS_AREA_BY_KEY = _keyed({name: name for name in FOCUS_AREAS})
@@ -131,7 +148,10 @@ def district_number(text: object) -> int | None:
         return None
     if key in _DISTRICT_BY_KEY:
         return _DISTRICT_BY_KEY[key]
-    raise _unknown("bydel", str(text).strip(), [d.name for d in DISTRICTS])
+    if key in _NEIGHBOURHOOD_BY_KEY:
+        name, district = _NEIGHBOURHOOD_BY_KEY[key]
+        raise UnknownValue(f"'{str(text).strip()}' er ikke en bydel. {name} ligger i bydelen {district}; skriv '{district}'.")
+    raise _unknown("bydel", str(text).strip(), [d.name for d in DISTRICTS] + [CITY_WIDE_LABEL])
 
 
 def district_name(number: int) -> str:

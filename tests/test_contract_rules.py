@@ -7,7 +7,7 @@ import pytest
 from pipelines.problems import InputRejected
 from pipelines.read import read_input
 from pipelines.validate import validated_sheets
-from tests.conftest import small_portfolio, write_csv_folder
+from tests.conftest import small_portfolio, write_csv_folder, write_xlsx
 
 # (sheet, 0-based data row, column, new cell value, column named in the message, words in the message)
 CELL_RULES = [
@@ -78,10 +78,18 @@ def test_missing_required_column_is_named_in_the_header_row(tmp_path):
     assert "budget, række 1, budget_kr: kolonnen mangler i overskriftsrækken." in problems_for(sheets, tmp_path)
 
 
+def test_missing_required_csv_file_is_named(tmp_path):
+    sheets = small_portfolio()
+    del sheets["aktivitet"]
+    assert "aktivitet: filen 'aktivitet.csv' mangler i mappen." in problems_for(sheets, tmp_path)
+
+
 def test_missing_required_sheet_is_named(tmp_path):
     sheets = small_portfolio()
     del sheets["aktivitet"]
-    assert "aktivitet: arket 'aktivitet' mangler i projektmappen." in problems_for(sheets, tmp_path)
+    with pytest.raises(InputRejected) as rejected:
+        validated_sheets(read_input(write_xlsx(sheets, tmp_path / "uden_aktivitet.xlsx")))
+    assert "aktivitet: arket 'aktivitet' mangler i projektmappen." in [str(p) for p in rejected.value.problems]
 
 
 def test_effect_targets_sheet_is_optional(tmp_path):
