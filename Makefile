@@ -29,8 +29,9 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Built when missing or older than its sources, but never over a workbook an analyst loaded.
 $(DB): $(SOURCES) | $(VENV)/.runtime-installed
-	$(BIN)/python -m pipelines build --db $(DB)
+	$(BIN)/python -m pipelines build --keep-loaded --db $(DB)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

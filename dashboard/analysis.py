@@ -13,14 +13,15 @@ def effect_target_progress(targets: pd.DataFrame) -> pd.DataFrame:
     """Add progress (0 = baseline, 1 = target), status and a hover text to effect targets.
 
     Status: 'Nået' when the latest value has reached the target (in the target's direction),
-    'På vej' when it has come at least half the way, 'Bagud' otherwise, and 'Ingen måling'
-    when there is no latest value or no baseline to measure from.
+    'På vej' when it has come at least half the way, 'Bagud' otherwise, 'Ingen måling' when
+    there is no latest value, and 'Uden udgangspunkt' when there is no baseline to say which
+    direction is progress (the baseline is optional in the contract).
     """
     out = targets.copy()
     span = out["target"] - out["baseline"]
     progress = (out["actual"] - out["baseline"]) / span.where(span != 0)
     out["progress"] = progress.astype("Float64").astype(float)
-    out["status"] = [_status(p) for p in out["progress"]]
+    out["status"] = [_status(p, b, a) for p, b, a in zip(out["progress"], out["baseline"], out["actual"], strict=True)]
     out["label"] = [_shorten(name, 42) for name in out["initiative"]]
     out["detail"] = [
         f"Udgangspunkt {_value(b, u)} → mål {_value(t, u)} ({int(y)}) · seneste {_value(a, u)}"
@@ -34,9 +35,11 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _status(progress: float) -> str:
-    if pd.isna(progress):
+def _status(progress: float, baseline: object, actual: object) -> str:
+    if pd.isna(actual):
         return "Ingen måling"
+    if pd.isna(baseline) or pd.isna(progress):
+        return "Uden udgangspunkt"
     if progress >= 1:
         return "Nået"
     if progress >= ON_TRACK_SHARE:

@@ -24,11 +24,22 @@ def neutralise_formula(value: object) -> object:
     return value
 
 
+DECIMALS = 2
+
+
 def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Neutralise formula-like text; write whole numbers without decimals and round the rest to 2."""
     safe = frame.copy()
     for column in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[column]) and not pd.api.types.is_bool_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise_formula)
+        values = safe[column]
+        if pd.api.types.is_bool_dtype(values):
+            continue
+        if pd.api.types.is_float_dtype(values):
+            rounded = values.round(DECIMALS)
+            whole = rounded.dropna()
+            safe[column] = rounded.astype("Int64") if len(whole) and (whole % 1 == 0).all() else rounded
+        elif not pd.api.types.is_numeric_dtype(values):
+            safe[column] = values.map(neutralise_formula)
     return safe
 
 
@@ -44,14 +55,15 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     sheet = book.active
     sheet.title = sheet_name[:31]
     sheet.append([str(c) for c in frame.columns])
-    for row in frame.itertuples(index=False):
+    for row in _text_safe(frame).itertuples(index=False):
         sheet.append([None if pd.isna(v) else v for v in row])
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, str):
-                cell.data_type = "s"
-                if cell.value.startswith(FORMULA_STARTS):
+                if cell.value.startswith("'") and cell.value[1:].startswith(FORMULA_STARTS):
+                    cell.value = cell.value[1:]  # xlsx marks text with the cell's quote prefix instead
                     cell.quotePrefix = True
+                cell.data_type = "s"
     for index, column in enumerate(frame.columns, start=1):
         width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
         sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)

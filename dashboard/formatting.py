@@ -27,6 +27,11 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     return format_decimal(round(float(value), decimals) if decimals else round(float(value)), format=pattern, locale=LOCALE)
 
 
+def text(value: object, missing: str = MISSING) -> str:
+    """Return a text cell for reading, or `missing` when it is empty (never 'nan' or 'None')."""
+    return missing if _missing(value) or str(value).strip() == "" else str(value)
+
+
 def kr(value: float | int | None) -> str:
     """`1234567` → `1.234.567 kr.`"""
     return MISSING if _missing(value) else f"{number(value)} kr."

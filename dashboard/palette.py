@@ -24,7 +24,13 @@ STATUS_COLOURS: dict[str, str] = {"eksisterende": "#7F7F7F", "ny": "#0072B2", "f
 
 FUNDING_COLOURS: dict[str, str] = {"kommune": "#0072B2", "satspulje": "#E69F00", "andet": "#999999"}
 
-PROGRESS_COLOURS: dict[str, str] = {"Nået": "#009E73", "På vej": "#56B4E9", "Bagud": "#D55E00", "Ingen måling": "#BBBBBB"}
+PROGRESS_COLOURS: dict[str, str] = {
+    "Nået": "#009E73",
+    "På vej": "#56B4E9",
+    "Bagud": "#D55E00",
+    "Ingen måling": "#BBBBBB",
+    "Uden udgangspunkt": "#8C8C8C",
+}
 
 SEQUENTIAL_SCALE = "Blues"
 HIGHLIGHT = "#D55E00"

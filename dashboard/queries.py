@@ -192,7 +192,10 @@ def key_figures(source: Source, filters: Filters) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def budget_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return the year's budget per strategic goal; an initiative's budget is split evenly between its goals."""
+    """Return the year's budget per strategic goal; an initiative's budget is split evenly between its goals.
+
+    With a goal filter, only the chosen goals (each with its share of the initiatives' budget).
+    """
     return _scoped(
         source,
         filters,
@@ -204,6 +207,7 @@ def budget_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
         LEFT JOIN initiative_goal ig USING (goal_id)
         LEFT JOIN chosen c ON c.initiative_id = ig.initiative_id
         LEFT JOIN budget_scope b ON b.initiative_id = c.initiative_id AND b.year = (SELECT year FROM f)
+        WHERE len((SELECT goals FROM f)) = 0 OR list_contains((SELECT goals FROM f), g.goal_id)
         GROUP BY g.goal_id, g.name
         ORDER BY g.goal_id
         """,
@@ -480,7 +484,9 @@ def effect_targets_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
 def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
     """Return one row per chosen initiative with the year's budget and people reached.
 
-    With a district filter, only initiatives that have budget or activity in those districts.
+    `active_in_year` says whether it has budget or participants in the chosen year (and, with a
+    district filter, in those districts). With a district filter, only initiatives that have a
+    line in those districts in some year are listed.
     """
     return _scoped(
         source,
@@ -503,7 +509,8 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
         SELECT c.initiative_id, c.name, c.administration_code, c.focus_area, gn.goals,
                c.status, c.financing, COALESCE(m.budget_kr, 0) AS budget_kr,
                r.participants, r.participants_18_25, c.evidence, c.do_less,
-               c.character, c.target_group, c.age_min, c.age_max, c.rationale
+               c.character, c.target_group, c.age_min, c.age_max, c.rationale,
+               COALESCE(m.budget_kr, 0) > 0 OR COALESCE(r.participants, 0) > 0 AS active_in_year
         FROM chosen c
         LEFT JOIN money m USING (initiative_id)
         LEFT JOIN reach r USING (initiative_id)

@@ -10,6 +10,7 @@ from dashboard.formatting import mio_kr, number
 from pipelines.load import LoadResult, build, load_portfolio
 from pipelines.paths import database_path
 from pipelines.problems import InputRejected
+from pipelines.store import loaded_portfolio_source
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,8 +22,14 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--db", help="databasefil (ellers $SIKKERBY_DB, ellers data/sikkerby.duckdb)")
     rebuild = commands.add_parser("build", help="byg databasen igen fra filerne i data/")
     rebuild.add_argument("--db", help="databasefil (ellers $SIKKERBY_DB, ellers data/sikkerby.duckdb)")
+    rebuild.add_argument(
+        "--keep-loaded", action="store_true", help="byg ikke eksempeldata oven på en database med indlæste indsatsdata (bruges af make run)"
+    )
     args = parser.parse_args(argv)
     db_path = database_path(args.db)
+    if args.command == "build" and args.keep_loaded and (loaded := loaded_portfolio_source(db_path)):
+        print(f"{db_path} har indlæste indsatsdata ({loaded}); eksempeldata bygges ikke ovenpå. Kør 'make build' for at bygge forfra.")
+        return 0
     try:
         result = load_portfolio(args.path, db_path) if args.command == "load" else build(db_path)
     except InputRejected as rejected:

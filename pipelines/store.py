@@ -63,6 +63,18 @@ def previous_load_log(db_path: Path) -> dict[str, pd.DataFrame]:
         return empty
 
 
+def loaded_portfolio_source(db_path: Path) -> str | None:
+    """Return the source of an analyst-loaded portfolio in an existing database (None for sample data or no database)."""
+    if not db_path.exists():
+        return None
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            facts = dict(con.execute("SELECT key, value FROM dataset").fetchall())
+    except duckdb.Error:
+        return None
+    return None if facts.get("portfolio_is_sample") == "true" else facts.get("portfolio_source", "indlæst projektmappe")
+
+
 def write_database(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, dataset: dict[str, str]) -> dict[str, int]:
     """Build a complete database from `tables` and swap it in place of `db_path` in one step.
 

@@ -437,11 +437,16 @@ def initiative_specs(rng: random.Random) -> list[dict]:
     specs = [dict(spec) for spec in NAMED]
     counters = {"SOF": 3, "BUF": 1, "OKF": 4}
     statuses = ["eksisterende"] * 8 + ["ny"] * 3 + ["foreslaaet"] * 2
+    used_names: set[str] = set()
     for template in TEMPLATES:
         for _ in range(template.versions + 1):
-            district_count = rng.choice([0, 1, 1, 2, 3])
-            districts = weighted_districts(rng, district_count) if district_count else None
-            suffix = f" - {districts[0]}" if districts else " - hele byen"
+            for _attempt in range(20):  # a different district for each version, so names stay unique
+                district_count = rng.choice([0, 1, 1, 2, 3])
+                districts = weighted_districts(rng, district_count) if district_count else None
+                suffix = f" - {districts[0]}" if districts else " - hele byen"
+                if template.name + suffix not in used_names:
+                    break
+            used_names.add(template.name + suffix)
             status = rng.choice(statuses)
             financing = {
                 "eksisterende": rng.choice(["finansieret"] * 5 + ["delvist"]),
@@ -468,11 +473,6 @@ def initiative_specs(rng: random.Random) -> list[dict]:
                     evidens=rng.choice(["dokumenteret", "lovende", "erfaringsbaseret", "erfaringsbaseret", "ukendt"]),
                 )
             )
-    seen: dict[str, int] = {}
-    for spec in specs:
-        seen[spec["navn"]] = seen.get(spec["navn"], 0) + 1
-        if seen[spec["navn"]] > 1:
-            spec["navn"] += f" ({seen[spec['navn']]})"
     less_of = rng.sample([s for s in specs if s["status"] == "eksisterende" and s["indsats_id"] not in ("BUF-001", "OKF-004")], 9)
     for spec in less_of:
         spec["goeres_mindre_af"] = "x"
@@ -611,7 +611,7 @@ def effect_targets_sheet(rng: random.Random, specs: list[dict]) -> pd.DataFrame:
             continue
         indicator, unit, baseline, goal = target
         baseline = round(baseline * rng.uniform(0.85, 1.15))
-        goal = round(goal * rng.uniform(0.9, 1.1))
+        goal = max(round(goal * rng.uniform(0.9, 1.1)), baseline + max(2, round(baseline * 0.1)))  # higher is better
         latest = round(baseline + (goal - baseline) * rng.uniform(-0.2, 1.1))
         rows.append(
             {

@@ -96,3 +96,19 @@ def test_load_log_keeps_history_with_sha256_and_rows(tmp_path, small_db):
     assert loads == 2
     assert len(files[1]) == 64
     assert rows["initiative"] == 3 and rows["budget"] == 4 and rows["population"] == 264
+
+
+def test_make_run_build_keeps_an_analysts_loaded_portfolio(small_db):
+    before = digest(small_db)
+    result = run_cli("build", "--keep-loaded", "--db", small_db)
+    assert result.returncode == 0
+    assert "eksempeldata bygges ikke ovenpå" in result.stdout
+    assert digest(small_db) == before
+
+
+def test_make_run_build_refreshes_sample_data(tmp_path):
+    db = tmp_path / "sample.duckdb"
+    assert run_cli("build", "--db", db).returncode == 0
+    before = digest(db)
+    assert run_cli("build", "--keep-loaded", "--db", db).returncode == 0
+    assert digest(db) != before

@@ -86,26 +86,26 @@ def test_ranked_bars_put_the_lowest_first_and_highlight_them():
 def targets() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "initiative": ["A", "B", "C", "D", "E"],
-            "indicator": ["utrygge", "i job", "i job", "steder", "ny dom"],
-            "unit": ["%", "%", "%", "områder", None],
-            "year": [2014] * 5,
-            "baseline": [11.0, 30.0, 30.0, 12.0, 50.0],
-            "target": [7.0, 50.0, 50.0, 6.0, 70.0],
-            "actual": [7.1, 42.0, 33.0, 5.0, None],
+            "initiative": ["A", "B", "C", "D", "E", "F"],
+            "indicator": ["utrygge", "i job", "i job", "steder", "ny dom", "faste brugere"],
+            "unit": ["%", "%", "%", "områder", None, "personer"],
+            "year": [2014] * 6,
+            "baseline": [11.0, 30.0, 30.0, 12.0, 50.0, None],
+            "target": [7.0, 50.0, 50.0, 6.0, 70.0, 120.0],
+            "actual": [7.1, 42.0, 33.0, 5.0, None, 130.0],
         }
     )
 
 
 def test_effect_targets_status_follows_the_direction_of_the_target():
     result = analysis.effect_target_progress(targets())
-    assert result["status"].tolist() == ["På vej", "På vej", "Bagud", "Nået", "Ingen måling"]
+    assert result["status"].tolist() == ["På vej", "På vej", "Bagud", "Nået", "Ingen måling", "Uden udgangspunkt"]
     assert result["progress"].iloc[0] == pytest.approx((7.1 - 11) / (7 - 11))
     assert result["detail"].iloc[0] == "Udgangspunkt 11 % → mål 7 % (2014) · seneste 7,1 %"
 
 
 def test_effect_progress_chart_marks_the_target_line():
-    fig = charts.effect_progress(analysis.effect_target_progress(targets()), "2 af 5 effektmål er bagud", SOURCE)
+    fig = charts.effect_progress(analysis.effect_target_progress(targets()), "1 af 6 effektmål er bagud", SOURCE)
     assert fig.layout.shapes[0].x0 == 100
     assert fig.data[0].marker.color[2] == palette.PROGRESS_COLOURS["Bagud"]
 

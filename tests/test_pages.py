@@ -68,6 +68,17 @@ def test_young_adults_table_shows_real_population(sample_db):
     assert table.loc["Nørrebro", "Nået pr. 1.000 unge"] == pytest.approx(reached / 13_840 * 1000)
 
 
+def test_goal_filter_shows_only_the_chosen_goals(sample_db):
+    at = open_app("goals", {"aar": "2011", "maal": "3"})
+    assert [h.value for h in at.main.header] == ["3. Kriminalitetsexit"]
+    exit_budget = sql_value(
+        sample_db,
+        "SELECT SUM(b.budget_kr / i.goal_count) FROM budget b JOIN initiative i USING (initiative_id) "
+        "JOIN initiative_goal g USING (initiative_id) WHERE b.year = 2011 AND g.goal_id = 3",
+    )
+    assert metric(at, "Kriminalitetsexit (mio. kr.)") == fmt.number(exit_budget / 1e6, 1)
+
+
 def test_goal_budgets_add_up_to_the_total(sample_db):
     at = open_app("goals", {"aar": "2011"})
     total = sql_value(sample_db, "SELECT SUM(budget_kr) FROM budget WHERE year = 2011")
@@ -82,9 +93,21 @@ def test_goal_budgets_add_up_to_the_total(sample_db):
     assert any("fordelt ligeligt" in m.value for m in at.markdown)
 
 
-def test_initiatives_table_lists_every_initiative_and_searches(sample_db):
+def test_initiatives_table_lists_the_years_initiatives_and_all_on_request(sample_db):
     at = open_app("initiatives", {"aar": "2010"})
+    active = sql_value(
+        sample_db,
+        "SELECT COUNT(*) FROM initiative i WHERE EXISTS (SELECT 1 FROM budget b WHERE b.initiative_id = i.initiative_id AND b.year = 2010 AND b.budget_kr > 0) "
+        "OR EXISTS (SELECT 1 FROM activity a WHERE a.initiative_id = i.initiative_id AND a.year = 2010 AND a.participants > 0)",
+    )
+    assert len(at.dataframe[0].value) == active
+    assert any(f"{active} indsatser" in m.value for m in at.markdown)
+    at.toggle(key="initiatives_only_active").set_value(False).run()
     assert len(at.dataframe[0].value) == sql_value(sample_db, "SELECT COUNT(*) FROM initiative")
+
+
+def test_initiatives_search_narrows_the_table():
+    at = open_app("initiatives", {"aar": "2010"})
     at.text_input(key="initiative_search").input("kort snor").run()
     names = set(at.dataframe[0].value["Indsats"])
     assert names == {"Kort Snor", "Kort Snor+"}
@@ -132,3 +155,20 @@ def test_year_after_2015_uses_the_latest_population_and_says_so(tmp_path, monkey
     assert table.loc["Nørrebro", "Indbyggere 18–25 år"] == sql_value(
         db, "SELECT age_18_25 FROM population WHERE year = 2015 AND district_id = 3"
     )
+
+
+def test_initiative_detail_never_shows_nan_for_empty_cells(tmp_path, monkeypatch):
+    from pipelines.load import load_portfolio
+    from tests.conftest import small_portfolio, write_csv_folder
+
+    sheets = small_portfolio()
+    sheets["indsatser"].loc[2, ["karakter", "begrundelse"]] = ["", ""]
+    db = tmp_path / "tomme.duckdb"
+    load_portfolio(write_csv_folder(sheets, tmp_path / "csv"), db)
+    monkeypatch.setenv("SIKKERBY_DB", str(db))
+    at = open_app("initiatives", {"aar": "2011"})
+    at.selectbox(key="initiative_detail").select("TMF-001").run()
+    shown = " ".join(m.value for m in at.markdown) + " ".join(w.value for w in at.warning)
+    assert "nan" not in shown.split()
+    assert "**Karakter:** –" in shown
+    assert "Begrundelse: ikke angivet" in shown

@@ -54,7 +54,7 @@ st.markdown(
 | **Finansieringsgab** | Budget til indsatser med finansiering `mangler` eller `delvist`. |
 | **Budget pr. strategisk mål** | En indsats, der tjener flere mål, fordeles ligeligt mellem dem, så målene summer til det samlede budget. |
 | **Satspuljeandel** | Andel af budgettet med kilden `satspulje`. |
-| **Fremdrift for effektmål** | (seneste − udgangspunkt) / (mål − udgangspunkt). *Nået* ved 100 % eller mere, *På vej* ved mindst 50 %, *Bagud* under 50 %, *Ingen måling* uden seneste værdi. |
+| **Fremdrift for effektmål** | (seneste − udgangspunkt) / (mål − udgangspunkt). *Nået* ved 100 % eller mere, *På vej* ved mindst 50 %, *Bagud* under 50 %, *Ingen måling* uden seneste værdi, *Uden udgangspunkt* når udgangspunktet mangler, så retningen ikke kendes. |
 | **Bydelsfilter** | Med valgte bydele tæller kun budget- og aktivitetslinjer for de bydele; byfælles linjer ('Hele byen') er ikke med. |
 | **Hele byen** | Budget og aktivitet, der ikke er henført til en bydel. Indgår i byens totaler, men ikke i bydelstal og kort. |
 """

@@ -19,11 +19,17 @@ if initiatives.empty or total == 0:
     layout.empty_state("Der er intet budget", context)
     st.stop()
 
-st.markdown(
-    f"Budgettet {filters.year} er **{fmt.mio_kr(total)}**. En indsats, der tjener flere mål, er fordelt ligeligt "
-    "mellem dem, så de fire mål summer til det samlede budget."
-)
-columns = st.columns(4)
+if filters.goals:
+    st.markdown(
+        f"Budget {filters.year} til de valgte mål: **{fmt.mio_kr(total)}**. En indsats, der også tjener andre mål, "
+        "tæller kun med sin andel her."
+    )
+else:
+    st.markdown(
+        f"Budgettet {filters.year} er **{fmt.mio_kr(total)}**. En indsats, der tjener flere mål, er fordelt ligeligt "
+        "mellem dem, så de fire mål summer til det samlede budget."
+    )
+columns = st.columns(4)[: len(by_goal)]
 for column, goal in zip(columns, by_goal.itertuples(index=False), strict=True):
     column.metric(
         f"{GOAL_SHORT_NAMES[goal.goal_id]} (mio. kr.)",
@@ -94,5 +100,5 @@ for goal in by_goal.itertuples(index=False):
 
 st.caption(
     "Fremdrift = (seneste − udgangspunkt) / (mål − udgangspunkt). Nået: 100 % eller mere. På vej: mindst 50 %. "
-    "Bagud: under 50 %. Effektmål vises for alle målår, uanset det valgte budgetår."
+    "Bagud: under 50 %. Uden udgangspunkt kan fremdriften ikke beregnes. Effektmål vises for alle målår, uanset det valgte budgetår."
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import export, layout, queries, tables
@@ -14,6 +15,14 @@ context = layout.page_header(
 source, filters = context.source, context.filters
 
 everything = queries.initiatives_table(source, filters)
+only_active = st.toggle(
+    f"Kun indsatser med budget eller deltagere i {filters.year}",
+    value=True,
+    key="initiatives_only_active",
+    help="Slå fra for at se alle indsatser, også dem uden budget eller aktivitet i året (fx foreslåede eller afsluttede).",
+)
+if only_active:
+    everything = everything[everything["active_in_year"]]
 query = st.text_input(
     "Søg",
     key="initiative_search",
@@ -61,12 +70,12 @@ facts[1].markdown(f"**Indsatsområde**  \n{row['focus_area']}")
 facts[2].markdown(f"**Status og finansiering**  \n{STATUS_LABELS[row['status']]} · {FINANCING_LABELS[row['financing']]}")
 facts[3].markdown(f"**Evidens**  \n{EVIDENCE_LABELS[row['evidence']]}")
 st.markdown(
-    f"**Målgruppe:** {row['target_group']} ({row['age_min']}–{row['age_max']} år) · **Karakter:** {row['character'] or '–'}  \n"
+    f"**Målgruppe:** {row['target_group']} ({row['age_min']}–{row['age_max']} år) · **Karakter:** {fmt.text(row['character'])}  \n"
     f"**Strategiske mål:** {row['goals']}"
 )
 if row["do_less"]:
-    st.warning(f"Foreslået gjort mindre af. Begrundelse: {row['rationale'] or 'ikke angivet'}", icon=":material/trending_down:")
-elif isinstance(row["rationale"], str):
+    st.warning(f"Foreslået gjort mindre af. Begrundelse: {fmt.text(row['rationale'], 'ikke angivet')}", icon=":material/trending_down:")
+elif pd.notna(row["rationale"]):
     st.markdown(f"**Begrundelse:** {row['rationale']}")
 history = queries.initiative_history(source, chosen).rename(columns=tables.HISTORY_COLUMNS)
 if history.empty:

@@ -96,7 +96,11 @@ layout.budget_split_chart(
     "budget_pr_maal",
     "goals",
 )
-st.caption("En indsats, der tjener flere mål, er fordelt ligeligt mellem dem, så målene summer til det samlede budget.")
+st.caption(
+    "Kun de valgte mål vises; en indsats, der tjener flere mål, tæller med sin andel."
+    if filters.goals
+    else "En indsats, der tjener flere mål, er fordelt ligeligt mellem dem, så målene summer til det samlede budget."
+)
 by_area = queries.budget_by_focus_area(source, filters)
 top = analysis.largest_share(by_area, "focus_area")
 layout.budget_split_chart(
