@@ -20,6 +20,7 @@ from dashboard import palette
 FONT = "Source Sans Pro, Arial, sans-serif"
 MIO = 1e6
 TITLE_WIDTH = 58  # characters per title line; fits a half-width chart on a laptop
+SOURCE_WIDTH = 48  # characters per source line, in the smaller type under the plot
 
 
 def finish(
@@ -34,7 +35,7 @@ def finish(
 ) -> go.Figure:
     """Apply the house style: a wrapped title, axis units, Danish separators, a legend, the source line."""
     title_lines = textwrap.wrap(title, TITLE_WIDTH) or [""]
-    source_lines = source.split(" · ")
+    source_lines = [line for part in source.split(" · ") for line in textwrap.wrap(part, SOURCE_WIDTH)]
     legend_room = 34 if legend == "top" else 0
     top = 30 + 24 * len(title_lines) + legend_room
     axis_room = 58 if axes else 8
