@@ -21,7 +21,9 @@ import streamlit as st
 from dashboard.database import current_database, data_version, read_frame
 from dashboard.filters import Filters
 
-CACHE = {"show_spinner": False, "max_entries": 512}
+# ttl bounds how long a result can outlive its data in the rare race where a session's query
+# reuses DuckDB's open instance of the old file while another session already sees the new one.
+CACHE = {"show_spinner": False, "max_entries": 512, "ttl": 600}
 
 
 class Source(NamedTuple):
