@@ -306,12 +306,3 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
     fig.update_xaxes(ticksuffix=" %", range=[min(-10, shown["progress_pct"].min() - 10), max(150, shown["progress_pct"].max() + 45)])
     fig.update_traces(cliponaxis=False)
     return finish(fig, title, source, x_title="Vej fra udgangspunkt (0 %) til mål (100 %)", height=max(160, 40 * len(shown)))
-
-
-def empty_figure(message: str) -> go.Figure:
-    """Return a blank figure that says why it is empty (used only where a chart must be returned)."""
-    fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig

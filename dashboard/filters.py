@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from pipelines.vocabulary import match_key
-
 
 class Filters(NamedTuple):
     """The sidebar's choices; an empty tuple means 'all'."""
@@ -58,4 +56,4 @@ def _ascii(text: str) -> str:
 def _ascii_word(word: str) -> str:
     table = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "Ae", "Ø": "O", "Å": "Aa"})
     cleaned = word.translate(table)
-    return "".join(ch for ch in cleaned if ch.isalnum()) or match_key(word)
+    return "".join(ch for ch in cleaned if ch.isalnum())

@@ -44,9 +44,6 @@ class SheetSpec:
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
 
-    def column(self, header: str) -> ColumnSpec:
-        return next(c for c in self.columns if c.header == header)
-
 
 _YEAR = {"minimum": 2000, "maximum": 2100}
 _COUNT = {"minimum": 0, "maximum": 1_000_000_000}  # the upper bound only guards the database's integers

@@ -43,7 +43,6 @@ DISTRICTS: tuple[District, ...] = (
     District(9, "Amager Øst"),
     District(10, "Amager Vest"),
 )
-UNASSIGNED_DISTRICT_NUMBER = 99
 
 ADMINISTRATIONS: dict[str, str] = {
     "SOF": "Socialforvaltningen",
@@ -152,11 +151,6 @@ def district_number(text: object) -> int | None:
         name, district = _NEIGHBOURHOOD_BY_KEY[key]
         raise UnknownValue(f"'{str(text).strip()}' er ikke en bydel. {name} ligger i bydelen {district}; skriv '{district}'.")
     raise _unknown("bydel", str(text).strip(), [d.name for d in DISTRICTS] + [CITY_WIDE_LABEL])
-
-
-def district_name(number: int) -> str:
-    """Return the Danish name of a district number."""
-    return next(d.name for d in DISTRICTS if d.number == number)
 
 
 def administration_code(text: object) -> str:

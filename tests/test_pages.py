@@ -106,6 +106,18 @@ def test_initiatives_table_lists_the_years_initiatives_and_all_on_request(sample
     assert len(at.dataframe[0].value) == sql_value(sample_db, "SELECT COUNT(*) FROM initiative")
 
 
+def test_search_without_hits_says_so():
+    at = open_app("initiatives", {"aar": "2010"})
+    at.text_input(key="initiative_search").input("findes ikke xyz").run()
+    assert any("Ingen indsatser matcher søgningen 'findes ikke xyz'" in i.value for i in at.info)
+
+
+def test_economy_says_when_no_spending_is_recorded():
+    at = open_app("economy", {"aar": "2013"})
+    assert any("Der er ikke registreret forbrug for 2013" in i.value for i in at.info)
+    assert not any("Der er ikke registreret forbrug" in i.value for i in open_app("economy", {"aar": "2010"}).info)
+
+
 def test_initiatives_search_narrows_the_table():
     at = open_app("initiatives", {"aar": "2010"})
     at.text_input(key="initiative_search").input("kort snor").run()
