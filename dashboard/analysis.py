@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import formatting as fmt
+from sikkerby import formatting as fmt
 
 ON_TRACK_SHARE = 0.5  # at least half the way from baseline to target counts as 'på vej'
 

@@ -14,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from dashboard import formatting as fmt
 from dashboard import palette
+from sikkerby import formatting as fmt
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 MIO = 1e6

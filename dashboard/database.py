@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.paths import database_path
+from sikkerby.paths import database_path
 
 
 class DatabaseMissing(RuntimeError):

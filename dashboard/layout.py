@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, export, labels, queries, tables
-from dashboard import formatting as fmt
 from dashboard.filters import Filters, export_file_name
+from sikkerby import formatting as fmt
 
 CONTEXT_KEY = "page_context"
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "da", "modeBarButtonsToRemove": ["lasso2d", "select2d"]}

@@ -11,8 +11,8 @@ from collections.abc import Callable
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from dashboard import formatting as fmt
 from dashboard import labels
+from sikkerby import formatting as fmt
 
 INITIATIVE_COLUMNS = {
     "initiative_id": "Id",

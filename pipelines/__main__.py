@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from dashboard.formatting import mio_kr, number
 from pipelines.load import LoadResult, build, load_portfolio
-from pipelines.paths import database_path
 from pipelines.problems import InputRejected
 from pipelines.store import loaded_portfolio_source
+from sikkerby.formatting import mio_kr, number
+from sikkerby.paths import database_path
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 import re
 
-from pipelines import vocabulary as vocab
 from pipelines.contract import ColumnSpec, Kind
+from sikkerby import vocabulary as vocab
 
 
 class CellError(ValueError):

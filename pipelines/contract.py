@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from pipelines import vocabulary as vocab
+from sikkerby import vocabulary as vocab
 
 
 class Kind(Enum):

@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines import reference, transform
-from pipelines.paths import BOUNDARIES_GEOJSON, POPULATION_CSV, SAMPLE_WORKBOOK
 from pipelines.read import file_sha256, read_input
 from pipelines.store import write_database
 from pipelines.validate import validated_sheets
+from sikkerby.paths import BOUNDARIES_GEOJSON, POPULATION_CSV, SAMPLE_WORKBOOK
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipelines.contract import SHEETS
 from pipelines.problems import InputRejected, Problem
-from pipelines.vocabulary import match_key
+from sikkerby.vocabulary import match_key
 
 FILE_SHEET = "fil"
 HEADER_SEARCH_ROWS = 10

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import vocabulary as vocab
+from sikkerby import vocabulary as vocab
 
 AGE_GROUPS: dict[str, tuple[int, int]] = {
     "age_0_17": (0, 17),

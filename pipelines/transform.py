@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines import vocabulary as vocab
+from sikkerby import vocabulary as vocab
 
 
 def administrations() -> pd.DataFrame:

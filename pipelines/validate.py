@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
-from pipelines import vocabulary as vocab
 from pipelines.cells import CellError, column_is_danish, parse_cell
 from pipelines.contract import ACTIVITY, BUDGET, EFFECT_TARGETS, INITIATIVES, SHEETS, ColumnSpec, Kind, SheetSpec
 from pipelines.problems import InputRejected, Problem
 from pipelines.read import RawInput, RawSheet
-from pipelines.vocabulary import match_key
+from sikkerby import vocabulary as vocab
+from sikkerby.vocabulary import match_key
 
 _DTYPES = {
     Kind.TEXT: object,

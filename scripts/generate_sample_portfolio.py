@@ -20,8 +20,8 @@ import pandas as pd
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from pipelines.paths import SAMPLE_WORKBOOK  # noqa: E402
-from pipelines.vocabulary import FOCUS_AREAS, GOALS  # noqa: E402
+from sikkerby.paths import SAMPLE_WORKBOOK  # noqa: E402
+from sikkerby.vocabulary import FOCUS_AREAS, GOALS  # noqa: E402
 
 SEED = 20100413  # the date the Sikker By package went to Økonomiudvalget
 YEARS = range(2008, 2014)

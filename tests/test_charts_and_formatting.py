@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboard import analysis, charts, palette
-from dashboard import formatting as fmt
+from sikkerby import formatting as fmt
 
 SOURCE = "Kilde: Indsatser: Eksempeldata (opdigtede tal) · Befolkning og bydele: Københavns Kommune, Open Data København"
 

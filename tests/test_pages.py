@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import formatting as fmt
+from sikkerby import formatting as fmt
 from tests.apptest_helpers import PAGES, metric, open_app, sql_value
 
 NORREBRO = "3"

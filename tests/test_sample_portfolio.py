@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from generate_sample_portfolio import sample_portfolio
 
-from pipelines.paths import SAMPLE_WORKBOOK
-from pipelines.vocabulary import ADMINISTRATIONS, FOCUS_AREAS
+from sikkerby.paths import SAMPLE_WORKBOOK
+from sikkerby.vocabulary import ADMINISTRATIONS, FOCUS_AREAS
 
 
 @pytest.fixture(scope="module")

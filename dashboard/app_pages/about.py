@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import formatting as fmt
 from dashboard import layout, queries
 from dashboard.labels import CONTENT_LABELS, TABLE_LABELS
+from sikkerby import formatting as fmt
 
 context = layout.page_header("Om data", notes=False)
 source = context.source

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import analysis, charts, layout, palette, queries
-from dashboard import formatting as fmt
 from dashboard.labels import FUNDING_LABELS
+from sikkerby import formatting as fmt
 
 context = layout.page_header("Økonomi", "Budget {year} fordelt på forvaltninger, indsatsområder og bydele")
 source, filters = context.source, context.filters

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import analysis, charts, layout, palette, queries
-from dashboard import formatting as fmt
 from dashboard.labels import FINANCING_LABELS, GOAL_SHORT_NAMES, STATUS_LABELS
+from sikkerby import formatting as fmt
 
 context = layout.page_header("Strategiske mål", "Sikker By – Vi gør København tryggere: de fire strategiske målsætninger")
 source, filters = context.source, context.filters

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, layout, queries, tables
-from dashboard import formatting as fmt
 from dashboard.labels import EVIDENCE_LABELS, FINANCING_LABELS, STATUS_LABELS
+from sikkerby import formatting as fmt
 
 context = layout.page_header(
     "Indsatser", "Alle kriminalpræventive indsatser med budget og deltagere for {year}. Klik på en kolonne for at sortere."

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import analysis, layout, palette, queries
-from dashboard import formatting as fmt
 from dashboard.labels import STATUS_LABELS
+from sikkerby import formatting as fmt
 
 context = layout.page_header("Overblik", "Kriminalpræventive indsatser i Københavns Kommune, budgetår {year}")
 source, filters = context.source, context.filters

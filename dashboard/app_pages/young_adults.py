@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import analysis, charts, layout, queries
-from dashboard import formatting as fmt
+from sikkerby import formatting as fmt
 
 context = layout.page_header("Unge 18–25 år", "Dækning af de 18–25-årige pr. bydel, {year} – det prioriterede +18-område")
 source, filters = context.source, context.filters
