@@ -76,8 +76,28 @@ def parse_text(value: object) -> str:
     return str(value).strip()
 
 
+LOST_CHARACTER = "\ufffd"  # what a program puts where it could not read a character
+
+
+def has_lost_characters(value: object) -> bool:
+    """True for text holding U+FFFD: letters lost when the file was read or converted somewhere."""
+    return isinstance(value, str) and LOST_CHARACTER in value
+
+
+def lost_characters_message(value: object) -> str:
+    """Say in Danish that a cell holds U+FFFD and must be typed again."""
+    return (
+        f"'{value}' indeholder tegnet '{LOST_CHARACTER}', som betyder, at et tegn er gået tabt, "
+        "da filen blev gemt eller konverteret. Skriv værdien igen med de rigtige tegn."
+    )
+
+
 def parse_cell(value: object, spec: ColumnSpec, danish: bool) -> object:
     """Return the typed value of one cell for its column spec (None when empty)."""
+    if has_lost_characters(value):
+        raise CellError(lost_characters_message(value))
+    if spec.kind in (Kind.WHOLE, Kind.NUMBER) and isinstance(value, float) and math.isnan(value):
+        raise CellError(f"'nan' er ikke et tal. {_number_hint(spec)}")  # a NaN number, not an empty cell
     if spec.kind is Kind.MARK:
         try:
             return vocab.is_marked(None if is_empty(value) else value)
@@ -94,11 +114,14 @@ def parse_cell(value: object, spec: ColumnSpec, danish: bool) -> object:
         try:
             return parse_number(value, danish)
         except CellError as error:
-            hint = "Skriv et helt tal, fx 25." if spec.kind is Kind.WHOLE else "Skriv fx 1.234.567,50 eller 1234567.50."
-            raise CellError(f"{error} {hint}") from error
+            raise CellError(f"{error} {_number_hint(spec)}") from error
     if spec.kind is Kind.CHOICE:
         return parse_choice(value, spec)
     return parse_text(value)
+
+
+def _number_hint(spec: ColumnSpec) -> str:
+    return "Skriv et helt tal, fx 25." if spec.kind is Kind.WHOLE else "Skriv fx 1.234.567,50 eller 1234567.50."
 
 
 def parse_choice(value: object, spec: ColumnSpec) -> str:

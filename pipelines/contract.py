@@ -30,6 +30,7 @@ class ColumnSpec:
     default: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    smallest: float | None = None  # a value other than 0 must be at least this far from 0
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,10 @@ class SheetSpec:
 
 
 _YEAR = {"minimum": 2000, "maximum": 2100}
-_COUNT = {"minimum": 0, "maximum": 1_000_000_000}  # the upper bound only guards the database's integers
+# Upper bounds far above any real portfolio: they catch typing slips and overflow, not real values.
+_AMOUNT = {"minimum": 0, "maximum": 100_000_000_000}  # kr.; 100 mia. kr.
+_COUNT = {"minimum": 0, "maximum": 10_000_000}  # people or places
+_EFFECT = {"minimum": -1_000_000_000, "maximum": 1_000_000_000, "smallest": 0.000001}
 
 INITIATIVES = SheetSpec(
     "indsatser",
@@ -76,8 +80,8 @@ BUDGET = SheetSpec(
         ColumnSpec("indsats_id", Kind.TEXT, True),
         ColumnSpec("aar", Kind.WHOLE, True, **_YEAR),
         ColumnSpec("bydel", Kind.DISTRICT, False),
-        ColumnSpec("budget_kr", Kind.NUMBER, True, minimum=0),
-        ColumnSpec("forbrug_kr", Kind.NUMBER, False, minimum=0),
+        ColumnSpec("budget_kr", Kind.NUMBER, True, **_AMOUNT),
+        ColumnSpec("forbrug_kr", Kind.NUMBER, False, **_AMOUNT),
         ColumnSpec("kilde", Kind.CHOICE, False, choices=vocab.FUNDING_SOURCES, default="kommune"),
     ),
 )
@@ -103,9 +107,9 @@ EFFECT_TARGETS = SheetSpec(
         ColumnSpec("aar", Kind.WHOLE, True, **_YEAR),
         ColumnSpec("indikator", Kind.TEXT, True),
         ColumnSpec("enhed", Kind.TEXT, False),
-        ColumnSpec("baseline", Kind.NUMBER, False),
-        ColumnSpec("maal", Kind.NUMBER, True),
-        ColumnSpec("aktuel", Kind.NUMBER, False),
+        ColumnSpec("baseline", Kind.NUMBER, False, **_EFFECT),
+        ColumnSpec("maal", Kind.NUMBER, True, **_EFFECT),
+        ColumnSpec("aktuel", Kind.NUMBER, False, **_EFFECT),
     ),
 )
 

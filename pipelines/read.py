@@ -6,6 +6,8 @@ number the analyst sees in Excel, and nothing is judged yet (that is `validate`'
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import csv
 import hashlib
 import io
@@ -33,6 +35,7 @@ class RawSheet:
     frame: pd.DataFrame
     header_row: int = 1
     duplicate_headers: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # found while reading: bytes that are no text, broken cells
 
 
 @dataclass
@@ -86,10 +89,32 @@ def read_workbook(path: Path) -> RawInput:
             name = wanted.get(match_key(worksheet.title))
             if name and name not in sheets:
                 worksheet.reset_dimensions()  # some exporters write a wrong used range; read every row
-                sheets[name] = sheet_from_rows(name, list(worksheet.iter_rows(values_only=True)))
+                sheets[name] = read_worksheet(worksheet, name)
     finally:
         book.close()
     return RawInput(sheets, [path])
+
+
+def read_worksheet(worksheet, name: str) -> RawSheet:
+    """Read one worksheet; a cell openpyxl cannot read (`NaN` written as a number) ends it with a problem."""
+    rows: list[tuple] = []
+    try:
+        for row in worksheet.iter_rows(values_only=True):
+            rows.append(row)
+    except Exception as error:  # openpyxl raises ValueError, TypeError, ... for a malformed cell
+        sheet = sheet_from_rows(name, rows)
+        row = len(rows) + 1  # rows come in order, gaps filled, so the next one is the broken one
+        sheet.problems.append(
+            Problem(
+                name,
+                row,
+                None,
+                f"rækken har en celle, som ikke kan læses ({type(error).__name__}: {error}), så arket er kun læst til og med "
+                f"række {row - 1}. Skriv cellens værdi igen i Excel, og gem projektmappen.",
+            )
+        )
+        return sheet
+    return sheet_from_rows(name, rows)
 
 
 def read_csv_folder(folder: Path, only: Path | None = None) -> RawInput:
@@ -111,24 +136,83 @@ def read_csv_folder(folder: Path, only: Path | None = None) -> RawInput:
 
 
 def read_csv_sheet(file: Path, name: str) -> RawSheet:
-    """Read one CSV file: UTF-8 (BOM or not), UTF-16 or Windows-1252; `;`, `,` or tab separated."""
-    text = decode_csv_bytes(file.read_bytes())
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, Unix and old Mac line endings
+    """Read one CSV file: UTF-8 (BOM or not), UTF-16 or Windows-1252; `;`, `,` or tab separated.
+
+    Bytes that are no text in the file's encoding are reported per line (never loaded as U+FFFD).
+    """
+    decoded = decode_csv_bytes(file.read_bytes())
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, Unix and old Mac line endings
+    rows: list[tuple] = []
+    last_lines: list[int] = []  # the physical line each row ends on (a quoted cell may span lines)
     try:
-        rows = [tuple(row) for row in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))]
+        reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
+        for row in reader:
+            rows.append(tuple(row))
+            last_lines.append(reader.line_num)
     except csv.Error as error:
         raise InputRejected([Problem(name, None, None, f"'{file.name}' kan ikke læses som CSV ({error}).")]) from error
-    return sheet_from_rows(name, rows)
+    sheet = sheet_from_rows(name, rows)
+    if decoded.failed_encoding:
+        sheet.problems += undecodable_problems(file, name, text, decoded, last_lines)
+    return sheet
 
 
-def decode_csv_bytes(data: bytes) -> str:
-    """Decode CSV bytes as Excel writes them: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+@dataclass(frozen=True)
+class DecodedText:
+    """A CSV file's text; `failed_encoding` says (in Danish) which encoding some bytes broke; they became U+FFFD."""
+
+    text: str
+    failed_encoding: str | None = None
+    bad_bytes: tuple[int, ...] = ()  # in order, when each byte is one character (Windows-1252)
+
+
+def decode_csv_bytes(data: bytes) -> DecodedText:
+    """Decode CSV bytes as Excel writes them: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252.
+
+    Windows-1252 leaves 0x81, 0x8D, 0x8F, 0x90 and 0x9D undefined; such bytes (like broken UTF-8
+    after a UTF-8 BOM, or broken UTF-16) are decoded as U+FFFD and named in `failed_encoding`.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, label = "utf-16", "der ikke kan læses som UTF-16"
+    elif data.startswith(codecs.BOM_UTF8):
+        encoding, label = "utf-8-sig", "der ikke kan læses som UTF-8"
+    else:
+        try:
+            return DecodedText(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            encoding, label = "cp1252", "der hverken kan læses som UTF-8 eller Windows-1252"
     try:
-        return data.decode("utf-8-sig")
+        return DecodedText(data.decode(encoding))
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        text = data.decode(encoding, errors="replace")
+    bad = tuple(data[i] for i, c in enumerate(text) if c == "\ufffd") if encoding == "cp1252" else ()
+    return DecodedText(text, label, bad)
+
+
+def undecodable_problems(file: Path, name: str, text: str, decoded: DecodedText, last_lines: list[int]) -> list[Problem]:
+    """One problem per line with undecodable bytes, at the Excel row that line belongs to."""
+    by_line: dict[int, list[int | None]] = {}
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        count = line.count("\ufffd")
+        if count:
+            by_line[number] = list(decoded.bad_bytes[start : start + count]) or [None]
+            start += count
+    problems = []
+    for line, values in by_line.items():
+        found = [f"0x{v:02X}" for v in values if v is not None]
+        what = (f"byte {found[0]}" if len(found) == 1 else f"bytes {', '.join(found[:-1])} og {found[-1]}") if found else "tegn"
+        row = min(bisect.bisect_left(last_lines, line), len(last_lines) - 1) + 1 if last_lines else line
+        problems.append(
+            Problem(
+                name,
+                row,
+                None,
+                f"filen '{file.name}' kan ikke læses: linje {line} har {what}, {decoded.failed_encoding}. "
+                "Gem filen igen fra Excel som 'CSV UTF-8 (kommasepareret)'.",
+            )
+        )
+    return problems
 
 
 def sniff_delimiter(text: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
-from pipelines.cells import CellError, column_is_danish, parse_cell
+from pipelines.cells import CellError, column_is_danish, has_lost_characters, lost_characters_message, parse_cell
 from pipelines.contract import ACTIVITY, BUDGET, EFFECT_TARGETS, INITIATIVES, SHEETS, ColumnSpec, Kind, SheetSpec
 from pipelines.problems import InputRejected, Problem
 from pipelines.read import RawInput, RawSheet
@@ -68,12 +68,16 @@ def validated_sheets(raw: RawInput) -> dict[str, pd.DataFrame]:
 def typed_sheet(sheet: RawSheet, spec: SheetSpec) -> TypedSheet:
     """Read every cell of a sheet into its kind; return the frame and the cells that failed."""
     frame = sheet.frame
-    result = TypedSheet(pd.DataFrame(index=frame.index), frame)
+    result = TypedSheet(pd.DataFrame(index=frame.index), frame, list(sheet.problems))
     if frame.empty and spec.name in NON_EMPTY_SHEETS:
         result.problems.append(Problem(spec.name, None, None, f"arket '{spec.name}' har ingen rækker med data under overskriften."))
     for header in sheet.duplicate_headers:
         result.problems.append(Problem(spec.name, sheet.header_row, header, "kolonnen står mere end én gang i overskriftsrækken."))
     unknown = [h for h in frame.columns if h not in spec.headers]
+    for header in unknown:  # not loaded, but lost letters there mean the file itself is damaged
+        for row, cell in frame[header].items():
+            if has_lost_characters(cell):
+                result.problems.append(Problem(spec.name, int(row), header, lost_characters_message(cell)))
     columns: dict[str, pd.Series] = {}
     for column in spec.columns:
         if column.header not in frame.columns:
@@ -171,11 +175,26 @@ def sheet_schema(spec: SheetSpec, canonical_ids: dict[str, str] | None) -> pa.Da
             checks.append(
                 pa.Check.in_range(column.minimum, column.maximum, error=f"skal ligge mellem {column.minimum:g} og {column.maximum:g}")
             )
+        elif column.minimum is not None and column.maximum is not None and column.minimum <= -GUARD:
+            checks.append(
+                pa.Check.in_range(
+                    column.minimum,
+                    column.maximum,
+                    error=f"er urealistisk stort; skal ligge mellem {_whole(column.minimum)} og {_whole(column.maximum)}",
+                )
+            )
         else:
             if column.minimum is not None:
                 checks.append(pa.Check.ge(column.minimum, error=f"må ikke være under {column.minimum:g}"))
             if column.maximum is not None:
                 checks.append(pa.Check.le(column.maximum, error=f"er urealistisk stort; højst {_whole(column.maximum)}"))
+        if column.smallest is not None:
+            checks.append(
+                pa.Check(
+                    lambda s, smallest=column.smallest: (s == 0) | (s.abs() >= smallest),
+                    error=f"er urealistisk tæt på 0; skriv 0 eller et tal, der numerisk er mindst {_decimal(column.smallest)}",
+                )
+            )
         if column.kind is Kind.WHOLE:
             checks.append(pa.Check(lambda s: s % 1 == 0, error="skal være et helt tal"))
         if column.header == "indsats_id" and spec is not INITIATIVES and canonical_ids is not None:
@@ -188,6 +207,10 @@ def sheet_schema(spec: SheetSpec, canonical_ids: dict[str, str] | None) -> pa.Da
 
 def _whole(value: float) -> str:
     return f"{value:,.0f}".replace(",", ".")
+
+
+def _decimal(value: float) -> str:
+    return f"{value:f}".rstrip("0").replace(".", ",")
 
 
 UNKNOWN_ID = "findes ikke i arket 'indsatser'"

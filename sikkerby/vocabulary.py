@@ -84,8 +84,9 @@ STATUSES: tuple[str, ...] = ("eksisterende", "ny", "foreslaaet")
 FINANCING_STATES: tuple[str, ...] = ("finansieret", "delvist", "mangler", "satspulje")
 EVIDENCE_LEVELS: tuple[str, ...] = ("dokumenteret", "lovende", "erfaringsbaseret", "ukendt")
 FUNDING_SOURCES: tuple[str, ...] = ("kommune", "satspulje", "andet")
-YES_MARKS: frozenset[str] = frozenset({"x", "ja", "1", "1.0", "j", "yes", "true", "sand"})
-NO_MARKS: frozenset[str] = frozenset({"", "nej", "0", "0.0", "n", "no", "false", "falsk"})
+YES_MARKS: frozenset[str] = frozenset({"x", "ja", "1", "1.0", "1,0"})  # 1.0: a number 1 exported as text
+# What other programs write for a missing value. Never read as empty: it may hide a lost value.
+MISSING_VALUE_WORDS: frozenset[str] = frozenset({"nan", "none", "null"})
 
 YOUNG_ADULT_AGE_MIN = 18
 YOUNG_ADULT_AGE_MAX = 25
@@ -99,7 +100,7 @@ _DISTRICT_BY_KEY: dict[str, int] = {match_key(d.name): d.number for d in DISTRIC
 _DISTRICT_BY_KEY[match_key("Vesterbro-Kongens Enghave")] = 4
 for alias in ("Vesterbro", "Kongens Enghave", "Vesterbro/Kgs. Enghave", "Kgs. Enghave", "Vesterbro-Kgs. Enghave"):
     _DISTRICT_BY_KEY[match_key(alias)] = 4
-_CITY_WIDE_KEYS = {"", "nan"} | {
+_CITY_WIDE_KEYS = {""} | {
     match_key(alias) for alias in (CITY_WIDE_LABEL, "Hele kommunen", "Hele København", "Alle bydele", "Københavns Kommune", "Tværgående")
 }
 # Neighbourhoods analysts write instead of a district: named in the message, never guessed silently.
@@ -142,6 +143,11 @@ def _unknown(kind: str, text: str, choices: list[str]) -> UnknownValue:
 
 def district_number(text: object) -> int | None:
     """Return the district number for a name, or None for city-wide (empty or 'Hele byen')."""
+    if is_missing_value_word(text):
+        raise UnknownValue(
+            f"'{str(text).strip()}' er ikke en bydel; det ligner en tom værdi fra et andet program. "
+            f"Skriv bydelens navn, eller lad feltet stå tomt eller skriv '{CITY_WIDE_LABEL}', hvis indsatsen dækker hele byen."
+        )
     key = match_key(text) if text is not None else ""
     if key in _CITY_WIDE_KEYS:
         return None
@@ -180,13 +186,32 @@ def one_of(kind: str, text: object, choices: tuple[str, ...], default: str | Non
     raise _unknown(kind, str(text).strip(), list(choices))
 
 
-def is_marked(text: object) -> bool:
-    """Return True for a cell marked x/ja/1, False for empty or nej/0; else raise."""
-    value = str(text).strip().lower() if text is not None else ""
-    if value in ("nan", "none"):
-        value = ""
-    if value in YES_MARKS:
-        return True
-    if value in NO_MARKS:
+def is_missing_value_word(value: object) -> bool:
+    """True for the text `nan`, `None` or `NULL` (any case, surrounding spaces) that exports write for a gap."""
+    return isinstance(value, str) and value.strip().lower() in MISSING_VALUE_WORDS
+
+
+_MARK_HINT = "Skriv x (eller ja/1) eller lad feltet stå tomt."
+
+
+def is_marked(value: object) -> bool:
+    """Return True for a cell marked x, ja or 1, False for an empty cell (None or blank); else raise.
+
+    Excel may store a typed 1 as the number 1 or 1.0; both count as marked. Nothing else does:
+    not `nej` or `0` (leave the cell empty), nor `nan`/`None`/`NULL`, which may hide a lost value.
+    """
+    if value is None:
         return False
-    raise UnknownValue(f"'{text}' er ikke en gyldig markering. Skriv x (eller ja/1) eller lad feltet stå tomt.")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value == 1:
+            return True
+        shown = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        raise UnknownValue(f"'{shown}' er ikke en gyldig markering. {_MARK_HINT}")
+    text = str(value).strip()
+    if not text:
+        return False
+    if text.lower() in YES_MARKS:
+        return True
+    if is_missing_value_word(text):
+        raise UnknownValue(f"'{text}' er ikke en gyldig markering; det ligner en tom værdi fra et andet program. {_MARK_HINT}")
+    raise UnknownValue(f"'{text}' er ikke en gyldig markering. {_MARK_HINT}")
