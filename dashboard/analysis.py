@@ -12,34 +12,43 @@ ON_TRACK_SHARE = 0.5  # at least half the way from baseline to target counts as 
 def effect_target_progress(targets: pd.DataFrame) -> pd.DataFrame:
     """Add progress (0 = baseline, 1 = target), status and a hover text to effect targets.
 
-    Status: 'Nået' when the latest value has reached the target (in the target's direction),
-    'På vej' when it has come at least half the way, 'Bagud' otherwise, 'Ingen måling' when
-    there is no latest value, and 'Uden udgangspunkt' when there is no baseline to say which
-    direction is progress (the baseline is optional in the contract).
+    Status: 'Nået' when the latest value has reached the target (in the direction from baseline to
+    target), 'På vej' when it has come at least half the way, 'Bagud' otherwise, 'Ingen måling'
+    without a latest value, and 'Uden udgangspunkt' without a baseline (the direction is unknown;
+    the baseline is optional in the contract). When target equals baseline the target is to hold the
+    level: 'Nået' when the latest value equals it, else 'Bagud'. Values are compared as they are
+    shown (rounded to 3 decimals), so 'På vej' never stands next to a value equal to the target.
     """
     out = targets.copy()
-    span = out["target"] - out["baseline"]
-    progress = (out["actual"] - out["baseline"]) / span.where(span != 0)
-    out["progress"] = progress.astype("Float64").astype(float)
-    out["status"] = [_status(p, b, a) for p, b, a in zip(out["progress"], out["baseline"], out["actual"], strict=True)]
-    out["label"] = [_shorten(name, 42) for name in out["initiative"]]
+    baseline, target, actual = (out[c].astype("Float64").astype(float).round(SHOWN_DECIMALS) for c in ("baseline", "target", "actual"))
+    span = target - baseline
+    progress = ((actual - baseline) / span.where(span != 0)).clip(-PROGRESS_LIMIT, PROGRESS_LIMIT)
+    out["progress"] = progress.where(~((span == 0) & actual.notna()), (actual == target).astype(float))
+    out["status"] = [_status(p, b, a, s) for p, b, a, s in zip(out["progress"], baseline, actual, span, strict=True)]
+    out["label"] = [_shorten(str(name), 42) for name in out["initiative"]]
     out["detail"] = [
-        f"Udgangspunkt {_value(b, u)} → mål {_value(t, u)} ({int(y)}) · seneste {_value(a, u)}"
+        f"Udgangspunkt {_value(b, u)} → mål {_value(t, u)} ({fmt.year(y)}) · seneste {_value(a, u)}"
         for b, t, a, u, y in zip(out["baseline"], out["target"], out["actual"], out["unit"], out["year"], strict=True)
     ]
     out["hover"] = [f"{indicator}<br>{detail}" for indicator, detail in zip(out["indicator"], out["detail"], strict=True)]
     return out
 
 
+SHOWN_DECIMALS = 3
+PROGRESS_LIMIT = 10.0  # progress is shown between -1.000 % and 1.000 %; beyond that the bar would only hide the others
+
+
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _status(progress: float, baseline: object, actual: object) -> str:
+def _status(progress: float, baseline: float, actual: float, span: float) -> str:
     if pd.isna(actual):
         return "Ingen måling"
-    if pd.isna(baseline) or pd.isna(progress):
+    if pd.isna(baseline):
         return "Uden udgangspunkt"
+    if span == 0:
+        return "Nået" if progress == 1 else "Bagud"
     if progress >= 1:
         return "Nået"
     if progress >= ON_TRACK_SHARE:
@@ -48,10 +57,8 @@ def _status(progress: float, baseline: object, actual: object) -> str:
 
 
 def _value(value: object, unit: object) -> str:
-    if pd.isna(value):
-        return fmt.MISSING
-    text = fmt.number(value, 0 if float(value).is_integer() else 1)
-    return f"{text} {unit}" if isinstance(unit, str) and unit else text
+    shown = fmt.trimmed(value, SHOWN_DECIMALS)
+    return f"{shown} {unit}" if isinstance(unit, str) and unit and shown != fmt.MISSING else shown
 
 
 def change(current: float | None, previous: float | None) -> float | None:
@@ -61,15 +68,46 @@ def change(current: float | None, previous: float | None) -> float | None:
     return float(current) - float(previous)
 
 
+def share(part: float, whole: float) -> float | None:
+    """Return part / whole, or None when the whole is 0 or missing (never inf)."""
+    if whole is None or pd.isna(whole) or whole == 0 or part is None or pd.isna(part):
+        return None
+    return float(part) / float(whole)
+
+
 def largest_share(data: pd.DataFrame, label: str, value: str = "budget_kr") -> tuple[str, float] | None:
     """Return the label with the largest value and its share of the total (None when all are zero)."""
     total = data[value].sum()
-    if not total:
+    if not total or pd.isna(total):
         return None
     top = data.loc[data[value].idxmax()]
     return str(top[label]), float(top[value] / total)
 
 
 def lowest(data: pd.DataFrame, label: str, value: str, count: int = 3) -> list[str]:
-    """Return the `count` labels with the lowest values, lowest first."""
-    return data.sort_values(value, kind="stable").head(count)[label].tolist()
+    """Return the labels with the lowest values, lowest first: the `count` lowest, or every one tied at the minimum.
+
+    Empty when all values are equal or missing: a finding such as "lowest: Vanløse" is only stated
+    over a real comparison, so a filter can never turn a ranking of one into a "lowest".
+    """
+    values = data[value].dropna()
+    if len(values) < 2 or values.min() == values.max():
+        return []
+    ranked = data.loc[values.index].sort_values(value, kind="stable")
+    tied = ranked[ranked[value] == values.min()]
+    return (tied if len(tied) >= count else ranked.head(count))[label].tolist()
+
+
+def lowest_sentence(names: list[str], prefix: str, fallback: str, tied: str, count: int = 3) -> str:
+    """Return "prefix: A, B, C"; when more than `count` districts share the lowest value, `tied` with {n} filled in."""
+    if not names:
+        return fallback
+    if len(names) > count:
+        return tied.format(n=len(names))
+    return f"{prefix}: {', '.join(names)}"
+
+
+def city_figure(data: pd.DataFrame, numerator: str, denominator: str, scale: float = 1.0) -> float | None:
+    """Return the whole city's figure over all districts: sum(numerator) / sum(denominator) × scale (None when 0)."""
+    result = share(data[numerator].sum(), data[denominator].sum())
+    return None if result is None else result * scale

@@ -14,46 +14,58 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import layout, queries, sidebar  # noqa: E402
-from dashboard.database import DatabaseMissing  # noqa: E402
+from dashboard.database import DatabaseMissing, reading  # noqa: E402
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="Sikker By – kriminalpræventive indsatser", page_icon="🛡️", layout="wide")
 
-try:
-    source = queries.current_source()
-except DatabaseMissing as missing:
-    st.title("Sikker By – kriminalpræventive indsatser")
-    st.error(
-        f"Databasen findes ikke endnu ({missing}). Byg den med `make run` eller `python -m pipelines build`, og genindlæs siden.",
-        icon=":material/database:",
+
+def run_pages(source: queries.Source) -> None:
+    """Show the filters, prepare the page context and run the chosen page, all on one data version."""
+    filters = sidebar.render_filters(source)
+    if filters is None:
+        st.title("Sikker By – kriminalpræventive indsatser")
+        st.error("Databasen har ingen budgetlinjer. Indlæs en projektmappe med `python -m pipelines load STI`.", icon=":material/database:")
+        st.stop()
+    districts = queries.districts(source)
+    st.session_state[layout.CONTEXT_KEY] = layout.PageContext(
+        source=source,
+        filters=filters,
+        facts=queries.dataset_facts(source),
+        district_names=dict(zip(districts["district_id"], districts["name"], strict=True)),
     )
-    st.stop()
+    st.navigation(PAGES).run()
 
-filters = sidebar.render_filters(source)
-if filters is None:
-    st.title("Sikker By – kriminalpræventive indsatser")
-    st.error("Databasen har ingen budgetlinjer. Indlæs en projektmappe med `python -m pipelines load STI`.", icon=":material/database:")
-    st.stop()
 
-districts = queries.districts(source)
-st.session_state[layout.CONTEXT_KEY] = layout.PageContext(
-    source=source,
-    filters=filters,
-    facts=queries.dataset_facts(source),
-    district_names=dict(zip(districts["district_id"], districts["name"], strict=True)),
-)
+OVERVIEW = st.Page(PAGES_DIR / "overview.py", title="Overblik", icon=":material/dashboard:", default=True, url_path="forside")
 
-pages = {
+
+def open_overview() -> None:
+    """`/overblik` is the start page's own name, but Streamlit serves the default page at `/`: go there."""
+    st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
+
+
+PAGES = {
     "Beslutningsgrundlag": [
-        st.Page(PAGES_DIR / "overview.py", title="Overblik", icon=":material/dashboard:", default=True, url_path="overblik"),
+        OVERVIEW,
         st.Page(PAGES_DIR / "economy.py", title="Økonomi", icon=":material/payments:", url_path="oekonomi"),
         st.Page(PAGES_DIR / "young_adults.py", title="Unge 18–25", icon=":material/groups:", url_path="unge"),
         st.Page(PAGES_DIR / "goals.py", title="Strategiske mål", icon=":material/flag:", url_path="maal"),
         st.Page(PAGES_DIR / "initiatives.py", title="Indsatser", icon=":material/list_alt:", url_path="indsatser"),
+        st.Page(open_overview, title="Overblik", url_path="overblik", visibility="hidden"),
     ],
     "Om dashboardet": [
         st.Page(PAGES_DIR / "about.py", title="Om data", icon=":material/info:", url_path="om-data"),
     ],
 }
-st.navigation(pages).run()
+
+try:
+    with reading(queries.app_database()) as version:
+        run_pages(queries.source_of(version))
+except DatabaseMissing:
+    st.title("Sikker By – kriminalpræventive indsatser")
+    st.error(
+        "Databasen findes ikke endnu. Byg den med `make run` eller `python -m pipelines build`, og genindlæs siden.",
+        icon=":material/database:",
+    )

@@ -21,6 +21,8 @@ FONT = "Source Sans Pro, Arial, sans-serif"
 MIO = 1e6
 TITLE_WIDTH = 58  # characters per title line; fits a half-width chart on a laptop
 SOURCE_WIDTH = 48  # characters per source line, in the smaller type under the plot
+LEGEND_ROW = 24  # px per row of legend entries under the plot
+LEGEND_PER_ROW = 2  # entries per row on the narrowest screen (a phone)
 
 
 def finish(
@@ -30,16 +32,21 @@ def finish(
     x_title: str | None = None,
     y_title: str | None = None,
     height: int = 420,
-    legend: str | None = None,
-    axes: bool = True,
+    legend_entries: int = 0,
+    under_plot: int = 58,
 ) -> go.Figure:
-    """Apply the house style: a wrapped title, axis units, Danish separators, a legend, the source line."""
+    """Apply the house style: a wrapped title, axis units, Danish separators, a legend below, the source line.
+
+    The title's room is recorded in `layout.meta`, so a page can show the title as wrapping text
+    above the chart instead (`without_title`), where it never gets cut on a narrow screen.
+    """
     title_lines = textwrap.wrap(title, TITLE_WIDTH) or [""]
     source_lines = [line for part in source.split(" · ") for line in textwrap.wrap(part, SOURCE_WIDTH)]
-    legend_room = 34 if legend == "top" else 0
-    top = 30 + 24 * len(title_lines) + legend_room
-    axis_room = 58 if axes else 8
-    bottom = axis_room + 15 * len(source_lines) + 8
+    title_room = 30 + 24 * len(title_lines)
+    axis_room = under_plot  # room under the plot area for the x axis (or a colour bar) before the source line
+    legend_room = LEGEND_ROW * math.ceil(legend_entries / LEGEND_PER_ROW) + 6 if legend_entries else 0
+    source_room = 15 * len(source_lines) + 8
+    bottom = axis_room + legend_room + source_room
     fig.update_layout(
         title={
             "text": "<br>".join(title_lines),
@@ -51,25 +58,25 @@ def finish(
             "pad": {"t": 12},
             "font": {"size": 18},
         },
+        meta={"title": title, "source": source, "title_room": title_room, "source_room": source_room},
         separators=fmt.PLOTLY_SEPARATORS,
         font={"family": FONT, "size": 14},
-        height=height + top + bottom,
-        margin={"l": 10, "r": 10, "t": top, "b": bottom},
+        height=height + title_room + bottom,
+        margin={"l": 10, "r": 10, "t": title_room, "b": bottom},
         plot_bgcolor="white",
-        showlegend=legend is not None,
+        showlegend=legend_entries > 0,
         hoverlabel={"font": {"family": FONT}},
     )
-    if legend == "top":
-        fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "title": None})
-    elif legend == "right":
-        fig.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "title": None, "traceorder": "reversed"})
+    if legend_entries:  # below the axis; plotly grows the bottom margin when the entries wrap onto more rows
+        fig.update_layout(legend={"orientation": "h", "yref": "paper", "y": -axis_room / height, "yanchor": "top", "x": 0, "title": None})
     fig.add_annotation(
+        name="source",
         text="<br>".join(source_lines),
         xref="paper",
         yref="paper",
         x=0,
         y=0,
-        yshift=-axis_room,
+        yshift=-axis_room - legend_room,
         showarrow=False,
         xanchor="left",
         yanchor="top",
@@ -83,6 +90,33 @@ def finish(
     fig.update_xaxes(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF", automargin=True)
     fig.update_yaxes(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF", automargin=True)
     return fig
+
+
+def title_of(fig: go.Figure) -> str:
+    """Return the chart's title as one line of plain text."""
+    return str((fig.layout.meta or {}).get("title", ""))
+
+
+def source_of(fig: go.Figure) -> str:
+    """Return the chart's source line as plain text."""
+    return str((fig.layout.meta or {}).get("source", ""))
+
+
+def for_page(fig: go.Figure) -> go.Figure:
+    """Return a copy without the title and source line, for a page that shows both as wrapping text around the chart.
+
+    Text in the browser wraps at any width; text inside a plotly figure does not, and gets cut on a phone.
+    """
+    meta = fig.layout.meta or {}
+    title_room, source_room = int(meta.get("title_room", 0)), int(meta.get("source_room", 0))
+    out = go.Figure(fig)
+    out.update_layout(
+        title=None,
+        margin={"t": 12, "b": fig.layout.margin.b - source_room},
+        height=fig.layout.height - title_room - source_room + 12,
+        annotations=[a for a in fig.layout.annotations if a.name != "source"],
+    )
+    return out
 
 
 def horizontal_bars(
@@ -125,45 +159,63 @@ def budget_bars(data: pd.DataFrame, label: str, colours: list[str], title: str, 
 
 
 def stacked_budget_bars(
-    data: pd.DataFrame, x: str, stack: str, stack_label: str, colours: dict, title: str, source: str, x_title: str | None = None
+    data: pd.DataFrame,
+    x: str,
+    stack: str,
+    stack_label: str,
+    colours: dict,
+    title: str,
+    source: str,
+    x_title: str | None = None,
+    x_names: dict | None = None,
 ) -> go.Figure:
-    """Return vertical bars of budget (mio. kr.) per `x`, stacked by `stack` (coloured per stack key)."""
+    """Return vertical bars of budget (mio. kr.) per `x`, stacked by `stack` (coloured per stack key).
+
+    `x_names` gives the hover a full name per x value (an administration's Danish name for its code).
+    """
     fig = go.Figure()
     for key, part in data.groupby(stack, sort=False):
+        hover_x = part[x].map(lambda v: x_names.get(v, v) if x_names else v).astype(str)
         fig.add_bar(
             x=part[x],
             y=part["budget_kr"] / MIO,
             name=str(part[stack_label].iloc[0]),
             marker_color=colours.get(key, palette.NEUTRAL),
-            hovertemplate="%{x} · " + str(part[stack_label].iloc[0]) + ": %{y:,.1f} mio. kr.<extra></extra>",
+            customdata=hover_x,
+            hovertemplate="%{customdata} · " + str(part[stack_label].iloc[0]) + ": %{y:,.1f} mio. kr.<extra></extra>",
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(tickformat=",.0f")
     if not pd.api.types.is_numeric_dtype(data[x]):
         fig.update_xaxes(categoryorder="total descending")
-    return finish(fig, title, source, x_title=x_title, y_title="Budget (mio. kr.)", height=380, legend="right")
+    else:  # years: never "2.013"
+        fig.update_xaxes(tickformat="d", hoverformat="d", dtick=1)
+    return finish(fig, title, source, x_title=x_title, y_title="Budget (mio. kr.)", height=380, legend_entries=len(fig.data))
 
 
-def budget_and_spending(data: pd.DataFrame, title: str, source: str) -> go.Figure:
-    """Return grouped bars of budget and spending (forbrug) per administration, in mio. kr."""
+def budget_and_spending(data: pd.DataFrame, title: str, source: str, names: dict | None = None) -> go.Figure:
+    """Return grouped bars of budget and spending (forbrug) per administration, in mio. kr. (full names on hover)."""
+    full = data["administration_code"].map(lambda c: (names or {}).get(c, c))
     fig = go.Figure()
     fig.add_bar(
         x=data["administration_code"],
         y=data["budget_kr"] / MIO,
         name="Budget",
         marker_color="#0072B2",
-        hovertemplate="%{x}: budget %{y:,.1f} mio. kr.<extra></extra>",
+        customdata=full,
+        hovertemplate="%{customdata}: budget %{y:,.1f} mio. kr.<extra></extra>",
     )
     fig.add_bar(
         x=data["administration_code"],
         y=data["spent_kr"] / MIO,
         name="Forbrug",
         marker_color="#E69F00",
-        hovertemplate="%{x}: forbrug %{y:,.1f} mio. kr.<extra></extra>",
+        customdata=full,
+        hovertemplate="%{customdata}: forbrug %{y:,.1f} mio. kr.<extra></extra>",
     )
     fig.update_layout(barmode="group")
     fig.update_yaxes(tickformat=",.0f")
-    return finish(fig, title, source, x_title="Forvaltning", y_title="mio. kr.", height=340, legend="top")
+    return finish(fig, title, source, x_title="Forvaltning", y_title="mio. kr.", height=340, legend_entries=2)
 
 
 def trend_line(
@@ -180,22 +232,69 @@ def trend_line(
             hovertemplate="%{x}: %{y:" + hover_format + "}<extra></extra>",
         )
     )
-    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_xaxes(dtick=1, tickformat="d", hoverformat="d")
     fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
     return finish(fig, title, source, x_title="År", y_title=y_title, height=340)
 
 
 def ranked_bars(
-    data: pd.DataFrame, label: str, value: str, title: str, source: str, value_title: str, text: list[str], lowest_highlighted: int = 3
+    data: pd.DataFrame,
+    label: str,
+    value: str,
+    title: str,
+    source: str,
+    value_title: str,
+    text: list[str],
+    chosen: tuple[int, ...] = (),
+    reference: float | None = None,
+    reference_label: str = "Hele byen",
 ) -> go.Figure:
-    """Return districts ranked lowest first, the `lowest_highlighted` lowest in the highlight colour."""
-    ranked = data.assign(_text=text).sort_values(value, ascending=True, kind="stable").reset_index(drop=True)
-    colours = [palette.HIGHLIGHT if i < lowest_highlighted else palette.NEUTRAL for i in range(len(ranked))]
-    return horizontal_bars(ranked, label, value, colours, title, source, value_title, ranked["_text"].tolist())
+    """Return all districts ranked lowest first; chosen districts (by `district_id`) in the highlight colour.
+
+    `reference` draws the city's figure as a dashed line, so a chosen district is read against it.
+    """
+    ranked = data.assign(_text=text).sort_values(value, ascending=True, kind="stable", na_position="first").reset_index(drop=True)
+    colours = [palette.HIGHLIGHT if d in chosen else palette.NEUTRAL for d in ranked["district_id"]]
+    fig = horizontal_bars(ranked, label, value, colours, title, source, value_title, ranked["_text"].tolist())
+    if reference is not None and math.isfinite(reference):
+        fig.add_vline(
+            x=reference,
+            line_dash="dash",
+            line_color="#333",
+            annotation_text=f"{reference_label}: {fmt.number(reference, 1 if reference < 100 else 0)}",
+            annotation_position="top right",
+            annotation_font_size=12,
+        )
+    return fig
+
+
+# Where each district's name sits on the map: hand-placed (lon, lat) and short two-line names, so no
+# two labels overlap or leave the map at phone width (checked by tests/test_charts_and_formatting.py).
+MAP_LABELS: dict[int, tuple[float, float, str]] = {
+    1: (12.595, 55.684, "Indre By"),
+    2: (12.592, 55.712, "Østerbro"),
+    3: (12.551, 55.697, "Nørrebro"),
+    4: (12.546, 55.653, "Vesterbro/<br>Kgs. Enghave"),
+    5: (12.494, 55.662, "Valby"),
+    6: (12.492, 55.690, "Vanløse"),
+    7: (12.484, 55.712, "Brønshøj-<br>Husum"),
+    8: (12.537, 55.718, "Bispebjerg"),
+    9: (12.630, 55.664, "Amager<br>Øst"),
+    10: (12.585, 55.630, "Amager<br>Vest"),
+}
+MAP_LABEL_FONT = 11
+MAP_COLOURBAR_ROOM = 86  # the colour bar lies under the map, with its title above it
 
 
 def district_map(
-    districts: pd.DataFrame, values: pd.DataFrame, value: str, title: str, source: str, colourbar_title: str, text: list[str]
+    districts: pd.DataFrame,
+    values: pd.DataFrame,
+    value: str,
+    title: str,
+    source: str,
+    colourbar_title: str,
+    text: list[str],
+    chosen: tuple[int, ...] = (),
 ) -> go.Figure:
     """Return a map of the ten districts coloured by `value`, drawn from the shipped boundaries.
 
@@ -221,16 +320,16 @@ def district_map(
                     y=lat,
                     fill="toself",
                     fillcolor=colour,
-                    line={"color": "white", "width": 1.5},
+                    line={"color": palette.HIGHLIGHT, "width": 4} if row.district_id in chosen else {"color": "white", "width": 1.5},
                     mode="lines",
                     hoverinfo="skip",
                     showlegend=False,
                 )
             )
-        biggest = max(rings, key=len)
-        label_x.append(sum(p[0] for p in biggest) / len(biggest))
-        label_y.append(sum(p[1] for p in biggest) / len(biggest))
-        label_text.append(row.name)
+        x, y, name = MAP_LABELS.get(row.district_id, (*_centre(max(rings, key=len)), row.name))
+        label_x.append(x)
+        label_y.append(y)
+        label_text.append(name)
         label_colour.append("white" if share > 0.6 else "#111")
         hover.append(f"{row.name}<br>{row.label_text}")
     fig.add_trace(
@@ -239,7 +338,7 @@ def district_map(
             y=label_y,
             mode="markers+text",
             text=label_text,
-            textfont={"size": 11, "color": label_colour},
+            textfont={"size": MAP_LABEL_FONT, "color": label_colour},
             marker={
                 "size": 24,
                 "opacity": 0,
@@ -264,7 +363,17 @@ def district_map(
                 "cmax": high or 1,
                 "color": [low],
                 "showscale": True,
-                "colorbar": {"title": {"text": colourbar_title}, "tickformat": ",.0f"},
+                "colorbar": {
+                    "title": {"text": colourbar_title, "side": "top"},
+                    "tickformat": ",.0f",
+                    "orientation": "h",
+                    "x": 0,
+                    "xanchor": "left",
+                    "y": 0,
+                    "yanchor": "top",
+                    "len": 0.6,
+                    "thickness": 12,
+                },
             },
             hoverinfo="skip",
             showlegend=False,
@@ -273,7 +382,11 @@ def district_map(
     mid_latitude = sum(label_y) / len(label_y) if label_y else 55.68
     fig.update_xaxes(visible=False, showgrid=False)
     fig.update_yaxes(visible=False, showgrid=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid_latitude)))
-    return finish(fig, title, source, height=470, axes=False)
+    return finish(fig, title, source, height=470, under_plot=MAP_COLOURBAR_ROOM)
+
+
+def _centre(ring: list[list[float]]) -> tuple[float, float]:
+    return sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring)
 
 
 def _outer_rings(geometry: dict) -> list[list[list[float]]]:
@@ -294,7 +407,11 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
             y=shown["label"],
             orientation="h",
             marker_color=[palette.PROGRESS_COLOURS[s] for s in shown["status"]],
-            text=[f"{s} · {fmt.percent(p, 0) if not pd.isna(p) else '–'}" for s, p in zip(shown["status"], shown["progress"], strict=True)],
+            # rounded down, so a target not yet reached never reads 100 %
+            text=[
+                f"{s} · {fmt.percent(math.floor(p * 100) / 100 if pd.notna(p) else p, 0)}"
+                for s, p in zip(shown["status"], shown["progress"], strict=True)
+            ],
             textposition="outside",
             customdata=shown["hover"],
             hovertemplate="%{y}<br>%{customdata}<extra></extra>",

@@ -30,6 +30,10 @@ class Filters(NamedTuple):
     def by_district(self) -> bool:
         return bool(self.districts)
 
+    def without_districts(self) -> Filters:
+        """Return the same choice over the whole city: for rankings and maps, which always compare all districts."""
+        return self._replace(districts=())
+
 
 def export_file_name(what: str, filters: Filters, district_names: dict[int, str], extension: str = "csv") -> str:
     """Return a file name that says what and for which filters, e.g. `indsatser_2010_Norrebro.csv`."""

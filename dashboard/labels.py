@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sikkerby.vocabulary import ADMINISTRATIONS
+
 STATUS_LABELS = {"eksisterende": "Eksisterende", "ny": "Ny", "foreslaaet": "Foreslået"}
 FINANCING_LABELS = {
     "finansieret": "Finansieret",
@@ -26,6 +28,12 @@ TABLE_LABELS = {
     "activity": "aktivitetslinjer",
     "effect_target": "effektmål",
 }
+
+
+def administration_label(code: str) -> str:
+    """`SOF` → `Socialforvaltningen (SOF)`: the Danish name where there is room, the code beside it."""
+    return f"{ADMINISTRATIONS[code]} ({code})" if code in ADMINISTRATIONS else str(code)
+
 
 SAMPLE_SOURCE = "Indsatser: Eksempeldata (opdigtede tal)"
 REAL_SOURCE_TEMPLATE = "Indsatser: {source}"

@@ -13,7 +13,15 @@ from dashboard.filters import Filters, export_file_name
 from sikkerby import formatting as fmt
 
 CONTEXT_KEY = "page_context"
-PLOTLY_CONFIG = {"displaylogo": False, "locale": "da", "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# No plotly toolbar: its texts are English and cannot be translated without loading a locale bundle.
+# The project's own Danish actions replace it: "Hent data (CSV)" under every chart.
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>:~$"})
+
+
+def plain(text: str) -> str:
+    """Escape text so Markdown shows it as written (no links, images, colours or headings)."""
+    return str(text).translate(_MARKDOWN_SPECIALS)
 
 
 class PageContext(NamedTuple):
@@ -79,10 +87,11 @@ def filter_note(context: PageContext) -> None:
     notes = []
     if context.filters.by_district:
         names = ", ".join(context.district_names[d] for d in context.filters.districts)
-        city_wide = queries.city_wide_budget(context.source, context.filters)
+        city_wide = queries.city_wide_budget(context.source, context.filters.without_districts())
         notes.append(
-            f"Viser kun budget og aktivitet henført til {names}. Byfælles linjer ('Hele byen', "
-            f"{fmt.mio_kr(city_wide)} i {context.filters.year}) er ikke medregnet."
+            f"Viser kun budget og aktivitet henført til {names}, og kun indsatser med budget eller aktivitet der. "
+            f"Byfælles linjer ('Hele byen', {fmt.mio_kr(city_wide)} i {context.filters.year}) er ikke medregnet. "
+            "Kort og rangeringer viser stadig alle ti bydele, med de valgte fremhævet."
         )
     first, last = queries.population_years(context.source)
     if context.filters.year > last:
@@ -94,8 +103,10 @@ def filter_note(context: PageContext) -> None:
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, what: str, key: str) -> None:
-    """Show a chart and, under it, a CSV download of exactly the data it draws."""
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"chart_{key}")
+    """Show a chart (its title as wrapping text above it) and, under it, a CSV download of exactly the data it draws."""
+    st.markdown(f"**{plain(charts.title_of(fig))}**")
+    st.plotly_chart(charts.for_page(fig), config=PLOTLY_CONFIG, key=f"chart_{key}")
+    st.caption(plain(charts.source_of(fig)))
     download_csv(data, what, key)
 
 
@@ -113,9 +124,12 @@ def download_csv(data: pd.DataFrame, what: str, key: str, label: str = "Hent dat
     )
 
 
-def table(data: pd.DataFrame, key: str, formats: dict | None = None, height: int | str = "auto") -> None:
-    """Show a table with Danish numbers (sortable on the underlying values)."""
+def table(
+    data: pd.DataFrame, what: str, key: str, formats: dict | None = None, height: int | str = "auto", label: str = "Hent data (CSV)"
+) -> None:
+    """Show a table with Danish numbers (sortable on the underlying values) and, under it, its own CSV download."""
     st.dataframe(tables.styled(data, formats), hide_index=True, key=f"table_{key}", height=height, placeholder=fmt.MISSING)
+    download_csv(data, what, key, label=label)
 
 
 def empty_state(what: str, context: PageContext) -> None:

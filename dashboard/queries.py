@@ -1,7 +1,8 @@
 """Every SQL statement of the app. Results are cached by the data source, its version and filters.
 
-Each function takes a `Source` (database path and data version) first, so a load that swaps in a
-new database file gives new cache keys and the pages show the new data on their next run. Scoped
+Each function takes a `Source` (database path and data version id) first. The router reads the
+version once at the top of a run and holds it (`database.reading`), so every query of the run reads
+that one version, and a load that swaps in a new file gives new cache keys on the next run. Scoped
 queries start from `_SCOPE`, which applies the sidebar filters once, the same way for every page:
 
 - initiative filters (administration, focus area, goal, status) choose initiatives;
@@ -18,12 +19,12 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
-from dashboard.database import current_database, data_version, read_frame
+from dashboard.database import DataVersion, current_database, read_frame
 from dashboard.filters import Filters
+from sikkerby import vocabulary as vocab
 
-# ttl bounds how long a result can outlive its data in the rare race where a session's query
-# reuses DuckDB's open instance of the old file while another session already sees the new one.
-CACHE = {"show_spinner": False, "max_entries": 512, "ttl": 600}
+# No time-to-live: a key names one immutable data version, so a cached result never goes stale.
+CACHE = {"show_spinner": False, "max_entries": 512}
 
 
 class Source(NamedTuple):
@@ -33,22 +34,46 @@ class Source(NamedTuple):
     version: str
 
 
-def current_source() -> Source:
-    """Return the app's database and its current version; raises DatabaseMissing if absent."""
-    db = current_database()
-    return Source(str(db), data_version(db))
+def source_of(version: DataVersion) -> Source:
+    """Return the source that names a checked-out data version."""
+    return Source(str(version.db_path), version.id)
+
+
+def app_database() -> Path:
+    """Return the database the app reads ($SIKKERBY_DB, else data/sikkerby.duckdb)."""
+    return current_database()
+
+
+def ratio(numerator: pd.Series, denominator: pd.Series | float) -> pd.Series:
+    """Return numerator / denominator, missing (never inf) where the denominator is 0 or missing."""
+    if isinstance(denominator, pd.Series):
+        denominator = denominator.where(denominator != 0)
+    elif not denominator:
+        denominator = float("nan")
+    return (numerator / denominator).astype(float)
 
 
 def _read(source: Source, sql: str, params: list | dict | None = None) -> pd.DataFrame:
-    return read_frame(Path(source.db), sql, params)
+    return read_frame(Path(source.db), source.version, sql, params)
 
 
 def _scoped(source: Source, filters: Filters, body: str, **extra: object) -> pd.DataFrame:
-    return _read(source, _SCOPE + body, filters.as_params() | extra)
+    return _read(source, _SCOPE + body, filters.as_params() | VOCABULARY | extra)
 
+
+# The domain's words go in as parameters, never as SQL literals; `_SCOPE` names them once in `f`.
+VOCABULARY: dict[str, object] = {
+    "all_statuses": list(vocab.STATUSES),
+    "decided_statuses": list(vocab.DECIDED_STATUSES),
+    "proposed_status": vocab.PROPOSED_STATUS,
+    "missing_financing": vocab.MISSING_FINANCING,
+    "partial_financing": vocab.PARTIAL_FINANCING,
+    "funding_sources": list(vocab.FUNDING_SOURCES),
+    "unassigned_district": vocab.UNASSIGNED_DISTRICT,
+}
 
 _SCOPE = """
-WITH f AS (
+WITH params AS (
     SELECT
         $year::INTEGER AS year,
         $districts::INTEGER[] AS districts,
@@ -56,8 +81,38 @@ WITH f AS (
         $focus_areas::INTEGER[] AS focus_areas,
         $goals::INTEGER[] AS goals,
         $statuses::VARCHAR[] AS statuses,
-        COALESCE((SELECT MAX(year) FROM population WHERE year <= $year), (SELECT MIN(year) FROM population)) AS population_year
+        $all_statuses::VARCHAR[] AS all_statuses,
+        $decided_statuses::VARCHAR[] AS decided_statuses,
+        $proposed_status::VARCHAR AS proposed_status,
+        $missing_financing::VARCHAR AS missing_financing,
+        $partial_financing::VARCHAR AS partial_financing,
+        $funding_sources::VARCHAR[] AS funding_sources,
+        $unassigned_district::INTEGER AS unassigned_district
 ),
+-- The population year used for a year: that year, else the latest year before it, else the first year there is.
+population_year_of AS (
+    SELECT y.year, COALESCE(MAX(p.year) FILTER (WHERE p.year <= y.year), MIN(p.year)) AS population_year
+    FROM (SELECT DISTINCT year FROM budget UNION SELECT DISTINCT year FROM activity
+          UNION SELECT year FROM params UNION SELECT year - 1 FROM params) y
+    CROSS JOIN (SELECT DISTINCT year FROM population) p
+    GROUP BY y.year
+),
+-- The district rule, once: which budget, activity and population lines count. Without a district
+-- filter: all, including city-wide lines (keyed 0) and residents not assigned to a district.
+f AS (
+    SELECT params.*, pyo.population_year,
+           CASE WHEN len(params.districts) = 0
+                THEN list_concat([0, params.unassigned_district], (SELECT list(district_id) FROM district))
+                ELSE params.districts END AS line_districts
+    FROM params JOIN population_year_of pyo USING (year)
+),
+budget_scope_all AS (
+    SELECT b.* FROM budget b, f WHERE list_contains(f.line_districts, COALESCE(b.district_id, 0))
+),
+activity_scope_all AS (
+    SELECT a.* FROM activity a, f WHERE list_contains(f.line_districts, COALESCE(a.district_id, 0))
+),
+-- Initiatives chosen by the initiative filters; with a district filter, those with budget or activity there.
 chosen AS (
     SELECT i.*, fa.name AS focus_area, a.name AS administration_name
     FROM initiative i
@@ -69,18 +124,18 @@ chosen AS (
       AND (len(f.goals) = 0 OR EXISTS (
             SELECT 1 FROM initiative_goal g
             WHERE g.initiative_id = i.initiative_id AND list_contains(f.goals, g.goal_id)))
+      AND (len(f.districts) = 0
+           OR i.initiative_id IN (SELECT initiative_id FROM budget_scope_all)
+           OR i.initiative_id IN (SELECT initiative_id FROM activity_scope_all))
 ),
 budget_scope AS (
-    SELECT b.* FROM budget b JOIN chosen USING (initiative_id), f
-    WHERE len(f.districts) = 0 OR list_contains(f.districts, b.district_id)
+    SELECT b.* FROM budget_scope_all b JOIN chosen USING (initiative_id)
 ),
 activity_scope AS (
-    SELECT a.* FROM activity a JOIN chosen USING (initiative_id), f
-    WHERE len(f.districts) = 0 OR list_contains(f.districts, a.district_id)
+    SELECT a.* FROM activity_scope_all a JOIN chosen USING (initiative_id)
 ),
 population_scope AS (
-    SELECT p.* FROM population p, f
-    WHERE len(f.districts) = 0 OR list_contains(f.districts, p.district_id)
+    SELECT p.* FROM population p, f WHERE list_contains(f.line_districts, p.district_id)
 )
 """
 
@@ -163,33 +218,60 @@ def goals(source: Source) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def key_figures(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return the key figures for the chosen year and the year before (one row per year)."""
+    """Return the key figures for the chosen year and the year before (one row per year).
+
+    Decided budget (existing and new initiatives) and proposed budget are apart; so are the budget
+    of initiatives that lack financing and of those only partly financed.
+    """
     return _scoped(
         source,
         filters,
         """
         , years AS (
-            SELECT y AS year,
-                   COALESCE((SELECT MAX(p.year) FROM population p WHERE p.year <= y), (SELECT MIN(year) FROM population)) AS population_year
-            FROM (SELECT unnest([f.year - 1, f.year]) AS y FROM f)
+            SELECT pyo.year, pyo.population_year
+            FROM population_year_of pyo, f WHERE pyo.year IN (f.year - 1, f.year)
+        ),
+        money AS (
+            SELECT b.year,
+                   SUM(b.budget_kr) AS budget_kr,
+                   SUM(b.budget_kr) FILTER (WHERE list_contains(f.decided_statuses, c.status)) AS decided_budget_kr,
+                   SUM(b.budget_kr) FILTER (WHERE c.status = f.proposed_status) AS proposed_budget_kr,
+                   COUNT(DISTINCT b.initiative_id) FILTER (WHERE b.budget_kr > 0) AS initiatives,
+                   SUM(b.budget_kr) FILTER (WHERE c.targets_18_25) AS budget_18_25_kr,
+                   SUM(b.budget_kr) FILTER (WHERE c.financing = f.missing_financing) AS missing_financing_kr,
+                   COUNT(DISTINCT b.initiative_id) FILTER (WHERE c.financing = f.missing_financing AND b.budget_kr > 0) AS missing_financing_initiatives,
+                   SUM(b.budget_kr) FILTER (WHERE c.financing = f.partial_financing) AS partial_financing_kr,
+                   COUNT(DISTINCT b.initiative_id) FILTER (WHERE c.financing = f.partial_financing AND b.budget_kr > 0) AS partial_financing_initiatives
+            FROM budget_scope b JOIN chosen c USING (initiative_id), f
+            WHERE b.year IN (f.year - 1, f.year)
+            GROUP BY b.year
+        ),
+        reach AS (
+            SELECT a.year, SUM(a.participants_18_25) AS reached_18_25 FROM activity_scope a, f
+            WHERE a.year IN (f.year - 1, f.year) GROUP BY a.year
+        ),
+        residents AS (
+            SELECT year, SUM(age_18_25) AS residents_18_25 FROM population_scope GROUP BY year
         )
-        SELECT
-            y.year,
-            y.population_year,
-            (SELECT COALESCE(SUM(budget_kr), 0) FROM budget_scope b WHERE b.year = y.year) AS budget_kr,
-            (SELECT COUNT(DISTINCT initiative_id) FROM budget_scope b WHERE b.year = y.year AND b.budget_kr > 0) AS initiatives,
-            (SELECT COALESCE(SUM(b.budget_kr), 0) FROM budget_scope b JOIN chosen c USING (initiative_id)
-             WHERE b.year = y.year AND c.targets_18_25) AS budget_18_25_kr,
-            (SELECT COALESCE(SUM(participants_18_25), 0) FROM activity_scope a WHERE a.year = y.year) AS reached_18_25,
-            (SELECT SUM(age_18_25) FROM population_scope p WHERE p.year = y.population_year) AS residents_18_25,
-            (SELECT COALESCE(SUM(b.budget_kr), 0) FROM budget_scope b JOIN chosen c USING (initiative_id)
-             WHERE b.year = y.year AND c.financing IN ('mangler', 'delvist')) AS financing_gap_kr,
-            (SELECT COUNT(DISTINCT b.initiative_id) FROM budget_scope b JOIN chosen c USING (initiative_id)
-             WHERE b.year = y.year AND c.financing IN ('mangler', 'delvist')) AS financing_gap_initiatives
+        SELECT y.year, y.population_year,
+               COALESCE(m.budget_kr, 0) AS budget_kr,
+               COALESCE(m.decided_budget_kr, 0) AS decided_budget_kr,
+               COALESCE(m.proposed_budget_kr, 0) AS proposed_budget_kr,
+               COALESCE(m.initiatives, 0) AS initiatives,
+               COALESCE(m.budget_18_25_kr, 0) AS budget_18_25_kr,
+               COALESCE(r.reached_18_25, 0) AS reached_18_25,
+               p.residents_18_25,
+               COALESCE(m.missing_financing_kr, 0) AS missing_financing_kr,
+               COALESCE(m.missing_financing_initiatives, 0) AS missing_financing_initiatives,
+               COALESCE(m.partial_financing_kr, 0) AS partial_financing_kr,
+               COALESCE(m.partial_financing_initiatives, 0) AS partial_financing_initiatives
         FROM years y
+        LEFT JOIN money m USING (year)
+        LEFT JOIN reach r USING (year)
+        LEFT JOIN residents p ON p.year = y.population_year
         ORDER BY y.year
         """,
-    ).assign(reached_per_1000=lambda d: d["reached_18_25"] / d["residents_18_25"] * 1000)
+    ).assign(reached_per_1000=lambda d: ratio(d["reached_18_25"] * 1000, d["residents_18_25"]))
 
 
 @st.cache_data(**CACHE)
@@ -242,7 +324,7 @@ def budget_by_status(source: Source, filters: Filters) -> pd.DataFrame:
         filters,
         """
         SELECT s.status, COALESCE(SUM(b.budget_kr), 0) AS budget_kr, COUNT(DISTINCT b.initiative_id) AS initiatives
-        FROM (SELECT unnest(['eksisterende', 'ny', 'foreslaaet']) AS status, generate_subscripts(['eksisterende', 'ny', 'foreslaaet'], 1) AS position) s
+        FROM (SELECT unnest(f.all_statuses) AS status, generate_subscripts(f.all_statuses, 1) AS position FROM f) s
         LEFT JOIN chosen c ON c.status = s.status
         LEFT JOIN budget_scope b ON b.initiative_id = c.initiative_id AND b.year = (SELECT year FROM f)
         GROUP BY s.status, s.position
@@ -287,21 +369,26 @@ def budget_by_year_and_administration(source: Source, filters: Filters) -> pd.Da
 
 @st.cache_data(**CACHE)
 def budget_by_district(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return the year's budget per district, its residents and kr. per resident (all ten districts)."""
+    """Return the year's budget per district, its residents and kr. per resident, for all ten districts.
+
+    A ranking compares: pass filters without districts, and the page highlights the chosen ones.
+    """
     return _scoped(
         source,
         filters,
         """
+        , money AS (
+            SELECT b.district_id, SUM(b.budget_kr) AS budget_kr FROM budget_scope b, f
+            WHERE b.year = f.year AND b.district_id IS NOT NULL GROUP BY b.district_id
+        )
         SELECT d.district_id, d.name AS district,
-               COALESCE(SUM(b.budget_kr), 0) AS budget_kr,
-               ANY_VALUE(p.total) AS residents,
-               COALESCE(SUM(b.budget_kr), 0) / ANY_VALUE(p.total) AS kr_per_resident
+               COALESCE(m.budget_kr, 0) AS budget_kr,
+               p.total AS residents,
+               COALESCE(m.budget_kr, 0) / NULLIF(p.total, 0) AS kr_per_resident
         FROM district d
         CROSS JOIN f
         LEFT JOIN population p ON p.district_id = d.district_id AND p.year = f.population_year
-        LEFT JOIN budget_scope b ON b.district_id = d.district_id AND b.year = f.year
-        WHERE len(f.districts) = 0 OR list_contains(f.districts, d.district_id)
-        GROUP BY d.district_id, d.name
+        LEFT JOIN money m ON m.district_id = d.district_id
         ORDER BY d.district_id
         """,
     )
@@ -315,7 +402,7 @@ def city_wide_budget(source: Source, filters: Filters) -> float:
         filters,
         """
         SELECT COALESCE(SUM(b.budget_kr), 0) AS budget_kr
-        FROM budget b JOIN chosen c USING (initiative_id), f
+        FROM budget_scope b, f
         WHERE b.year = f.year AND b.district_id IS NULL
         """,
     )
@@ -349,12 +436,12 @@ def budget_by_funding_source(source: Source, filters: Filters) -> pd.DataFrame:
         filters,
         """
         SELECT s.funding_source, COALESCE(SUM(b.budget_kr), 0) AS budget_kr
-        FROM (SELECT unnest(['kommune', 'satspulje', 'andet']) AS funding_source, generate_subscripts(['kommune', 'satspulje', 'andet'], 1) AS position) s
+        FROM (SELECT unnest(f.funding_sources) AS funding_source, generate_subscripts(f.funding_sources, 1) AS position FROM f) s
         LEFT JOIN budget_scope b ON b.funding_source = s.funding_source AND b.year = (SELECT year FROM f)
         GROUP BY s.funding_source, s.position
         ORDER BY s.position
         """,
-    ).assign(share=lambda d: d["budget_kr"] / d["budget_kr"].sum() if d["budget_kr"].sum() else 0.0)
+    ).assign(share=lambda d: ratio(d["budget_kr"], d["budget_kr"].sum()))
 
 
 # --- Unge 18–25 -------------------------------------------------------------------------------
@@ -362,7 +449,10 @@ def budget_by_funding_source(source: Source, filters: Filters) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return per district: residents 18–25, of them reached, reached per 1,000, and 18–25 budget per young resident."""
+    """Return per district: residents 18–25, of them reached, reached per 1,000, and 18–25 budget per young resident.
+
+    All ten districts: pass filters without districts; the page highlights the chosen ones.
+    """
     return _scoped(
         source,
         filters,
@@ -381,15 +471,14 @@ def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
         SELECT d.district_id, d.name AS district,
                p.age_18_25 AS residents_18_25,
                COALESCE(r.reached_18_25, 0) AS reached_18_25,
-               COALESCE(r.reached_18_25, 0) * 1000.0 / p.age_18_25 AS reached_per_1000,
+               COALESCE(r.reached_18_25, 0) * 1000.0 / NULLIF(p.age_18_25, 0) AS reached_per_1000,
                COALESCE(m.budget_18_25_kr, 0) AS budget_18_25_kr,
-               COALESCE(m.budget_18_25_kr, 0) / p.age_18_25 AS kr_per_young_resident
+               COALESCE(m.budget_18_25_kr, 0) / NULLIF(p.age_18_25, 0) AS kr_per_young_resident
         FROM district d
         CROSS JOIN f
         JOIN population p ON p.district_id = d.district_id AND p.year = f.population_year
         LEFT JOIN reached r ON r.district_id = d.district_id
         LEFT JOIN money m ON m.district_id = d.district_id
-        WHERE len(f.districts) = 0 OR list_contains(f.districts, d.district_id)
         ORDER BY d.district_id
         """,
     )
@@ -403,7 +492,7 @@ def city_wide_young_adults_reached(source: Source, filters: Filters) -> int:
         filters,
         """
         SELECT COALESCE(SUM(a.participants_18_25), 0) AS reached
-        FROM activity a JOIN chosen c USING (initiative_id), f
+        FROM activity_scope a, f
         WHERE a.year = f.year AND a.district_id IS NULL
         """,
     )
@@ -420,18 +509,15 @@ def young_adults_trend(source: Source, filters: Filters) -> pd.DataFrame:
         , yearly AS (
             SELECT year, SUM(COALESCE(participants_18_25, 0)) AS reached_18_25
             FROM activity_scope GROUP BY year
+        ),
+        residents AS (
+            SELECT year, SUM(age_18_25) AS residents_18_25 FROM population_scope GROUP BY year
         )
-        SELECT y.year,
-               pop.population_year,
-               y.reached_18_25,
-               pop.residents_18_25,
-               y.reached_18_25 * 1000.0 / pop.residents_18_25 AS reached_per_1000
+        SELECT y.year, pyo.population_year, y.reached_18_25, r.residents_18_25,
+               y.reached_18_25 * 1000.0 / NULLIF(r.residents_18_25, 0) AS reached_per_1000
         FROM yearly y
-        CROSS JOIN LATERAL (
-            SELECT MAX(year) AS population_year, arg_max(residents, year) AS residents_18_25
-            FROM (SELECT year, SUM(age_18_25) AS residents FROM population_scope GROUP BY year)
-            WHERE year <= GREATEST(y.year, (SELECT MIN(year) FROM population))
-        ) pop
+        JOIN population_year_of pyo USING (year)
+        JOIN residents r ON r.year = pyo.population_year
         ORDER BY y.year
         """,
     )
@@ -450,7 +536,7 @@ def initiatives_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
         , money AS (
             SELECT initiative_id, SUM(budget_kr) AS budget_kr FROM budget_scope, f WHERE budget_scope.year = f.year GROUP BY initiative_id
         )
-        SELECT ig.goal_id, c.initiative_id, c.name, c.administration_code, c.status, c.financing,
+        SELECT ig.goal_id, c.initiative_id, c.name, c.administration_code, c.administration_name, c.status, c.financing,
                COALESCE(m.budget_kr, 0) AS budget_kr,
                COALESCE(m.budget_kr, 0) / c.goal_count AS budget_for_goal_kr,
                c.goal_count
@@ -487,8 +573,7 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
     """Return one row per chosen initiative with the year's budget and people reached.
 
     `active_in_year` says whether it has budget or participants in the chosen year (and, with a
-    district filter, in those districts). With a district filter, only initiatives that have a
-    line in those districts in some year are listed.
+    district filter, in those districts).
     """
     return _scoped(
         source,
@@ -508,7 +593,7 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
             SELECT ig.initiative_id, string_agg(g.name, '; ' ORDER BY g.goal_id) AS goals
             FROM initiative_goal ig JOIN goal g USING (goal_id) GROUP BY ig.initiative_id
         )
-        SELECT c.initiative_id, c.name, c.administration_code, c.focus_area, gn.goals,
+        SELECT c.initiative_id, c.name, c.administration_code, c.administration_name, c.focus_area, gn.goals,
                c.status, c.financing, COALESCE(m.budget_kr, 0) AS budget_kr,
                r.participants, r.participants_18_25, c.evidence, c.do_less,
                c.character, c.target_group, c.age_min, c.age_max, c.rationale,
@@ -516,8 +601,7 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
         FROM chosen c
         LEFT JOIN money m USING (initiative_id)
         LEFT JOIN reach r USING (initiative_id)
-        LEFT JOIN goal_names gn USING (initiative_id), f
-        WHERE len(f.districts) = 0 OR m.initiative_id IS NOT NULL OR r.initiative_id IS NOT NULL
+        LEFT JOIN goal_names gn USING (initiative_id)
         ORDER BY budget_kr DESC, c.name
         """,
     )
@@ -537,10 +621,10 @@ def initiative_history(source: Source, initiative_id: str) -> pd.DataFrame:
             SELECT year, district_id, SUM(participants) AS participants, SUM(participants_18_25) AS participants_18_25
             FROM activity WHERE initiative_id = $id GROUP BY ALL
         )
-        SELECT year, COALESCE(d.name, 'Hele byen') AS district, budget_kr, spent_kr, participants, participants_18_25
+        SELECT year, COALESCE(d.name, $city_wide) AS district, budget_kr, spent_kr, participants, participants_18_25
         FROM money FULL OUTER JOIN reach USING (year, district_id)
         LEFT JOIN district d USING (district_id)
         ORDER BY year, d.district_id NULLS FIRST
         """,
-        {"id": initiative_id},
+        {"id": initiative_id, "city_wide": vocab.CITY_WIDE_LABEL},
     )

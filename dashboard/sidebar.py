@@ -1,7 +1,10 @@
-"""The sidebar filters: read from the URL once, shown as widgets, written back to the URL.
+"""The sidebar filters, bound to the URL by Streamlit itself (`bind="query-params"`).
 
-The URL holds every choice that differs from the default (`?aar=2010&bydel=3&bydel=8`), so a
-copied link opens the same view; the reset button returns every filter to its default.
+Each widget's key is its URL parameter, and the URL holds the Danish label of every choice that
+differs from the default (`?aar=2010&bydel=Nørrebro&bydel=Bispebjerg`), so a copied link opens the
+same view. Streamlit validates what comes in: values that are not among the options are dropped
+from the widget and from the URL. The reset button sets every widget back to its default through
+session state (a bound parameter cannot be changed through `st.query_params`).
 """
 
 from __future__ import annotations
@@ -11,116 +14,70 @@ import streamlit as st
 from dashboard import labels, queries
 from dashboard.filters import Filters
 
-# URL parameter → session-state key of the widget
-PARAMS = {
-    "aar": "filter_year",
-    "bydel": "filter_districts",
-    "forvaltning": "filter_administrations",
-    "omraade": "filter_focus_areas",
-    "maal": "filter_goals",
-    "status": "filter_statuses",
-}
-STATUSES = list(labels.STATUS_LABELS)
+YEAR, DISTRICTS, ADMINISTRATIONS, FOCUS_AREAS, GOALS, STATUSES = "aar", "bydel", "forvaltning", "omraade", "maal", "status"
+MULTI_FILTERS = (
+    (
+        DISTRICTS,
+        "Bydele",
+        "Tomt = hele byen. Vælger du bydele, tæller kun budget og aktivitet i de bydele, og kun indsatser med budget eller "
+        "aktivitet der; linjer for 'Hele byen' tælles ikke med. Kort og rangeringer viser stadig alle ti bydele.",
+    ),
+    (ADMINISTRATIONS, "Forvaltninger", "Tomt = alle forvaltninger."),
+    (FOCUS_AREAS, "Indsatsområder", "Tomt = alle seks indsatsområder."),
+    (GOALS, "Strategiske mål", "Indsatser, der tjener mindst ét af de valgte mål. Tomt = alle."),
+    (STATUSES, "Status", "Eksisterende, nye eller foreslåede indsatser. Tomt = alle."),
+)
 
 
 def _options(source: queries.Source) -> dict[str, dict]:
-    """Return, per URL parameter, the allowed values mapped to their Danish labels."""
+    """Return, per filter, the allowed values mapped to their Danish labels (the labels are what the URL shows)."""
     districts = queries.districts(source).set_index("district_id")["name"]
-    administrations = queries.administrations(source).set_index("code")["name"]
     return {
-        "aar": {year: str(year) for year in queries.budget_years(source)},
-        "bydel": districts.to_dict(),
-        "forvaltning": {code: f"{name} ({code})" for code, name in administrations.items()},
-        "omraade": queries.focus_areas(source).set_index("focus_area_id")["name"].to_dict(),
-        "maal": queries.goals(source).set_index("goal_id")["name"].to_dict(),
-        "status": dict(labels.STATUS_LABELS),
+        YEAR: {year: str(year) for year in queries.budget_years(source)},
+        DISTRICTS: districts.to_dict(),
+        ADMINISTRATIONS: {code: labels.administration_label(code) for code in queries.administrations(source)["code"]},
+        FOCUS_AREAS: queries.focus_areas(source).set_index("focus_area_id")["name"].to_dict(),
+        GOALS: queries.goals(source).set_index("goal_id")["name"].to_dict(),
+        STATUSES: dict(labels.STATUS_LABELS),
     }
 
 
-def _default_year(options: dict[str, dict]) -> int | None:
-    years = list(options["aar"])
-    return years[-1] if years else None
-
-
-def _from_url(param: str, allowed: dict) -> list:
-    """Return the URL's values for a parameter that are among the allowed ones (others are ignored)."""
-    by_text = {str(value): value for value in allowed}
-    return [by_text[text] for text in st.query_params.get_all(param) if text in by_text]
-
-
-def _initialise(options: dict[str, dict]) -> None:
-    if st.session_state.get("filters_initialised"):
-        return
-    for param, key in PARAMS.items():
-        values = _from_url(param, options[param])
-        if param == "aar":
-            st.session_state[key] = values[0] if values else _default_year(options)
-        else:
-            st.session_state[key] = values
-    st.session_state["filters_initialised"] = True
-
-
-def reset_filters(default_year: int | None) -> None:
+def reset_filters(default_year: int) -> None:
     """Return every filter to its default (all districts, all initiatives, the latest year)."""
-    for param, key in PARAMS.items():
-        st.session_state[key] = default_year if param == "aar" else []
-
-
-def _write_url(filters: Filters, default_year: int | None) -> None:
-    values: dict[str, list[str] | str] = {}
-    if filters.year != default_year:
-        values["aar"] = str(filters.year)
-    for param, chosen in (
-        ("bydel", filters.districts),
-        ("forvaltning", filters.administrations),
-        ("omraade", filters.focus_areas),
-        ("maal", filters.goals),
-        ("status", filters.statuses),
-    ):
-        if chosen:
-            values[param] = [str(v) for v in chosen]
-    current = {key: st.query_params.get_all(key) for key in st.query_params}
-    if current != {key: value if isinstance(value, list) else [value] for key, value in values.items()}:
-        st.query_params.from_dict(values)
+    st.session_state[YEAR] = default_year
+    for key, _, _ in MULTI_FILTERS:
+        st.session_state[key] = []
 
 
 def render_filters(source: queries.Source) -> Filters | None:
     """Show the filters in the sidebar and return the choice (None when there is no budget year)."""
     options = _options(source)
-    default_year = _default_year(options)
-    if default_year is None:
+    years = list(options[YEAR])
+    if not years:
         return None
-    _initialise(options)
     sidebar = st.sidebar
     sidebar.header("Filtre")
     year = sidebar.selectbox(
-        "År", list(options["aar"]), index=None, key=PARAMS["aar"], help="Budgetår. Tal for forrige år vises som ændring."
+        "År",
+        years,
+        index=len(years) - 1,
+        format_func=options[YEAR].get,
+        key=YEAR,
+        bind="query-params",
+        help="Budgetår. Tal for forrige år vises som ændring.",
     )
-    if year is None:
-        year = default_year
-    chosen = {}
-    for param, label, help_text in (
-        (
-            "bydel",
-            "Bydele",
-            "Tomt = hele byen. Vælger du bydele, tæller kun budget og aktivitet i de bydele; linjer for 'Hele byen' tælles ikke med.",
-        ),
-        ("forvaltning", "Forvaltninger", "Tomt = alle forvaltninger."),
-        ("omraade", "Indsatsområder", "Tomt = alle seks indsatsområder."),
-        ("maal", "Strategiske mål", "Indsatser, der tjener mindst ét af de valgte mål. Tomt = alle."),
-        ("status", "Status", "Eksisterende, nye eller foreslåede indsatser. Tomt = alle."),
-    ):
-        chosen[param] = sidebar.multiselect(
-            label, list(options[param]), format_func=options[param].get, key=PARAMS[param], placeholder="Alle", help=help_text
+    chosen = {
+        key: sidebar.multiselect(
+            label, list(options[key]), format_func=options[key].get, key=key, bind="query-params", placeholder="Alle", help=help_text
         )
-    sidebar.button("Nulstil filtre", on_click=reset_filters, args=(default_year,), icon=":material/restart_alt:", width="stretch")
-    filters = Filters(
-        year=int(year),
-        districts=tuple(sorted(chosen["bydel"])),
-        administrations=tuple(sorted(chosen["forvaltning"])),
-        focus_areas=tuple(sorted(chosen["omraade"])),
-        goals=tuple(sorted(chosen["maal"])),
-        statuses=tuple(s for s in STATUSES if s in chosen["status"]),
+        for key, label, help_text in MULTI_FILTERS
+    }
+    sidebar.button("Nulstil filtre", on_click=reset_filters, args=(years[-1],), icon=":material/restart_alt:", width="stretch")
+    return Filters(
+        year=int(year if year is not None else years[-1]),
+        districts=tuple(sorted(chosen[DISTRICTS])),
+        administrations=tuple(sorted(chosen[ADMINISTRATIONS])),
+        focus_areas=tuple(sorted(chosen[FOCUS_AREAS])),
+        goals=tuple(sorted(chosen[GOALS])),
+        statuses=tuple(s for s in labels.STATUS_LABELS if s in chosen[STATUSES]),
     )
-    _write_url(filters, default_year)
-    return filters

@@ -39,6 +39,9 @@ HISTORY_COLUMNS = {
 }
 
 
+YEAR_COLUMNS = frozenset({"År", "Målår", "Befolkningsår"})
+
+
 def initiatives_for_display(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the initiatives table with Danish headers and labels."""
     shown = frame[list(INITIATIVE_COLUMNS)].copy()
@@ -46,6 +49,7 @@ def initiatives_for_display(frame: pd.DataFrame) -> pd.DataFrame:
     shown["financing"] = shown["financing"].map(labels.FINANCING_LABELS)
     shown["evidence"] = shown["evidence"].map(labels.EVIDENCE_LABELS)
     shown["do_less"] = shown["do_less"].map({True: "Ja", False: ""})
+    shown["administration_code"] = shown["administration_code"].map(labels.administration_label)
     return shown.rename(columns=INITIATIVE_COLUMNS)
 
 
@@ -64,7 +68,7 @@ def styled(frame: pd.DataFrame, formats: dict[str, Callable[[object], str]] | No
     """Return the frame with Danish number formatting; columns ending in (kr.) get kr., counts whole numbers."""
     formats = dict(formats or {})
     for column in frame.columns:
-        if column in formats or not pd.api.types.is_numeric_dtype(frame[column]) or column == "År":
+        if column in formats or not pd.api.types.is_numeric_dtype(frame[column]):
             continue
-        formats[column] = fmt.kr if str(column).endswith("(kr.)") else fmt.number
+        formats[column] = fmt.year if column in YEAR_COLUMNS else fmt.kr if str(column).endswith("(kr.)") else fmt.number
     return frame.style.format(formats, na_rep=fmt.MISSING)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from pipelines.load import LoadResult, build, load_portfolio
 from pipelines.problems import InputRejected
-from pipelines.store import loaded_portfolio_source
+from pipelines.store import LoadBusy, loaded_portfolio_source
 from sikkerby.formatting import mio_kr, number
 from sikkerby.paths import database_path
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; return the process exit code (0 loaded, 1 input refused, 2 failure)."""
+    """Run one command; return the process exit code (0 loaded, 1 input refused, 2 failure, 3 another load busy)."""
     parser = argparse.ArgumentParser(prog="python -m pipelines", description="Indlæs data til Sikker By-dashboardet.")
     commands = parser.add_subparsers(dest="command", required=True)
     load = commands.add_parser("load", help="indlæs en projektmappe (.xlsx) eller en mappe med CSV-filer")
@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in rejected.problems:
             print(problem, file=sys.stderr)
         return 1
+    except LoadBusy as busy:
+        print(f"Indlæsningen blev ikke gennemført: {busy} Databasen er uændret.", file=sys.stderr)
+        return 3
     except Exception as error:  # the analyst sees a sentence, never a traceback
         print(f"Indlæsningen mislykkedes: {type(error).__name__}: {error}. Databasen er uændret.", file=sys.stderr)
         return 2

@@ -2,14 +2,22 @@
 
 A write never touches the live file: the new database is built beside it and swapped in with
 `os.replace`, so a failed build leaves the old file byte-for-byte as it was, and a reader that
-has the old file open keeps reading the old data until it reopens.
+has the old file open keeps reading the old data until it reopens. Each file is thus one
+immutable data version, named by its load id (`dataset.data_version`).
+
+One load at a time per database: a load takes an exclusive lock on a lock file beside the
+database for the whole read-history, build and swap, so a second load waits for the first and
+carries its load history over (or gives up with a Danish message after `LOAD_WAIT_SECONDS`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import time
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -49,6 +57,40 @@ CREATE TABLE dataset (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 """
 
 LOG_TABLES = ("load_log", "load_table_rows")
+LOAD_WAIT_SECONDS = 120.0
+
+
+class LoadBusy(RuntimeError):
+    """Another load of the same database did not finish in time; the message is Danish."""
+
+
+def lock_path(db_path: Path) -> Path:
+    """Return the lock file that serialises loads of `db_path`."""
+    return db_path.with_name(f".{db_path.name}.lock")
+
+
+@contextlib.contextmanager
+def exclusive_load(db_path: Path, wait_seconds: float | None = None) -> Iterator[None]:
+    """Hold the database's load lock; wait up to `wait_seconds` for another load to finish."""
+    wait = LOAD_WAIT_SECONDS if wait_seconds is None else wait_seconds
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    with open(lock_path(db_path), "a+") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LoadBusy(
+                        f"En anden indlæsning til {db_path.name} er i gang og blev ikke færdig inden for "
+                        f"{wait:.0f} sekunder. Prøv igen, når den er færdig."
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def previous_load_log(db_path: Path) -> dict[str, pd.DataFrame]:
@@ -81,7 +123,11 @@ def write_database(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.D
     `sources` lists the files read for this load (source_file, sha256, content); the history of
     earlier loads is carried over. Returns the row count of every table written.
     """
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with exclusive_load(db_path):
+        return _write_and_swap(db_path, tables, sources, dataset)
+
+
+def _write_and_swap(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, dataset: dict[str, str]) -> dict[str, int]:
     history = previous_load_log(db_path)
     load_id = uuid.uuid4().hex
     counts = {name: len(frame) for name, frame in tables.items()}

@@ -5,6 +5,7 @@ Run: `make bench`. Prints medians over several runs; nothing here is asserted by
 
 from __future__ import annotations
 
+import logging
 import statistics
 import subprocess
 import sys
@@ -35,10 +36,12 @@ def bench_build(db: Path) -> float:
 def page_queries(db: Path):
     """Return, per page, a function that runs the queries the page runs for the default view."""
     sys.path.insert(0, str(PROJECT_DIR))
-    from dashboard import queries
+    from dashboard import database, queries
     from dashboard.filters import Filters
 
-    source = queries.Source(str(db), "bench")
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    version = database.POOL.checkout(db)  # held for the whole benchmark, as a script run holds it
+    source = queries.source_of(version)
     filters = Filters(year=max(queries.budget_years(source)))
     per_page = {
         "Overblik": [queries.key_figures, queries.budget_by_goal, queries.budget_by_focus_area, queries.budget_by_status],

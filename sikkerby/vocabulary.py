@@ -84,6 +84,11 @@ STATUSES: tuple[str, ...] = ("eksisterende", "ny", "foreslaaet")
 FINANCING_STATES: tuple[str, ...] = ("finansieret", "delvist", "mangler", "satspulje")
 EVIDENCE_LEVELS: tuple[str, ...] = ("dokumenteret", "lovende", "erfaringsbaseret", "ukendt")
 FUNDING_SOURCES: tuple[str, ...] = ("kommune", "satspulje", "andet")
+DECIDED_STATUSES: tuple[str, ...] = ("eksisterende", "ny")  # decided budget; "foreslaaet" is only proposed
+PROPOSED_STATUS = "foreslaaet"
+UNASSIGNED_DISTRICT = 99  # the population file's code for residents not assigned to a district
+MISSING_FINANCING = "mangler"
+PARTIAL_FINANCING = "delvist"
 YES_MARKS: frozenset[str] = frozenset({"x", "ja", "1", "1.0", "1,0"})  # 1.0: a number 1 exported as text
 # What other programs write for a missing value. Never read as empty: it may hide a lost value.
 MISSING_VALUE_WORDS: frozenset[str] = frozenset({"nan", "none", "null"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import duckdb
@@ -58,3 +59,22 @@ class Downloads:
 def read_danish_csv(data: bytes) -> pd.DataFrame:
     """Read a CSV as Danish Excel would: BOM, `;`, decimal comma."""
     return pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
+
+
+def chart_titles(at: AppTest) -> dict[str, str]:
+    """Return each chart's finding (its title), by the chart's key without the `chart_` prefix."""
+    return {chart.proto.id.rsplit("-chart_", 1)[-1]: figure(chart)["layout"]["meta"]["title"] for chart in at.get("plotly_chart")}
+
+
+def chart_figure(at: AppTest, key: str) -> dict:
+    """Return the plotly figure (as a dict) of the chart with this key."""
+    return figure(next(c for c in at.get("plotly_chart") if c.proto.id.endswith("-chart_" + key)))
+
+
+def figure(chart) -> dict:
+    return json.loads(chart.proto.spec)
+
+
+def table(at: AppTest, column: str) -> pd.DataFrame:
+    """Return the frame behind the first table that shows this column (the values the user sorts on)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns).reset_index(drop=True)

@@ -1,12 +1,14 @@
 """The real app in Debian's Chromium, driven by Playwright: every page, the district filter, a CSV download.
 
-Screenshots of every page are saved under tests/artifacts/ (git-ignored) for people to look at.
+Screenshots of every page at 1400, 768 and 390 px, with and without a district filter, are saved under
+tests/artifacts/ (git-ignored) for people to look at.
 Skipped with a reason where Chromium is not installed (`apt-get install chromium chromium-driver`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -31,6 +33,7 @@ PAGES = [
     ("Om data", "om-data"),
 ]
 HEADINGS = {"Unge 18–25": "Unge 18–25 år"}
+WIDTHS = (1400, 768, 390)
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium mangler: installér Debians pakker med `apt-get install chromium chromium-driver` (.ci/run gør det)."
@@ -100,48 +103,79 @@ def browser():
 
 
 def wait_until_settled(page) -> None:
-    """Wait until Streamlit has finished running the script and every chart is drawn."""
+    """Wait until Streamlit has finished running the script and every chart is drawn (conditions, never sleeps)."""
     page.wait_for_selector("[data-testid='stApp']")
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-    page.wait_for_timeout(800)
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))", timeout=30_000
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            const running = document.querySelector('[data-testid="stStatusWidget"]');
+            const stale = document.querySelector('[data-stale="true"]');
+            const plots = [...document.querySelectorAll('.js-plotly-plot')];
+            return app && !running && !stale && plots.every(p => p.querySelector('.main-svg'));
+        }""",
+        timeout=60_000,
     )
 
 
-def screenshot(page, path: Path) -> None:
-    """Save the whole page: Streamlit scrolls inside its main area, so grow the window to fit it first."""
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1440, "height": max(1000, min(int(height) + 40, 12000))})
-    page.wait_for_timeout(500)
+def screenshot(page, path: Path, width: int) -> None:
+    """Save the whole page at `width` px: Streamlit scrolls inside its main area, so grow the window to fit it first."""
+    page.set_viewport_size({"width": width, "height": 900})
+    wait_until_settled(page)
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').getBoundingClientRect().height + 160")
+    page.set_viewport_size({"width": width, "height": max(900, min(int(height) + 40, 14000))})
+    wait_until_settled(page)
     page.screenshot(path=str(path))
-    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.set_viewport_size({"width": 1400, "height": 900})
 
 
-def test_every_page_filter_and_csv_download(app_url, browser):
+def open_page(page, title: str) -> None:
+    page.get_by_role("link", name=title).first.click()
+    page.get_by_role("heading", name=HEADINGS.get(title, title), level=1).wait_for()
+    wait_until_settled(page)
+
+
+def ranking_districts(page) -> list[list[str]]:
+    """Return the district names on each horizontal bar chart of the page (as plotly holds them)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')]
+            .map(p => p.data && p.data[0])
+            .filter(t => t && t.type === 'bar' && t.orientation === 'h')
+            .map(t => [...t.y])"""
+    )
+
+
+def test_every_page_at_three_widths_with_and_without_a_district_filter(app_url, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="da-DK")
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True, locale="da-DK")
     page.goto(app_url)
     wait_until_settled(page)
-
     for title, slug in PAGES:
-        page.get_by_role("link", name=title).first.click()
-        page.get_by_role("heading", name=HEADINGS.get(title, title), level=1).wait_for()
-        wait_until_settled(page)
+        open_page(page, title)
         assert page.locator("[data-testid='stException']").count() == 0, f"fejl på siden {title}"
-        screenshot(page, ARTIFACTS / f"{slug}.png")
+        assert page.locator(".modebar").count() == 0, "plotly's engelske værktøjslinje vises"
+        for width in WIDTHS:
+            screenshot(page, ARTIFACTS / f"{slug}_{width}.png", width)
 
-    page.get_by_role("link", name="Indsatser").first.click()
-    page.get_by_role("heading", name="Indsatser", level=1).wait_for()
-    wait_until_settled(page)
+    open_page(page, "Overblik")
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
-    page.get_by_role("option", name="Nørrebro").click()
+    page.get_by_role("option", name="Nørrebro").wait_for()
+    page.get_by_role("option", name="Nørrebro").click(force=True)  # the open list re-renders while it settles
     page.keyboard.press("Escape")
-    page.get_by_text("Viser kun budget og aktivitet henført til Nørrebro").wait_for()
+    page.get_by_text("Viser kun budget og aktivitet henført til Nørrebro").first.wait_for()
     wait_until_settled(page)
-    assert "bydel=3" in page.url
-    screenshot(page, ARTIFACTS / "indsatser_norrebro.png")
+    assert "bydel=N%C3%B8rrebro" in page.url
+    for title, slug in PAGES:
+        open_page(page, title)
+        assert page.locator("[data-testid='stException']").count() == 0, f"fejl på siden {title} med bydelsfilter"
+        for width in WIDTHS:
+            screenshot(page, ARTIFACTS / f"{slug}_norrebro_{width}.png", width)
+        if title in ("Økonomi", "Unge 18–25"):
+            rankings = ranking_districts(page)
+            assert rankings and all(len(districts) == 10 for districts in rankings), rankings
+            text = page.locator("[data-testid='stMain']").inner_text()
+            assert not re.search(r"(Lavest[^\n]*|Færrest unge nås i )Nørrebro", text), "Nørrebro kaldes den laveste"
 
+    open_page(page, "Indsatser")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Hent tabel (CSV)").click()
     download = download_info.value
@@ -151,8 +185,18 @@ def test_every_page_filter_and_csv_download(app_url, browser):
     header = content.decode("utf-8-sig").splitlines()[0]
     assert header.split(";")[:3] == ["Id", "Indsats", "Forvaltning"]
 
-    shared = browser.new_page(viewport={"width": 1440, "height": 1000})
+    shared = browser.new_page(viewport={"width": 1400, "height": 900})
     shared.goto(page.url)
-    shared.get_by_text("Viser kun budget og aktivitet henført til Nørrebro").wait_for()
+    shared.get_by_text("Viser kun budget og aktivitet henført til Nørrebro").first.wait_for()
     shared.close()
+    page.close()
+
+
+def test_the_start_page_opens_at_its_own_address(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{app_url}/overblik?bydel=Valby")
+    page.get_by_role("heading", name="Overblik", level=1).wait_for()
+    wait_until_settled(page)
+    assert page.get_by_text("Page not found").count() == 0
+    page.get_by_text("henført til Valby").first.wait_for()
     page.close()

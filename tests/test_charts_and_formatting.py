@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import duckdb
 import pandas as pd
 import pytest
@@ -71,16 +73,46 @@ def test_district_map_draws_all_ten_districts_without_tiles(sample_db):
     values = pd.DataFrame({"district_id": range(1, 11), "value": [float(i) for i in range(10)]})
     fig = charts.district_map(districts, values, "value", "Hvor går pengene hen?", SOURCE, "kr.", [str(i) for i in range(10)])
     labels = next(trace for trace in fig.data if trace.mode == "markers+text")
-    assert sorted(labels.text) == sorted(districts["name"])
+    assert sorted(labels.text) == sorted(charts.MAP_LABELS[d][2] for d in districts["district_id"])
     assert all(trace.type == "scatter" for trace in fig.data)  # no geo/mapbox trace: draws offline
     assert fig.layout.yaxis.scaleanchor == "x"
 
 
-def test_ranked_bars_put_the_lowest_first_and_highlight_them():
-    data = pd.DataFrame({"district": ["A", "B", "C", "D"], "v": [30.0, 10.0, 20.0, 40.0]})
-    fig = charts.ranked_bars(data, "district", "v", "t", SOURCE, "pr. 1.000", ["30", "10", "20", "40"], lowest_highlighted=2)
+def test_ranked_bars_put_the_lowest_first_highlight_the_chosen_and_draw_the_city_line():
+    data = pd.DataFrame({"district_id": [1, 2, 3, 4], "district": ["A", "B", "C", "D"], "v": [30.0, 10.0, 20.0, 40.0]})
+    fig = charts.ranked_bars(data, "district", "v", "t", SOURCE, "pr. 1.000", ["30", "10", "20", "40"], chosen=(1,), reference=25.0)
     assert list(fig.data[0].y) == ["B", "C", "A", "D"]
-    assert list(fig.data[0].marker.color) == [palette.HIGHLIGHT, palette.HIGHLIGHT, palette.NEUTRAL, palette.NEUTRAL]
+    assert list(fig.data[0].marker.color) == [palette.NEUTRAL, palette.NEUTRAL, palette.HIGHLIGHT, palette.NEUTRAL]
+    line = fig.layout.shapes[0]
+    assert (line.x0, line.x1) == (25.0, 25.0)
+    assert fig.layout.annotations[-1].text == "Hele byen: 25,0"
+
+
+def test_map_labels_never_overlap_or_leave_the_map_at_phone_width(sample_db):
+    """At 350 px of map width (a 390 px phone), each label's box (about 6,5 px per character at 11 px, 14 px per line) is clear of the others."""
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        districts = con.execute("SELECT district_id, name, boundary_geojson FROM district").df()
+    values = pd.DataFrame({"district_id": range(1, 11), "value": [float(i) for i in range(10)]})
+    fig = charts.district_map(districts, values, "value", "t", SOURCE, "kr.", [str(i) for i in range(10)])
+    outlines = [t for t in fig.data if t.fill == "toself"]
+    lons = [x for t in outlines for x in t.x]
+    lats = [y for t in outlines for y in t.y]
+    scale = math.cos(math.radians(55.68))
+    width_units = (max(lons) - min(lons)) * scale
+    height_units = max(lats) - min(lats)
+    px = 350 / max(width_units, height_units)  # px per unit: the map keeps its aspect, the larger side fills 350 px
+    boxes = []
+    for lon, lat, name in charts.MAP_LABELS.values():
+        lines = name.split("<br>")
+        w = max(len(line) for line in lines) * 6.5 * charts.MAP_LABEL_FONT / 11
+        h = 14 * len(lines)
+        x, y = (lon - min(lons)) * scale * px, (lat - min(lats)) * px
+        boxes.append((name, x - w / 2, x + w / 2, y - h / 2, y + h / 2))
+        assert x - w / 2 >= 0 and x + w / 2 <= width_units * px and y - h / 2 >= 0 and y + h / 2 <= height_units * px, name
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a[2] <= b[1] or b[2] <= a[1] or a[4] <= b[3] or b[4] <= a[3]
+            assert apart, (a, b)
 
 
 def targets() -> pd.DataFrame:

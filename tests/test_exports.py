@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.export import csv_bytes, xlsx_bytes
 from dashboard.filters import Filters, export_file_name
-from tests.apptest_helpers import open_app, read_danish_csv
+from tests.apptest_helpers import PAGES, open_app, read_danish_csv
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +20,7 @@ def sample_database(sample_db, monkeypatch):
 
 
 def test_initiatives_csv_equals_the_filtered_table(downloads):
-    at = open_app("initiatives", {"aar": "2010", "bydel": "3"})
+    at = open_app("initiatives", {"aar": "2010", "bydel": "Nørrebro"})
     name, data = downloads.get(at, "csv_initiatives")
     assert name == "indsatser_2010_Norrebro.csv"
     assert data.startswith(b"\xef\xbb\xbf")
@@ -45,12 +45,12 @@ def test_chart_data_csv_uses_decimal_comma(downloads):
 
 
 def test_initiatives_xlsx_holds_the_same_rows(downloads):
-    at = open_app("initiatives", {"aar": "2011", "forvaltning": "SOF"})
+    at = open_app("initiatives", {"aar": "2011", "forvaltning": "Socialforvaltningen (SOF)"})
     name, data = downloads.get(at, "xlsx_initiatives")
     assert name == "indsatser_2011_SOF.xlsx"
     workbook = pd.read_excel(io.BytesIO(data))
     assert workbook["Id"].tolist() == at.dataframe[0].value["Id"].tolist()
-    assert set(workbook["Forvaltning"]) == {"SOF"}
+    assert set(workbook["Forvaltning"]) == {"Socialforvaltningen (SOF)"}
 
 
 @pytest.mark.parametrize("page", ["overview", "economy", "young_adults", "goals"])
@@ -84,3 +84,14 @@ def test_file_name_names_what_and_filters():
         export_file_name("budget_pr_bydel", Filters(2012, districts=(3, 4), administrations=("ØKF",), statuses=("ny",)), names, "xlsx")
         == "budget_pr_bydel_2012_Norrebro-VesterbroKongensEnghave_OKF_ny.xlsx"
     )
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("query", [{"aar": "2010"}, {"aar": "2010", "bydel": "Nørrebro"}])
+def test_every_chart_and_table_has_its_own_csv(page, query):
+    at = open_app(page, query)
+    charts = [c.proto.id.rsplit("-chart_", 1)[-1] for c in at.get("plotly_chart")]
+    csv_keys = [b.proto.id.rsplit("-csv_", 1)[-1] for b in at.download_button if "-csv_" in b.proto.id]
+    assert len(csv_keys) == len(set(csv_keys)), "two downloads share a key"
+    assert all(chart in csv_keys for chart in charts), (charts, csv_keys)
+    assert len(csv_keys) == len(charts) + len(at.dataframe), (charts, csv_keys, len(at.dataframe))

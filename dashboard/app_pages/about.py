@@ -31,7 +31,7 @@ shown = history.assign(content=history["content"].map(CONTENT_LABELS)).rename(
         "portfolio_rows": "Rækker med indsatsdata",
     }
 )
-layout.table(shown, "load_log", formats={"Indlæst": lambda v: v.strftime("%d.%m.%Y %H:%M")})
+layout.table(shown, "indlaeste_filer", "load_log", formats={"Indlæst": lambda v: v.strftime("%d.%m.%Y %H:%M")})
 counts = queries.table_row_counts(source)
 st.caption(
     "I databasen nu: "

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import analysis, charts, layout, palette, queries
+from dashboard import analysis, charts, labels, layout, palette, queries
 from dashboard.labels import FUNDING_LABELS
 from sikkerby import formatting as fmt
+from sikkerby.vocabulary import ADMINISTRATIONS
 
 context = layout.page_header("Økonomi", "Budget {year} fordelt på forvaltninger, indsatsområder og bydele")
 source, filters = context.source, context.filters
@@ -26,20 +27,27 @@ layout.chart(
         stack="focus_area_id",
         stack_label="focus_area",
         colours=palette.FOCUS_AREA_COLOURS,
-        title=f"{top[0]} har den største del af budgettet {filters.year}: {fmt.percent(top[1], 0)}",
+        title=f"{ADMINISTRATIONS[top[0]]} ({top[0]}) har den største del af budgettet {filters.year}: {fmt.percent(top[1], 0)}"
+        if top
+        else f"Budget {filters.year} pr. forvaltning og indsatsområde",
         source=context.source_line(),
         x_title="Forvaltning",
+        x_names=ADMINISTRATIONS,
     ),
-    matrix.rename(columns={"administration_code": "Forvaltning", "focus_area": "Indsatsområde", "budget_kr": "Budget (kr.)"})[
-        ["Forvaltning", "Indsatsområde", "Budget (kr.)"]
-    ],
+    matrix.assign(administration=matrix["administration_code"].map(labels.administration_label)).rename(
+        columns={"administration": "Forvaltning", "focus_area": "Indsatsområde", "budget_kr": "Budget (kr.)"}
+    )[["Forvaltning", "Indsatsområde", "Budget (kr.)"]],
     "budget_forvaltning_indsatsomraade",
     "matrix",
 )
 
 trend = queries.budget_by_year_and_administration(source, filters).assign(label=lambda d: d["administration_code"])
 totals = trend.groupby("year")["budget_kr"].sum()
-growth = f"fra {fmt.mio_kr(totals.iloc[0])} i {totals.index[0]} til {fmt.mio_kr(totals.iloc[-1])} i {totals.index[-1]}"
+growth = (
+    f"Budgettet gik fra {fmt.mio_kr(totals.iloc[0])} i {totals.index[0]} til {fmt.mio_kr(totals.iloc[-1])} i {totals.index[-1]}"
+    if len(totals) > 1
+    else f"Budgettet i {totals.index[0]}: {fmt.mio_kr(totals.iloc[0])} (det eneste år med budget)"
+)
 layout.chart(
     charts.stacked_budget_bars(
         trend,
@@ -47,17 +55,20 @@ layout.chart(
         stack="administration_code",
         stack_label="label",
         colours=palette.ADMINISTRATION_COLOURS,
-        title=f"Budgettet gik {growth}",
+        title=growth,
         source=context.source_line(),
         x_title="År",
     ),
-    trend.rename(columns={"year": "År", "administration_code": "Forvaltning", "budget_kr": "Budget (kr.)"})[
-        ["År", "Forvaltning", "Budget (kr.)"]
-    ],
+    trend.assign(administration=trend["administration_code"].map(labels.administration_label)).rename(
+        columns={"year": "År", "administration": "Forvaltning", "budget_kr": "Budget (kr.)"}
+    )[["År", "Forvaltning", "Budget (kr.)"]],
     "budget_pr_aar",
     "trend",
 )
-st.caption("Udviklingen viser alle budgetår; de øvrige filtre gælder.")
+st.caption(
+    "Udviklingen viser alle budgetår; de øvrige filtre gælder. Beløbene omfatter besluttede og foreslåede indsatser; "
+    "vælg status i filteret for at se dem hver for sig."
+)
 
 st.subheader(f"Budget pr. bydel {filters.year}")
 measure = (
@@ -66,15 +77,22 @@ measure = (
     )
     or "kr. pr. indbygger"
 )
-by_district = queries.budget_by_district(source, filters)
+by_district = queries.budget_by_district(source, filters.without_districts())
 per_resident = measure == "kr. pr. indbygger"
 value = "kr_per_resident" if per_resident else "budget_kr"
 text = [fmt.kr(v) if per_resident else fmt.mio_kr(v) for v in by_district[value]]
+city = analysis.city_figure(by_district, "budget_kr", "residents") if per_resident else None
 lowest = analysis.lowest(by_district, "district", value)
 map_col, rank_col = st.columns(2)
-district_export = by_district.rename(
-    columns={"district": "Bydel", "budget_kr": "Budget (kr.)", "residents": "Indbyggere", "kr_per_resident": "Kr. pr. indbygger"}
-)[["Bydel", "Budget (kr.)", "Indbyggere", "Kr. pr. indbygger"]]
+district_export = by_district.assign(chosen=by_district["district_id"].isin(filters.districts).map({True: "Ja", False: ""})).rename(
+    columns={
+        "district": "Bydel",
+        "budget_kr": "Budget (kr.)",
+        "residents": "Indbyggere",
+        "kr_per_resident": "Kr. pr. indbygger",
+        "chosen": "Valgt i filteret",
+    }
+)[["Bydel", "Budget (kr.)", "Indbyggere", "Kr. pr. indbygger"] + (["Valgt i filteret"] if filters.districts else [])]
 with map_col:
     layout.chart(
         charts.district_map(
@@ -85,6 +103,7 @@ with map_col:
             context.source_line(with_population=True),
             "kr. pr. indbygger" if per_resident else "kr.",
             text,
+            chosen=filters.districts,
         ),
         district_export,
         "budget_pr_bydel",
@@ -96,18 +115,28 @@ with rank_col:
             by_district.assign(scaled=by_district[value] / (1 if per_resident else 1e6)),
             "district",
             "scaled",
-            f"Lavest: {', '.join(lowest)}",
+            analysis.lowest_sentence(
+                lowest,
+                "Lavest af de ti bydele",
+                f"Budget {filters.year} pr. bydel: ingen forskel mellem bydelene",
+                "{n} af de ti bydele deler det laveste beløb",
+            ),
             context.source_line(with_population=True),
             "kr. pr. indbygger" if per_resident else "Budget (mio. kr.)",
             text,
+            chosen=filters.districts,
+            reference=city,
+            reference_label="Hele byen",
         ),
         district_export,
         "budget_pr_bydel_rangeret",
         "district_rank",
     )
 st.caption(
-    f"Bydelstal omfatter kun budgetlinjer henført til en bydel. Byfælles linjer ('Hele byen') på "
-    f"{fmt.mio_kr(queries.city_wide_budget(source, filters))} kan ikke fordeles og er ikke med. "
+    "Kortet og rangeringen viser altid alle ti bydele"
+    + (", de valgte i filteret er fremhævet" if filters.districts else "")
+    + ". Bydelstal omfatter kun budgetlinjer henført til en bydel. Byfælles linjer ('Hele byen') på "
+    f"{fmt.mio_kr(queries.city_wide_budget(source, filters.without_districts()))} kan ikke fordeles og er ikke med. "
     "Indbyggertal: Københavns Kommune, Open Data København."
 )
 
@@ -121,14 +150,19 @@ with left:
             icon=":material/info:",
         )
     else:
-        used = spending["spent_kr"].sum() / spending["budget_with_spending_kr"].sum()
+        used = analysis.share(spending["spent_kr"].sum(), spending["budget_with_spending_kr"].sum())
         layout.chart(
             charts.budget_and_spending(
-                spending, f"Forbruget var {fmt.percent(used, 0)} af budgettet {filters.year}", context.source_line()
+                spending,
+                f"Forbruget var {fmt.percent(used, 0)} af budgettet {filters.year}"
+                if used is not None
+                else f"Budget og forbrug {filters.year}",
+                context.source_line(),
+                ADMINISTRATIONS,
             ),
-            spending.rename(columns={"administration_code": "Forvaltning", "budget_kr": "Budget (kr.)", "spent_kr": "Forbrug (kr.)"})[
-                ["Forvaltning", "Budget (kr.)", "Forbrug (kr.)"]
-            ],
+            spending.assign(administration=spending["administration_code"].map(labels.administration_label)).rename(
+                columns={"administration": "Forvaltning", "budget_kr": "Budget (kr.)", "spent_kr": "Forbrug (kr.)"}
+            )[["Forvaltning", "Budget (kr.)", "Forbrug (kr.)"]],
             "budget_og_forbrug",
             "spending",
         )
@@ -140,7 +174,9 @@ with right:
             funding,
             "label",
             [palette.FUNDING_COLOURS[s] for s in funding["funding_source"]],
-            f"Satspuljen finansierer {fmt.percent(satspulje)} af budgettet {filters.year}",
+            f"Satspuljen finansierer {fmt.percent(satspulje)} af budgettet {filters.year}"
+            if funding["budget_kr"].sum()
+            else f"Finansieringskilder {filters.year}",
             context.source_line(),
         ),
         pd.DataFrame({"Finansieringskilde": funding["label"], "Budget (kr.)": funding["budget_kr"], "Andel (%)": funding["share"] * 100}),

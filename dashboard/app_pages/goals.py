@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import analysis, charts, layout, palette, queries
-from dashboard.labels import FINANCING_LABELS, GOAL_SHORT_NAMES, STATUS_LABELS
+from dashboard.labels import FINANCING_LABELS, GOAL_SHORT_NAMES, STATUS_LABELS, administration_label
 from sikkerby import formatting as fmt
 
 context = layout.page_header("Strategiske mål", "Sikker By – Vi gør København tryggere: de fire strategiske målsætninger")
@@ -15,10 +15,16 @@ by_goal = queries.budget_by_goal(source, filters)
 initiatives = queries.initiatives_by_goal(source, filters)
 targets = queries.effect_targets_by_goal(source, filters)
 total = by_goal["budget_kr"].sum()
+proposed = queries.key_figures(source, filters).set_index("year").loc[filters.year, "proposed_budget_kr"]
 if initiatives.empty or total == 0:
     layout.empty_state("Der er intet budget", context)
     st.stop()
 
+if filters.districts:
+    st.caption(
+        "Med bydelsfilter vises de indsatser, der har budget eller aktivitet i de valgte bydele, med deres effektmål; "
+        "beløb tæller kun linjerne i de bydele. Samme regel gælder på alle sider."
+    )
 if filters.goals:
     st.markdown(
         f"Budget {filters.year} til de valgte mål: **{fmt.mio_kr(total)}**. En indsats, der også tjener andre mål, "
@@ -26,8 +32,9 @@ if filters.goals:
     )
 else:
     st.markdown(
-        f"Budgettet {filters.year} er **{fmt.mio_kr(total)}**. En indsats, der tjener flere mål, er fordelt ligeligt "
-        "mellem dem, så de fire mål summer til det samlede budget."
+        f"Budgettet {filters.year} er **{fmt.mio_kr(total)}**"
+        + (f", heraf {fmt.mio_kr(proposed)} til foreslåede indsatser, der endnu ikke er besluttet" if proposed else "")
+        + ". En indsats, der tjener flere mål, er fordelt ligeligt mellem dem, så de fire mål summer til det samlede budget."
     )
 columns = st.columns(4)[: len(by_goal)]
 for column, goal in zip(columns, by_goal.itertuples(index=False), strict=True):
@@ -42,7 +49,7 @@ progress = analysis.effect_target_progress(targets) if not targets.empty else ta
 for goal in by_goal.itertuples(index=False):
     st.divider()
     st.header(f"{goal.goal_id}. {goal.goal}")
-    share = goal.budget_kr / total if total else 0
+    share = analysis.share(goal.budget_kr, total)
     st.markdown(
         f"**{fmt.mio_kr(goal.budget_kr)}** i {filters.year} ({fmt.percent(share, 0)} af budgettet) · {fmt.number(goal.initiatives)} indsatser med budget"
     )
@@ -51,6 +58,7 @@ for goal in by_goal.itertuples(index=False):
         st.info("Ingen af de valgte indsatser tjener dette mål. Fjern filtre for at se dem.", icon=":material/filter_alt_off:")
         continue
     shown = mine.assign(
+        administration_code=mine["administration_code"].map(administration_label),
         status=mine["status"].map(STATUS_LABELS),
         financing=mine["financing"].map(FINANCING_LABELS),
         shared=mine["goal_count"].map(lambda n: "" if n == 1 else f"delt med {n - 1} andre mål"),
@@ -66,8 +74,7 @@ for goal in by_goal.itertuples(index=False):
         }
     )[["Indsats", "Forvaltning", "Status", "Finansiering", "Budget til målet (kr.)", "Indsatsens budget (kr.)", "Fordeling"]]
     with st.expander(f"Indsatser under målet ({len(shown)})"):
-        layout.table(shown, f"goal_{goal.goal_id}_initiatives")
-        layout.download_csv(shown, f"maal{goal.goal_id}_indsatser", f"goal_{goal.goal_id}_initiatives")
+        layout.table(shown, f"maal{goal.goal_id}_indsatser", f"goal_{goal.goal_id}_initiatives")
     mine_targets = progress[progress["goal_id"] == goal.goal_id] if not progress.empty else progress
     if mine_targets.empty:
         st.info("Der er ingen effektmål for de valgte indsatser under dette mål.", icon=":material/info:")
@@ -96,9 +103,15 @@ for goal in by_goal.itertuples(index=False):
         f"goal_{goal.goal_id}_targets",
     )
     with st.expander("Effektmål som tabel"):
-        layout.table(export, f"goal_{goal.goal_id}_targets_table", formats={"Fremdrift (%)": lambda v: fmt.percent(v / 100, 0)})
+        layout.table(
+            export,
+            f"maal{goal.goal_id}_effektmaal_tabel",
+            f"goal_{goal.goal_id}_targets_table",
+            formats={"Fremdrift (%)": lambda v: fmt.percent(v / 100, 0)} | dict.fromkeys(["Udgangspunkt", "Mål", "Seneste"], fmt.trimmed),
+        )
 
 st.caption(
     "Fremdrift = (seneste − udgangspunkt) / (mål − udgangspunkt). Nået: 100 % eller mere. På vej: mindst 50 %. "
-    "Bagud: under 50 %. Uden udgangspunkt kan fremdriften ikke beregnes. Effektmål vises for alle målår, uanset det valgte budgetår."
+    "Bagud: under 50 %. Uden udgangspunkt kan fremdriften ikke beregnes. Er målet lig udgangspunktet, er målet at holde niveauet: "
+    "Nået, når seneste værdi er lig målet, ellers Bagud. Effektmål vises for alle målår, uanset det valgte budgetår."
 )

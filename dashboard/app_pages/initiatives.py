@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, layout, queries, tables
-from dashboard.labels import EVIDENCE_LABELS, FINANCING_LABELS, STATUS_LABELS
+from dashboard.labels import EVIDENCE_LABELS, FINANCING_LABELS, STATUS_LABELS, administration_label
 from sikkerby import formatting as fmt
+from sikkerby.vocabulary import PROPOSED_STATUS
 
 context = layout.page_header(
     "Indsatser", "Alle kriminalpræventive indsatser med budget og deltagere for {year}. Klik på en kolonne for at sortere."
@@ -34,7 +35,7 @@ if found.empty:
     if everything.empty:
         layout.empty_state("Ingen indsatser passer til filtrene", context)
     else:
-        st.info(f"Ingen indsatser matcher søgningen '{query}'. Ret eller ryd søgefeltet.", icon=":material/search_off:")
+        st.info(f"Ingen indsatser matcher søgningen '{layout.plain(query)}'. Ret eller ryd søgefeltet.", icon=":material/search_off:")
     st.stop()
 
 shown = tables.initiatives_for_display(found)
@@ -43,44 +44,48 @@ if found["budget_kr"].sum() == 0:
         f"**Ingen data** om budget: ingen af de viste indsatser har budget i {filters.year}. Vælg et andet år for at se beløb.",
         icon=":material/info:",
     )
-st.markdown(f"**{fmt.number(len(shown))} indsatser** · budget {filters.year}: **{fmt.mio_kr(found['budget_kr'].sum())}**")
-layout.table(shown, "initiatives", height=480)
-buttons = st.columns([1, 1, 4])
-with buttons[0]:
-    layout.download_csv(shown, "indsatser", "initiatives", label="Hent tabel (CSV)")
-with buttons[1]:
-    st.download_button(
-        "Hent tabel (Excel)",
-        data=export.xlsx_bytes(shown, "indsatser"),
-        file_name=context.file_name("indsatser", "xlsx"),
-        mime=export.XLSX_MIME,
-        key="xlsx_initiatives",
-        icon=":material/table_view:",
-        type="tertiary",
-    )
+proposed = found.loc[found["status"] == PROPOSED_STATUS, "budget_kr"].sum()
+st.markdown(
+    f"**{fmt.number(len(shown))} indsatser** · besluttet budget {filters.year}: **{fmt.mio_kr(found['budget_kr'].sum() - proposed)}**"
+    + (f" · foreslået: **{fmt.mio_kr(proposed)}**" if proposed else "")
+)
+layout.table(shown, "indsatser", "initiatives", height=480, label="Hent tabel (CSV)")
+st.download_button(
+    "Hent tabel (Excel)",
+    data=export.xlsx_bytes(shown, "indsatser"),
+    file_name=context.file_name("indsatser", "xlsx"),
+    mime=export.XLSX_MIME,
+    key="xlsx_initiatives",
+    icon=":material/table_view:",
+    type="tertiary",
+)
 
 st.divider()
 st.subheader("Detaljer for én indsats")
 names = dict(zip(found["initiative_id"], found["name"], strict=True))
 chosen = st.selectbox("Vælg indsats", list(names), format_func=lambda i: f"{names[i]} ({i})", key="initiative_detail")
 row = found.set_index("initiative_id").loc[chosen]
+# Analysts' free text (names, target group, character, reasons) is escaped: shown as written, never as Markdown.
 facts = st.columns(4)
-facts[0].markdown(f"**Forvaltning**  \n{row['administration_code']}")
+facts[0].markdown(f"**Forvaltning**  \n{administration_label(row['administration_code'])}")
 facts[1].markdown(f"**Indsatsområde**  \n{row['focus_area']}")
 facts[2].markdown(f"**Status og finansiering**  \n{STATUS_LABELS[row['status']]} · {FINANCING_LABELS[row['financing']]}")
 facts[3].markdown(f"**Evidens**  \n{EVIDENCE_LABELS[row['evidence']]}")
 st.markdown(
-    f"**Målgruppe:** {row['target_group']} ({row['age_min']}–{row['age_max']} år) · **Karakter:** {fmt.text(row['character'])}  \n"
+    f"**Målgruppe:** {layout.plain(row['target_group'])} ({row['age_min']}–{row['age_max']} år) · "
+    f"**Karakter:** {layout.plain(fmt.text(row['character']))}  \n"
     f"**Strategiske mål:** {row['goals']}"
 )
 if row["do_less"]:
-    st.warning(f"Foreslået gjort mindre af. Begrundelse: {fmt.text(row['rationale'], 'ikke angivet')}", icon=":material/trending_down:")
+    st.warning(
+        f"Foreslået gjort mindre af. Begrundelse: {layout.plain(fmt.text(row['rationale'], 'ikke angivet'))}",
+        icon=":material/trending_down:",
+    )
 elif pd.notna(row["rationale"]):
-    st.markdown(f"**Begrundelse:** {row['rationale']}")
+    st.markdown(f"**Begrundelse:** {layout.plain(row['rationale'])}")
 history = queries.initiative_history(source, chosen).rename(columns=tables.HISTORY_COLUMNS)
 if history.empty:
     st.info("Indsatsen har hverken budget eller aktivitet registreret.", icon=":material/info:")
 else:
     st.markdown("**Budget og aktivitet pr. år og bydel** (alle år, uanset filtre)")
-    layout.table(history, "initiative_history")
-    layout.download_csv(history, f"indsats_{chosen}_historik", "initiative_history")
+    layout.table(history, f"indsats_{chosen}_historik", "initiative_history")

@@ -23,11 +23,11 @@ def previous(column: str) -> float | None:
     return None if before is None or before["initiatives"] == 0 else before[column]
 
 
-def key_figure(column, label: str, value: str, field: str, formatter, help_text: str, higher_is_better: bool = True) -> None:
+def key_figure(label: str, value: str, field: str, formatter, help_text: str, higher_is_better: bool = True) -> None:
     """Show one key figure with its change from the year before (grey when unchanged)."""
     delta = analysis.change(now[field], previous(field))
     colour = "off" if not delta else "normal" if higher_is_better else "inverse"
-    column.metric(
+    st.metric(
         label,
         value,
         fmt.signed_change(delta, formatter) if delta is not None else None,
@@ -36,52 +36,65 @@ def key_figure(column, label: str, value: str, field: str, formatter, help_text:
         delta_description=f"fra {filters.year - 1}",
         help=help_text,
         border=True,
+        width=KEY_FIGURE_WIDTH,
     )
 
 
-columns = st.columns(3)
-key_figure(
-    columns[0],
-    "Budget i alt (mio. kr.)",
-    fmt.mio(now["budget_kr"]),
-    "budget_kr",
-    fmt.mio,
-    f"Samlet budget {filters.year} for de valgte indsatser. Ændring fra {filters.year - 1}.",
-)
-key_figure(
-    columns[1],
-    "Indsatser med budget",
-    fmt.number(now["initiatives"]),
-    "initiatives",
-    fmt.number,
-    "Antal indsatser med budget over 0 kr. i året.",
-)
-young = st.columns(3)
-key_figure(
-    young[0],
-    "Budget til 18–25-årige (mio. kr.)",
-    fmt.mio(now["budget_18_25_kr"]),
-    "budget_18_25_kr",
-    fmt.mio,
-    "Budget til indsatser, hvor mindst en tredjedel af målgruppens aldersinterval ligger i 18–25 år.",
-)
-key_figure(
-    young[1],
-    "18–25-årige nået pr. 1.000",
-    fmt.number(now["reached_per_1000"], 1),
-    "reached_per_1000",
-    lambda v: fmt.number(v, 1),
-    f"Deltagere på 18–25 år pr. 1.000 indbyggere på 18–25 år (befolkning {int(now['population_year'])}). En person kan tælle med i flere indsatser.",
-)
-key_figure(
-    columns[2],
-    "Finansieringsgab (mio. kr.)",
-    fmt.mio(now["financing_gap_kr"]),
-    "financing_gap_kr",
-    fmt.mio,
-    f"Budget til de {fmt.number(now['financing_gap_initiatives'])} indsatser, der mangler eller kun delvist har finansiering.",
-    higher_is_better=False,
-)
+KEY_FIGURE_WIDTH = 250  # px; the row wraps, so key figures never get cut on a tablet or phone
+with st.container(horizontal=True, wrap=True):
+    key_figure(
+        "Besluttet budget (mio. kr.)",
+        fmt.mio(now["decided_budget_kr"]),
+        "decided_budget_kr",
+        fmt.mio,
+        f"Budget {filters.year} til eksisterende og nye indsatser. Foreslåede indsatser tælles ikke med her.",
+    )
+    key_figure(
+        "Foreslåede indsatser (mio. kr.)",
+        fmt.mio(now["proposed_budget_kr"]),
+        "proposed_budget_kr",
+        fmt.mio,
+        f"Budget {filters.year} til indsatser med status 'foreslået': endnu ikke besluttet.",
+    )
+    key_figure(
+        "Indsatser med budget",
+        fmt.number(now["initiatives"]),
+        "initiatives",
+        fmt.number,
+        "Antal indsatser med budget over 0 kr. i året (besluttede og foreslåede).",
+    )
+    key_figure(
+        "Budget til 18–25-årige (mio. kr.)",
+        fmt.mio(now["budget_18_25_kr"]),
+        "budget_18_25_kr",
+        fmt.mio,
+        "Budget til indsatser, hvor mindst en tredjedel af målgruppens aldersinterval ligger i 18–25 år.",
+    )
+    key_figure(
+        "18–25-årige nået pr. 1.000",
+        fmt.number(now["reached_per_1000"], 1),
+        "reached_per_1000",
+        lambda v: fmt.number(v, 1),
+        f"Deltagere på 18–25 år pr. 1.000 indbyggere på 18–25 år (befolkning {fmt.year(now['population_year'])}). "
+        "En person kan tælle med i flere indsatser.",
+    )
+    key_figure(
+        "Mangler finansiering (mio. kr.)",
+        fmt.mio(now["missing_financing_kr"]),
+        "missing_financing_kr",
+        fmt.mio,
+        f"Budget til de {fmt.number(now['missing_financing_initiatives'])} indsatser, hvor finansieringen mangler helt.",
+        higher_is_better=False,
+    )
+    key_figure(
+        "Delvist finansieret (mio. kr.)",
+        fmt.mio(now["partial_financing_kr"]),
+        "partial_financing_kr",
+        fmt.mio,
+        f"Hele budgettet for de {fmt.number(now['partial_financing_initiatives'])} indsatser, der kun er delvist finansieret. "
+        "Kontrakten siger ikke, hvor stor en del der mangler.",
+        higher_is_better=False,
+    )
 if before is None or before["initiatives"] == 0:
     st.caption(f"Ingen budgetlinjer for {filters.year - 1}, så ændringer kan ikke vises.")
 
@@ -114,13 +127,13 @@ layout.budget_split_chart(
 )
 
 by_status = queries.budget_by_status(source, filters).assign(label=lambda d: d["status"].map(STATUS_LABELS))
-new_share = by_status.loc[by_status["status"] == "ny", "budget_kr"].sum() / by_status["budget_kr"].sum()
+new_share = analysis.share(by_status.loc[by_status["status"] == "ny", "budget_kr"].sum(), by_status["budget_kr"].sum())
 layout.budget_split_chart(
     by_status,
     "label",
     "Status",
     [palette.STATUS_COLOURS[s] for s in by_status["status"]],
-    f"Nye indsatser har {fmt.percent(new_share, 0)} af budgettet {filters.year}",
+    f"Nye indsatser har {fmt.percent(new_share, 0)} af budgettet {filters.year}" if new_share is not None else "Budget pr. status",
     "budget_nye_og_eksisterende",
     "status",
 )

@@ -10,23 +10,31 @@ from sikkerby import formatting as fmt
 context = layout.page_header("Unge 18–25 år", "Dækning af de 18–25-årige pr. bydel, {year} – det prioriterede +18-område")
 source, filters = context.source, context.filters
 
-by_district = queries.young_adults_by_district(source, filters)
+by_district = queries.young_adults_by_district(source, filters.without_districts())
 if by_district["reached_18_25"].sum() == 0 and by_district["budget_18_25_kr"].sum() == 0:
     layout.empty_state("Ingen indsatser når 18–25-årige i bydelene", context)
     st.stop()
 
 lowest = analysis.lowest(by_district, "district", "reached_per_1000")
-per_1000_text = [fmt.per_thousand(v) for v in by_district["reached_per_1000"]]
-table = by_district.rename(
-    columns={
-        "district": "Bydel",
-        "residents_18_25": "Indbyggere 18–25 år",
-        "reached_18_25": "Nået 18–25 år (personer)",
-        "reached_per_1000": "Nået pr. 1.000 unge",
-        "budget_18_25_kr": "Budget til 18–25-indsatser (kr.)",
-        "kr_per_young_resident": "Kr. pr. ung 18–25 år",
-    }
-).drop(columns="district_id")
+city = analysis.city_figure(by_district, "reached_18_25", "residents_18_25", scale=1000)
+per_1000_text = fmt.column(by_district["reached_per_1000"], fmt.per_thousand).tolist()
+chosen_column = (
+    {"Valgt i filteret": by_district["district_id"].isin(filters.districts).map({True: "Ja", False: ""})} if filters.districts else {}
+)
+table = (
+    by_district.assign(**chosen_column)
+    .rename(
+        columns={
+            "district": "Bydel",
+            "residents_18_25": "Indbyggere 18–25 år",
+            "reached_18_25": "Nået 18–25 år (personer)",
+            "reached_per_1000": "Nået pr. 1.000 unge",
+            "budget_18_25_kr": "Budget til 18–25-indsatser (kr.)",
+            "kr_per_young_resident": "Kr. pr. ung 18–25 år",
+        }
+    )
+    .drop(columns="district_id")
+)
 
 map_col, rank_col = st.columns(2)
 with map_col:
@@ -35,10 +43,11 @@ with map_col:
             queries.districts(source),
             by_district,
             "reached_per_1000",
-            f"Færrest unge nås i {lowest[0]}: 18–25-årige nået pr. 1.000",
+            "Hvor mange 18–25-årige nås i hver bydel? Nået pr. 1.000 unge",
             context.source_line(with_population=True),
             "pr. 1.000",
             per_1000_text,
+            chosen=filters.districts,
         ),
         table,
         "unge_18_25_pr_bydel",
@@ -50,25 +59,35 @@ with rank_col:
             by_district,
             "district",
             "reached_per_1000",
-            f"Lavest dækning: {', '.join(lowest)}",
+            analysis.lowest_sentence(
+                lowest, "Lavest dækning af de ti bydele", "Dækningen er ens i alle bydele", "{n} af de ti bydele når færrest unge"
+            ),
             context.source_line(with_population=True),
             "Nået pr. 1.000 indbyggere 18–25 år",
             per_1000_text,
+            chosen=filters.districts,
+            reference=city,
+            reference_label="Hele byen",
         ),
         table,
         "unge_18_25_rangeret",
         "young_rank",
     )
+st.caption(
+    "Kortet, rangeringen og tabellen viser altid alle ti bydele"
+    + (", de valgte i filteret er fremhævet. " if filters.districts else ". ")
+    + "Den stiplede linje er hele byens dækning (alle bydele under ét)."
+)
 
 st.subheader("Tal pr. bydel")
 layout.table(
     table,
+    "unge_18_25_tabel",
     "young_table",
     formats={"Nået pr. 1.000 unge": lambda v: fmt.number(v, 1), "Kr. pr. ung 18–25 år": fmt.kr},
 )
-layout.download_csv(table, "unge_18_25_tabel", "young_table")
 
-city_wide = queries.city_wide_young_adults_reached(source, filters)
+city_wide = queries.city_wide_young_adults_reached(source, filters.without_districts())
 st.caption(
     "En person kan tælle med i flere indsatser, så 'nået' er deltagelser, ikke unikke personer. "
     f"{fmt.number(city_wide)} deltagere på 18–25 år i byfælles indsatser ('Hele byen') kan ikke henføres til en bydel og er ikke med i bydelstallene. "
@@ -84,7 +103,8 @@ if not trend.empty:
             trend,
             "year",
             "reached_per_1000",
-            f"Dækningen er {direction} fra {fmt.number(trend['reached_per_1000'].iloc[0], 1)} til {fmt.number(trend['reached_per_1000'].iloc[-1], 1)} pr. 1.000 ({int(trend['year'].iloc[0])}–{int(trend['year'].iloc[-1])})",
+            f"Dækningen er {direction} fra {fmt.number(trend['reached_per_1000'].iloc[0], 1)} til {fmt.number(trend['reached_per_1000'].iloc[-1], 1)} pr. 1.000 ({fmt.year(trend['year'].iloc[0])}–{fmt.year(trend['year'].iloc[-1])})"
+            + (f" i {', '.join(context.district_names[d] for d in filters.districts)}" if filters.districts else ""),
             context.source_line(with_population=True),
             "Nået pr. 1.000 indbyggere 18–25 år",
             ",.1f",

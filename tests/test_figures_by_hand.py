@@ -1,0 +1,134 @@
+"""Every figure the pages show, under a filter, against a value worked out by hand from the small fixture.
+
+The fixture (tests/conftest.py `small_portfolio`), in 2010:
+- SOF-001 (new, partly financed, ages 18–25, goals Tryghed + Exit): Nørrebro 1.234.567,50 kr. (spent
+  1.000.000, kommune), Bispebjerg 500.000 kr. (satspulje); activity Nørrebro 120 people, 110 aged 18–25.
+- BUF-001 (existing, financed, ages 12–17, goal Tidlig indsats): city-wide 2.000.000 kr. (spent 1.900.000);
+  activity city-wide 85 people, 0 aged 18–25.
+- TMF-001 (existing, financed, ages 0–99, goals Tryghed + Koordinering): only 2011, city-wide 750.000,25 kr.
+Real population 2010 (data/reference, checks from the shared data README and the raw file):
+Nørrebro 72.887 residents, 13.840 aged 18–25; Bispebjerg 47.982 and 8.339; the city 77.484 aged 18–25.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest_helpers import chart_figure, chart_titles, metric, open_app, table
+
+
+@pytest.fixture(autouse=True)
+def small_database(small_db, monkeypatch):
+    monkeypatch.setenv("SIKKERBY_DB", str(small_db))
+    return small_db
+
+
+def test_overview_key_figures_without_filters():
+    at = open_app("overview", {"aar": "2010"})
+    assert metric(at, "Besluttet budget (mio. kr.)") == "3,7"  # 1.234.567,5 + 500.000 + 2.000.000
+    assert metric(at, "Foreslåede indsatser (mio. kr.)") == "0,0"
+    assert metric(at, "Indsatser med budget") == "2"  # TMF-001 has budget only in 2011
+    assert metric(at, "Budget til 18–25-årige (mio. kr.)") == "1,7"  # SOF-001 only: 1.734.567,5
+    assert metric(at, "18–25-årige nået pr. 1.000") == "1,4"  # 110 / 77.484 × 1.000 = 1,42
+    assert metric(at, "Mangler finansiering (mio. kr.)") == "0,0"
+    assert metric(at, "Delvist finansieret (mio. kr.)") == "1,7"  # SOF-001 is 'delvist'
+
+
+def test_overview_key_figures_under_a_district_filter():
+    at = open_app("overview", {"aar": "2010", "bydel": "Nørrebro"})
+    assert metric(at, "Besluttet budget (mio. kr.)") == "1,2"  # the Nørrebro line alone
+    assert metric(at, "Indsatser med budget") == "1"
+    assert metric(at, "18–25-årige nået pr. 1.000") == "7,9"  # 110 / 13.840 × 1.000 = 7,95
+    assert any("2,0 mio. kr." in i.value for i in at.info)  # BUF-001's city-wide line is named as not counted
+
+
+def test_overview_keeps_proposed_budget_apart(small_db, tmp_path, monkeypatch):
+    from pipelines.load import load_portfolio
+    from tests.conftest import small_portfolio, write_csv_folder
+
+    sheets = small_portfolio()
+    sheets["indsatser"].loc[1, "status"] = "foreslaaet"  # BUF-001 becomes a proposal
+    sheets["indsatser"].loc[1, "finansiering"] = "mangler"
+    load_portfolio(write_csv_folder(sheets, tmp_path / "proposed"), small_db)
+    at = open_app("overview", {"aar": "2010"})
+    assert metric(at, "Besluttet budget (mio. kr.)") == "1,7"  # SOF-001 only
+    assert metric(at, "Foreslåede indsatser (mio. kr.)") == "2,0"
+    assert metric(at, "Mangler finansiering (mio. kr.)") == "2,0"
+    assert metric(at, "Delvist finansieret (mio. kr.)") == "1,7"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"aar": "2011", "omraade": "Lokal indsats"}, "0,8"),  # TMF-001 in 2011: 750.000,25
+        ({"aar": "2010", "omraade": "Lokal indsats"}, None),  # nothing in 2010: empty state
+        ({"aar": "2010", "maal": "Tidlig indsats for udsatte unge under 18 år"}, "2,0"),  # BUF-001
+        ({"aar": "2010", "forvaltning": "Socialforvaltningen (SOF)"}, "1,7"),
+        ({"aar": "2010", "status": "Eksisterende"}, "2,0"),
+    ],
+)
+def test_initiative_filters_narrow_the_budget(query, expected):
+    at = open_app("overview", query)
+    if expected is None:
+        assert any("Ingen data" in i.value for i in at.info)
+    else:
+        assert metric(at, "Besluttet budget (mio. kr.)") == expected
+
+
+def test_economy_ranks_all_ten_districts_under_a_district_filter():
+    at = open_app("economy", {"aar": "2010", "bydel": "Nørrebro"})
+    ranking = chart_figure(at, "district_rank")["data"][0]
+    assert len(ranking["y"]) == 10
+    shown = dict(zip(ranking["y"], ranking["text"], strict=True))
+    assert shown["Nørrebro"] == "17 kr."  # 1.234.567,5 / 72.887 = 16,94
+    assert shown["Bispebjerg"] == "10 kr."  # 500.000 / 47.982 = 10,42
+    colours = dict(zip(ranking["y"], ranking["marker"]["color"], strict=True))
+    assert colours["Nørrebro"] != colours["Bispebjerg"]  # the chosen district is highlighted
+    titles = chart_titles(at)
+    assert "Nørrebro" not in titles["district_rank"]
+    assert titles["district_rank"] == "8 af de ti bydele deler det laveste beløb"
+
+
+def test_economy_findings_for_spending_and_funding():
+    at = open_app("economy", {"aar": "2010"})
+    titles = chart_titles(at)
+    assert titles["spending"] == "Forbruget var 90 % af budgettet 2010"  # 2.900.000 / 3.234.567,5 = 89,7 %
+    assert titles["funding"] == "Satspuljen finansierer 13,4 % af budgettet 2010"  # 500.000 / 3.734.567,5
+    assert titles["matrix"] == "Børne- og Ungdomsforvaltningen (BUF) har den største del af budgettet 2010: 54 %"  # 2,0 / 3,73
+
+
+def test_young_adults_compares_all_districts_and_never_calls_the_chosen_one_lowest():
+    at = open_app("young_adults", {"aar": "2010", "bydel": "Nørrebro"})
+    shown = table(at, "Nået pr. 1.000 unge").set_index("Bydel")
+    assert len(shown) == 10
+    assert shown.loc["Nørrebro", "Nået 18–25 år (personer)"] == 110
+    assert shown.loc["Nørrebro", "Nået pr. 1.000 unge"] == pytest.approx(110 / 13_840 * 1000)
+    assert shown.loc["Nørrebro", "Kr. pr. ung 18–25 år"] == pytest.approx(1_234_567.5 / 13_840)
+    assert shown.loc["Bispebjerg", "Kr. pr. ung 18–25 år"] == pytest.approx(500_000 / 8_339)
+    assert shown.loc["Nørrebro", "Valgt i filteret"] == "Ja"
+    titles = chart_titles(at)
+    assert "Nørrebro" not in titles["young_rank"]
+    assert titles["young_rank"] == "9 af de ti bydele når færrest unge"
+
+
+def test_goals_apply_the_district_filter_to_initiatives_and_targets():
+    at = open_app("goals", {"aar": "2010", "bydel": "Bispebjerg"})
+    assert metric(at, "Tryghed (mio. kr.)") == "0,3"  # SOF-001's 500.000 split over its two goals
+    assert metric(at, "Kriminalitetsexit (mio. kr.)") == "0,3"
+    assert metric(at, "Tidlig indsats under 18 år (mio. kr.)") == "0,0"  # BUF-001 is city-wide only
+    assert chart_titles(at)["goal_1_targets"] == "1 af 1 effektmål er bagud"  # (80,5 − 50) / (120 − 50) = 44 %
+    assert not any(t.endswith("goal_2_targets") for t in chart_titles(at))
+
+
+def test_goals_for_a_district_with_no_initiatives_say_why():
+    at = open_app("goals", {"aar": "2010", "bydel": "Vanløse"})
+    assert any("Ingen data" in i.value for i in at.info)
+
+
+def test_initiatives_table_under_a_district_filter():
+    at = open_app("initiatives", {"aar": "2010", "bydel": "Nørrebro"})
+    shown = table(at, "Id")
+    assert shown["Id"].tolist() == ["SOF-001"]
+    assert shown.loc[0, "Budget (kr.)"] == pytest.approx(1_234_567.5)
+    assert shown.loc[0, "Deltagere (personer)"] == 120
+    assert shown.loc[0, "Forvaltning"] == "Socialforvaltningen (SOF)"
