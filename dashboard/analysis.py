@@ -20,11 +20,13 @@ def effect_target_progress(targets: pd.DataFrame) -> pd.DataFrame:
     shown (rounded to 3 decimals), so 'På vej' never stands next to a value equal to the target.
     """
     out = targets.copy()
-    baseline, target, actual = (out[c].astype("Float64").astype(float).round(SHOWN_DECIMALS) for c in ("baseline", "target", "actual"))
+    baseline, target, actual = (out[c].astype("Float64").astype(float) for c in ("baseline", "target", "actual"))
     span = target - baseline
     progress = ((actual - baseline) / span.where(span != 0)).clip(-PROGRESS_LIMIT, PROGRESS_LIMIT)
-    out["progress"] = progress.where(~((span == 0) & actual.notna()), (actual == target).astype(float))
+    shown_equal = actual.round(SHOWN_DECIMALS) == target.round(SHOWN_DECIMALS)  # what the reader sees side by side
+    out["progress"] = progress.mask(shown_equal, progress.clip(lower=1)).mask((span == 0) & actual.notna(), shown_equal.astype(float))
     out["status"] = [_status(p, b, a, s) for p, b, a, s in zip(out["progress"], baseline, actual, span, strict=True)]
+    out.loc[shown_equal & baseline.notna(), "status"] = "Nået"
     out["label"] = [_shorten(str(name), 42) for name in out["initiative"]]
     out["detail"] = [
         f"Udgangspunkt {_value(b, u)} → mål {_value(t, u)} ({fmt.year(y)}) · seneste {_value(a, u)}"

@@ -6,6 +6,7 @@ It sets up the page, shows the filters that apply to every page, prepares the pa
 
 from __future__ import annotations
 
+import runpy
 import sys
 from pathlib import Path
 
@@ -38,12 +39,17 @@ def run_pages(source: queries.Source) -> None:
     st.navigation(PAGES).run()
 
 
-OVERVIEW = st.Page(PAGES_DIR / "overview.py", title="Overblik", icon=":material/dashboard:", default=True, url_path="forside")
+OVERVIEW_FILE = PAGES_DIR / "overview.py"
+OVERVIEW = st.Page(OVERVIEW_FILE, title="Overblik", icon=":material/dashboard:", default=True, url_path="forside")
 
 
 def open_overview() -> None:
-    """`/overblik` is the start page's own name, but Streamlit serves the default page at `/`: go there."""
-    st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
+    """Show the start page at `/overblik` too: Streamlit serves the default page only at `/`.
+
+    A redirect with `st.switch_page` cannot be used: it clears the query parameters, which the
+    filters bind to, so the page's own file is run here instead.
+    """
+    runpy.run_path(str(OVERVIEW_FILE), run_name="__main__")
 
 
 PAGES = {

@@ -170,8 +170,8 @@ def test_every_page_at_three_widths_with_and_without_a_district_filter(app_url, 
         for width in WIDTHS:
             screenshot(page, ARTIFACTS / f"{slug}_norrebro_{width}.png", width)
         if title in ("Økonomi", "Unge 18–25"):
-            rankings = ranking_districts(page)
-            assert rankings and all(len(districts) == 10 for districts in rankings), rankings
+            rankings = [names for names in ranking_districts(page) if "Valby" in names]  # the district rankings
+            assert rankings and all(len(names) == 10 for names in rankings), rankings
             text = page.locator("[data-testid='stMain']").inner_text()
             assert not re.search(r"(Lavest[^\n]*|Færrest unge nås i )Nørrebro", text), "Nørrebro kaldes den laveste"
 

@@ -46,16 +46,20 @@ st.markdown(
 | Tal | Definition |
 |---|---|
 | **Budget** | Budgetteret beløb i kr. for det valgte år (arket `budget`, kolonnen `budget_kr`). Vises i mio. kr. med én decimal. |
+| **Besluttet budget** | Budget til indsatser med status *eksisterende* eller *ny*. |
+| **Foreslåede indsatser** | Budget til indsatser med status *foreslået*: endnu ikke besluttet, og derfor vist for sig, hvor et samlet beløb står. |
 | **Forbrug** | Brugt beløb i kr. (`forbrug_kr`). Findes kun for afsluttede år. *Forbruget var X % af budgettet* sammenligner kun linjer med registreret forbrug. |
 | **Indsatser med budget** | Antal indsatser med budget over 0 kr. i året. |
 | **Budget rettet mod 18–25-årige** | Budget til indsatser, hvor mindst en tredjedel af målgruppens aldersinterval (`alder_min`–`alder_max`) ligger i 18–25 år (fx 18–25, 16–30, 18–35; ikke 0–99 eller 18–70). |
 | **18–25-årige nået pr. 1.000** | Deltagere på 18–25 år (`heraf_18_25`) delt med indbyggere på 18–25 år, gange 1.000. En person kan tælle med i flere indsatser. Befolkningen er fra det valgte år eller det seneste år før (data slutter i 2015). |
 | **Kr. pr. indbygger / pr. ung** | Budget i bydelen delt med bydelens indbyggere (alle aldre) / indbyggere på 18–25 år. |
-| **Finansieringsgab** | Budget til indsatser med finansiering `mangler` eller `delvist`. |
+| **Mangler finansiering** | Budget til indsatser med finansiering `mangler`: hele beløbet er ufinansieret. |
+| **Delvist finansieret** | Hele budgettet til indsatser med finansiering `delvist`. Kontrakten siger ikke, hvor stor en del der mangler, så tallet er en øvre grænse for det manglende, ikke det manglende beløb. |
 | **Budget pr. strategisk mål** | En indsats, der tjener flere mål, fordeles ligeligt mellem dem, så målene summer til det samlede budget. |
 | **Satspuljeandel** | Andel af budgettet med kilden `satspulje`. |
-| **Fremdrift for effektmål** | (seneste − udgangspunkt) / (mål − udgangspunkt). *Nået* ved 100 % eller mere, *På vej* ved mindst 50 %, *Bagud* under 50 %, *Ingen måling* uden seneste værdi, *Uden udgangspunkt* når udgangspunktet mangler, så retningen ikke kendes. |
-| **Bydelsfilter** | Med valgte bydele tæller kun budget- og aktivitetslinjer for de bydele; byfælles linjer ('Hele byen') er ikke med. |
+| **Fremdrift for effektmål** | (seneste − udgangspunkt) / (mål − udgangspunkt). *Nået* ved 100 % eller mere (eller når seneste værdi, som vist med op til tre decimaler, er lig målet), *På vej* ved mindst 50 %, *Bagud* under 50 %, *Ingen måling* uden seneste værdi, *Uden udgangspunkt* når udgangspunktet mangler, så retningen ikke kendes. Er målet lig udgangspunktet, er målet at holde niveauet: *Nået*, når seneste er lig målet, ellers *Bagud*. |
+| **Dataversion** | Hver indlæsning skriver en ny, uforanderlig databasefil og skifter den ind på én gang. En side læser hele tiden én version; åbne sider viser den nye ved næste klik. |
+| **Bydelsfilter** | Samme regel på alle sider: med valgte bydele vises kun indsatser, der har budget eller aktivitet i de bydele (i et hvilket som helst år), og kun budget- og aktivitetslinjer for de bydele tæller; byfælles linjer ('Hele byen') er ikke med. Kort og rangeringer af bydele viser altid alle ti bydele med de valgte fremhævet og hele byen som stiplet linje, så en sætning som "lavest dækning" altid gælder alle ti bydele. |
 | **Hele byen** | Budget og aktivitet, der ikke er henført til en bydel. Indgår i byens totaler, men ikke i bydelstal og kort. |
 """
 )

@@ -14,8 +14,8 @@ context = layout.page_header("Økonomi", "Budget {year} fordelt på forvaltninge
 source, filters = context.source, context.filters
 
 matrix = queries.budget_by_administration_and_focus_area(source, filters)
-if matrix.empty:
-    layout.empty_state("Der er intet budget", context)
+if matrix["budget_kr"].sum() == 0:
+    layout.empty_state("Der er intet budget (eller kun linjer på 0 kr.)", context)
     st.stop()
 
 by_admin = matrix.groupby("administration_code", as_index=False)["budget_kr"].sum()
