@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from sikkerby import formatting as fmt
@@ -27,16 +29,24 @@ def effect_target_progress(targets: pd.DataFrame) -> pd.DataFrame:
     out["progress"] = progress.mask(shown_equal, progress.clip(lower=1)).mask((span == 0) & actual.notna(), shown_equal.astype(float))
     out["status"] = [_status(p, b, a, s) for p, b, a, s in zip(out["progress"], baseline, actual, span, strict=True)]
     out.loc[shown_equal & baseline.notna(), "status"] = "Nået"
-    out["label"] = [_shorten(str(name), 42) for name in out["initiative"]]
+    out["label"] = [plotly_text(_shorten(str(name), LABEL_WIDTH)) for name in out["initiative"]]
     out["detail"] = [
         f"Udgangspunkt {_value(b, u)} → mål {_value(t, u)} ({fmt.year(y)}) · seneste {_value(a, u)}"
         for b, t, a, u, y in zip(out["baseline"], out["target"], out["actual"], out["unit"], out["year"], strict=True)
     ]
-    out["hover"] = [f"{indicator}<br>{detail}" for indicator, detail in zip(out["indicator"], out["detail"], strict=True)]
+    out["hover"] = [f"{plotly_text(indicator)}<br>{detail}" for indicator, detail in zip(out["indicator"], out["detail"], strict=True)]
     return out
 
 
 SHOWN_DECIMALS = 3
+LABEL_WIDTH = 30  # characters of an initiative's name on a chart axis; fits beside the bars on a phone
+
+
+def plotly_text(text: object) -> str:
+    """Escape analysts' text for plotly, which reads tags such as <a href> and <b> in labels and hover texts."""
+    return html.escape(str(text), quote=False)
+
+
 PROGRESS_LIMIT = 10.0  # progress is shown between -1.000 % and 1.000 %; beyond that the bar would only hide the others
 
 

@@ -111,11 +111,9 @@ def for_page(fig: go.Figure) -> go.Figure:
     title_room, source_room = int(meta.get("title_room", 0)), int(meta.get("source_room", 0))
     out = go.Figure(fig)
     out.update_layout(
-        title=None,
-        margin={"t": 12, "b": fig.layout.margin.b - source_room},
-        height=fig.layout.height - title_room - source_room + 12,
-        annotations=[a for a in fig.layout.annotations if a.name != "source"],
+        title=None, margin={"t": 12, "b": fig.layout.margin.b - source_room}, height=fig.layout.height - title_room - source_room + 12
     )
+    out.layout.annotations = [a for a in fig.layout.annotations if a.name != "source"]  # assigned: update_layout would merge lists
     return out
 
 
@@ -399,27 +397,24 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
     """Return each effect target's progress from baseline (0 %) to target (100 %), coloured by status.
 
     `data` needs `label`, `progress` (share, may be NaN), `status` and `hover` (indicator and values).
+    Status and progress stand in the axis label under the initiative's name, so nothing is written
+    beside the bars, where a narrow screen would cut it.
     """
     shown = data.assign(progress_pct=data["progress"].fillna(0) * 100)
+    # rounded down, so a target not yet reached never reads 100 %
+    percents = [fmt.percent(math.floor(p * 100) / 100 if pd.notna(p) else p, 0) for p in shown["progress"]]
+    labels = [f"{name}<br><b>{status}</b> · {pct}" for name, status, pct in zip(shown["label"], shown["status"], percents, strict=True)]
     fig = go.Figure(
         go.Bar(
             x=shown["progress_pct"],
-            y=shown["label"],
+            y=labels,
             orientation="h",
             marker_color=[palette.PROGRESS_COLOURS[s] for s in shown["status"]],
-            # rounded down, so a target not yet reached never reads 100 %
-            text=[
-                f"{s} · {fmt.percent(math.floor(p * 100) / 100 if pd.notna(p) else p, 0)}"
-                for s, p in zip(shown["status"], shown["progress"], strict=True)
-            ],
-            textposition="outside",
             customdata=shown["hover"],
-            hovertemplate="%{y}<br>%{customdata}<extra></extra>",
-            textfont={"size": 12},
+            hovertemplate="%{customdata}<extra></extra>",
         )
     )
     fig.add_vline(x=100, line_dash="dash", line_color="#333", annotation_text="Mål", annotation_position="top")
     fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_xaxes(ticksuffix=" %", range=[min(-10, shown["progress_pct"].min() - 10), max(150, shown["progress_pct"].max() + 45)])
-    fig.update_traces(cliponaxis=False)
-    return finish(fig, title, source, x_title="Vej fra udgangspunkt (0 %) til mål (100 %)", height=max(160, 40 * len(shown)))
+    fig.update_xaxes(ticksuffix=" %", range=[min(-10, shown["progress_pct"].min() - 10), max(120, shown["progress_pct"].max() + 10)])
+    return finish(fig, title, source, x_title="Fra udgangspunkt (0 %) til mål (100 %)", height=max(160, 52 * len(shown)))

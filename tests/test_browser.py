@@ -111,8 +111,13 @@ def wait_until_settled(page) -> None:
             const running = document.querySelector('[data-testid="stStatusWidget"]');
             const stale = document.querySelector('[data-stale="true"]');
             const plots = [...document.querySelectorAll('.js-plotly-plot')];
-            return app && !running && !stale && plots.every(p => p.querySelector('.main-svg'));
+            const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+            const height = block ? Math.round(block.getBoundingClientRect().height) : -1;
+            const steady = window.__settledHeight === height;  // unchanged since the last poll: layout is done
+            window.__settledHeight = height;
+            return app && !running && !stale && steady && plots.every(p => p.querySelector('.main-svg'));
         }""",
+        polling=250,
         timeout=60_000,
     )
 

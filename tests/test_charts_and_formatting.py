@@ -147,3 +147,23 @@ def test_largest_share_and_lowest():
     assert analysis.largest_share(data, "goal") == ("Tryghed", 0.4)
     assert analysis.lowest(data, "goal", "budget_kr", 2) == ["Koordinering", "Exit"]
     assert analysis.largest_share(data.assign(budget_kr=0.0), "goal") is None
+
+
+def test_a_chart_on_a_page_leaves_title_and_source_to_the_page_and_keeps_its_other_notes():
+    data = pd.DataFrame({"district_id": [1, 2], "district": ["A", "B"], "v": [30.0, 10.0]})
+    fig = charts.ranked_bars(data, "district", "v", "Lavest: B", SOURCE, "pr. 1.000", ["30", "10"], reference=20.0)
+    page = charts.for_page(fig)
+    assert page.layout.title.text is None
+    assert [a.text for a in page.layout.annotations] == ["Hele byen: 20,0"]
+    assert charts.title_of(page) == "Lavest: B" and charts.source_of(page) == SOURCE
+    assert page.layout.height < fig.layout.height
+
+
+def test_effect_progress_labels_carry_status_and_progress_rounded_down_and_escape_markup():
+    data = targets().assign(initiative=["<a href='http://x'>A</a>", "B", "C", "D", "E", "F"])
+    fig = charts.effect_progress(analysis.effect_target_progress(data), "t", SOURCE)
+    labels = list(fig.data[0].y)
+    assert labels[0].startswith("&lt;a href='http://x'&gt;A&lt;/a&gt;".replace("'", "'")[:10])
+    assert "<a " not in labels[0]
+    assert labels[1] == "B<br><b>På vej</b> · 60 %"  # (42 − 30) / (50 − 30) = 60 %
+    assert fig.data[0].text is None  # nothing beside the bars to be cut on a phone
