@@ -253,16 +253,12 @@ def ranked_bars(
     """
     ranked = data.assign(_text=text).sort_values(value, ascending=True, kind="stable", na_position="first").reset_index(drop=True)
     colours = [palette.HIGHLIGHT if d in chosen else palette.NEUTRAL for d in ranked["district_id"]]
+    has_reference = reference is not None and math.isfinite(reference)
+    if has_reference:  # named in the axis title: a label on the line would cover a bar on a narrow screen
+        value_title = f"{value_title} · stiplet linje: {reference_label.lower()} {fmt.number(reference, 1 if reference < 100 else 0)}"
     fig = horizontal_bars(ranked, label, value, colours, title, source, value_title, ranked["_text"].tolist())
-    if reference is not None and math.isfinite(reference):
-        fig.add_vline(
-            x=reference,
-            line_dash="dash",
-            line_color="#333",
-            annotation_text=f"{reference_label}: {fmt.number(reference, 1 if reference < 100 else 0)}",
-            annotation_position="top right",
-            annotation_font_size=12,
-        )
+    if has_reference:
+        fig.add_vline(x=reference, line_dash="dash", line_color="#333")
     return fig
 
 

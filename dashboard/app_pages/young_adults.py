@@ -18,6 +18,7 @@ if by_district["reached_18_25"].sum() == 0 and by_district["budget_18_25_kr"].su
 lowest = analysis.lowest(by_district, "district", "reached_per_1000")
 city = analysis.city_figure(by_district, "reached_18_25", "residents_18_25", scale=1000)
 per_1000_text = fmt.column(by_district["reached_per_1000"], fmt.per_thousand).tolist()
+bar_text = fmt.column(by_district["reached_per_1000"], lambda v: fmt.number(v, 1)).tolist()  # the bars' axis says pr. 1.000
 chosen_column = (
     {"Valgt i filteret": by_district["district_id"].isin(filters.districts).map({True: "Ja", False: ""})} if filters.districts else {}
 )
@@ -64,7 +65,7 @@ with rank_col:
             ),
             context.source_line(with_population=True),
             "Nået pr. 1.000 indbyggere 18–25 år",
-            per_1000_text,
+            bar_text,
             chosen=filters.districts,
             reference=city,
             reference_label="Hele byen",
