@@ -1,6 +1,7 @@
 """Measure what users wait for: the pipeline build, and the dashboard's queries cold and cached.
 
-Run: `make bench`. Prints medians over several runs; nothing here is asserted by the tests.
+Run: `make bench` (the sample) or `python scripts/benchmark.py 100` (the sample scaled 100×, loaded
+with `python -m pipelines load`). Prints medians over several runs; nothing here is asserted by the tests.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
 RUNS = 5
 
 
@@ -35,7 +37,6 @@ def bench_build(db: Path) -> float:
 
 def page_queries(db: Path):
     """Return, per page, a function that runs the queries the page runs for the default view."""
-    sys.path.insert(0, str(PROJECT_DIR))
     from dashboard import database, queries
     from dashboard.filters import Filters
 
@@ -60,10 +61,38 @@ def page_queries(db: Path):
     return {page: (lambda fs=functions: [f(source, filters) for f in fs]) for page, functions in per_page.items()}, queries
 
 
-def main() -> None:
+def bench_connection(db: Path) -> tuple[float, float]:
+    """Return the time of a one-row query on a new read-only connection and on a cursor of a held one."""
+    import duckdb
+
+    from dashboard import database
+
+    def fresh() -> None:
+        with duckdb.connect(str(db), read_only=True) as con:
+            con.execute("SELECT value FROM dataset WHERE key = 'data_version'").fetchone()
+
+    with database.reading(db) as version:
+        held = median_seconds(lambda: version.cursor().execute("SELECT value FROM dataset WHERE key = 'data_version'").fetchone(), 50)
+    return median_seconds(fresh, 20), held
+
+
+def main(argv: list[str]) -> None:
+    scale = int(argv[0]) if argv else 1
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
-        print(f"python -m pipelines build (eksempeldata), median af {RUNS}: {bench_build(db):.2f} s")
+        if scale == 1:
+            print(f"python -m pipelines build (eksempeldata), median af {RUNS}: {bench_build(db):.2f} s")
+        else:
+            subprocess.run(
+                [sys.executable, "scripts/scale_sample.py", str(scale), f"{tmp}/csv"], cwd=PROJECT_DIR, check=True, capture_output=True
+            )
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "pipelines", "load", f"{tmp}/csv", "--db", str(db)], cwd=PROJECT_DIR, check=True, capture_output=True
+            )
+            print(f"python -m pipelines load (eksempeldata × {scale}), én kørsel: {time.perf_counter() - start:.1f} s")
+        fresh, held = bench_connection(db)
+        print(f"én forespørgsel: ny forbindelse {fresh * 1000:.1f} ms, markør på holdt forbindelse {held * 1000:.2f} ms")
         pages, queries = page_queries(db)
         for page, run in pages.items():
 
@@ -75,4 +104,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
