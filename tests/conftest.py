@@ -183,6 +183,19 @@ def small_db(tmp_path) -> Path:
 
 
 @pytest.fixture
+def app_on_portfolio(tmp_path, monkeypatch):
+    """Return a function that loads a variant of the small portfolio and points the app at it."""
+
+    def load(sheets: dict[str, pd.DataFrame], name: str = "variant") -> Path:
+        db = tmp_path / f"{name}.duckdb"
+        load_portfolio(write_csv_folder(sheets, tmp_path / name), db)
+        monkeypatch.setenv("SIKKERBY_DB", str(db))
+        return db
+
+    return load
+
+
+@pytest.fixture
 def downloads(monkeypatch) -> Downloads:
     """Record the bytes the app hands to Streamlit's media storage for each download."""
     captured = Downloads()

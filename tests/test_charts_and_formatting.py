@@ -67,11 +67,16 @@ def test_stacked_bars_colour_each_administration_the_same_everywhere():
     assert fig.layout.yaxis.title.text == "Budget (mio. kr.)"
 
 
-def test_district_map_draws_all_ten_districts_without_tiles(sample_db):
-    with duckdb.connect(str(sample_db), read_only=True) as con:
+def sample_map(db) -> tuple[pd.DataFrame, object]:
+    """Return the districts and a map of them coloured 0–9."""
+    with duckdb.connect(str(db), read_only=True) as con:
         districts = con.execute("SELECT district_id, name, boundary_geojson FROM district").df()
     values = pd.DataFrame({"district_id": range(1, 11), "value": [float(i) for i in range(10)]})
-    fig = charts.district_map(districts, values, "value", "Hvor går pengene hen?", SOURCE, "kr.", [str(i) for i in range(10)])
+    return districts, charts.district_map(districts, values, "value", "Hvor går pengene hen?", SOURCE, "kr.", [str(i) for i in range(10)])
+
+
+def test_district_map_draws_all_ten_districts_without_tiles(sample_db):
+    districts, fig = sample_map(sample_db)
     labels = next(trace for trace in fig.data if trace.mode == "markers+text")
     assert sorted(labels.text) == sorted(charts.MAP_LABELS[d][2] for d in districts["district_id"])
     assert all(trace.type == "scatter" for trace in fig.data)  # no geo/mapbox trace: draws offline
@@ -90,10 +95,7 @@ def test_ranked_bars_put_the_lowest_first_highlight_the_chosen_and_draw_the_city
 
 def test_map_labels_never_overlap_or_leave_the_map_at_phone_width(sample_db):
     """At 350 px of map width (a 390 px phone), each label's box (about 6,5 px per character at 11 px, 14 px per line) is clear of the others."""
-    with duckdb.connect(str(sample_db), read_only=True) as con:
-        districts = con.execute("SELECT district_id, name, boundary_geojson FROM district").df()
-    values = pd.DataFrame({"district_id": range(1, 11), "value": [float(i) for i in range(10)]})
-    fig = charts.district_map(districts, values, "value", "t", SOURCE, "kr.", [str(i) for i in range(10)])
+    _, fig = sample_map(sample_db)
     outlines = [t for t in fig.data if t.fill == "toself"]
     lons = [x for t in outlines for x in t.x]
     lats = [y for t in outlines for y in t.y]

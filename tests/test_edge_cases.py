@@ -8,22 +8,18 @@ import pandas as pd
 import pytest
 
 from dashboard import analysis, tables
-from pipelines.load import load_portfolio
 from sikkerby import formatting as fmt
 from tests.apptest_helpers import PAGES, chart_titles, open_app
-from tests.conftest import small_portfolio, write_csv_folder
+from tests.conftest import small_portfolio
 
 
 @pytest.fixture
-def zero_budget_db(tmp_path, monkeypatch):
+def zero_budget_db(app_on_portfolio):
     """The small portfolio with every 2010 budget line at 0 kr. (activity unchanged)."""
     sheets = small_portfolio()
     sheets["budget"]["budget_kr"] = "0"
     sheets["budget"]["forbrug_kr"] = ""
-    db = tmp_path / "zero.duckdb"
-    load_portfolio(write_csv_folder(sheets, tmp_path / "csv"), db)
-    monkeypatch.setenv("SIKKERBY_DB", str(db))
-    return db
+    return app_on_portfolio(sheets, "zero")
 
 
 @pytest.mark.parametrize("page", list(PAGES))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest_helpers import chart_figure, chart_titles, metric, open_app, table
+from tests.conftest import small_portfolio
 
 
 @pytest.fixture(autouse=True)
@@ -42,14 +43,11 @@ def test_overview_key_figures_under_a_district_filter():
     assert any("2,0 mio. kr." in i.value for i in at.info)  # BUF-001's city-wide line is named as not counted
 
 
-def test_overview_keeps_proposed_budget_apart(small_db, tmp_path, monkeypatch):
-    from pipelines.load import load_portfolio
-    from tests.conftest import small_portfolio, write_csv_folder
-
+def test_overview_keeps_proposed_budget_apart(app_on_portfolio):
     sheets = small_portfolio()
     sheets["indsatser"].loc[1, "status"] = "foreslaaet"  # BUF-001 becomes a proposal
     sheets["indsatser"].loc[1, "finansiering"] = "mangler"
-    load_portfolio(write_csv_folder(sheets, tmp_path / "proposed"), small_db)
+    app_on_portfolio(sheets, "proposed")
     at = open_app("overview", {"aar": "2010"})
     assert metric(at, "Besluttet budget (mio. kr.)") == "1,7"  # SOF-001 only
     assert metric(at, "Foreslåede indsatser (mio. kr.)") == "2,0"

@@ -126,16 +126,13 @@ def test_about_page_shows_load_log_and_sources(sample_db):
     assert any("Open Data København" in m.value for m in at.markdown)
 
 
-def test_year_after_2015_uses_the_latest_population_and_says_so(tmp_path, monkeypatch):
-    from pipelines.load import load_portfolio
-    from tests.conftest import small_portfolio, write_csv_folder
+def test_year_after_2015_uses_the_latest_population_and_says_so(app_on_portfolio):
+    from tests.conftest import small_portfolio
 
     sheets = small_portfolio()
     sheets["budget"]["aar"] = "2017"
     sheets["aktivitet"]["aar"] = "2017"
-    db = tmp_path / "2017.duckdb"
-    load_portfolio(write_csv_folder(sheets, tmp_path / "csv"), db)
-    monkeypatch.setenv("SIKKERBY_DB", str(db))
+    db = app_on_portfolio(sheets, "2017")
     at = open_app("young_adults")
     assert any("Befolkningstal findes kun til og med 2015; for 2017 bruges 2015." in i.value for i in at.info)
     table = at.dataframe[0].value.set_index("Bydel")
