@@ -32,6 +32,7 @@ PROGRESS_COLOURS: dict[str, str] = {
     "Uden udgangspunkt": "#8C8C8C",
 }
 
+PROPOSED = "#C8C8C8"  # proposed (not decided) budget where it stands beside the administrations' colours
 SEQUENTIAL_SCALE = "Blues"
 HIGHLIGHT = "#D55E00"
 NEUTRAL = "#9AA5B1"

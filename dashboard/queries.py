@@ -354,15 +354,20 @@ def budget_by_administration_and_focus_area(source: Source, filters: Filters) ->
 
 @st.cache_data(**CACHE)
 def budget_by_year_and_administration(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return the budget of every year per administration (the year filter does not apply)."""
+    """Return the decided budget of every year per administration, and the proposed budget apart (code NULL).
+
+    The year filter does not apply: this is the development over all years.
+    """
     return _scoped(
         source,
         filters,
         """
-        SELECT b.year, c.administration_code, SUM(b.budget_kr) AS budget_kr
-        FROM budget_scope b JOIN chosen c USING (initiative_id)
+        SELECT b.year,
+               CASE WHEN c.status = f.proposed_status THEN NULL ELSE c.administration_code END AS administration_code,
+               SUM(b.budget_kr) AS budget_kr
+        FROM budget_scope b JOIN chosen c USING (initiative_id), f
         GROUP BY ALL
-        ORDER BY b.year, c.administration_code
+        ORDER BY b.year, administration_code NULLS LAST
         """,
     )
 

@@ -130,3 +130,16 @@ def test_initiatives_table_under_a_district_filter():
     assert shown.loc[0, "Budget (kr.)"] == pytest.approx(1_234_567.5)
     assert shown.loc[0, "Deltagere (personer)"] == 120
     assert shown.loc[0, "Forvaltning"] == "Socialforvaltningen (SOF)"
+
+
+def test_economy_trend_keeps_proposed_budget_apart(app_on_portfolio):
+    sheets = small_portfolio()
+    sheets["indsatser"].loc[2, "status"] = "foreslaaet"  # TMF-001 (2011, 750.000,25) becomes a proposal
+    app_on_portfolio(sheets, "proposed_trend")
+    at = open_app("economy", {"aar": "2011"})
+    # decided: 3.734.567,5 in 2010 and nothing in 2011; proposed: 750.000,25 in 2011
+    assert chart_titles(at)["trend"] == (
+        "Det besluttede budget i 2010: 3,7 mio. kr. (det eneste år med besluttet budget); foreslået oveni i 2011: 0,8 mio. kr."
+    )
+    names = [trace["name"] for trace in chart_figure(at, "trend")["data"]]
+    assert "Foreslåede indsatser" in names and "TMF" not in names

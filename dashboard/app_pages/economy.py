@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import analysis, charts, labels, layout, palette, queries
 from dashboard.labels import FUNDING_LABELS
 from sikkerby import formatting as fmt
-from sikkerby.vocabulary import ADMINISTRATIONS
+from sikkerby.vocabulary import ADMINISTRATIONS, PROPOSED_STATUS
 
 context = layout.page_header("Økonomi", "Budget {year} fordelt på forvaltninger, indsatsområder og bydele")
 source, filters = context.source, context.filters
@@ -41,33 +41,43 @@ layout.chart(
     "matrix",
 )
 
-trend = queries.budget_by_year_and_administration(source, filters).assign(label=lambda d: d["administration_code"])
-totals = trend.groupby("year")["budget_kr"].sum()
-growth = (
-    f"Budgettet gik fra {fmt.mio_kr(totals.iloc[0])} i {totals.index[0]} til {fmt.mio_kr(totals.iloc[-1])} i {totals.index[-1]}"
-    if len(totals) > 1
-    else f"Budgettet i {totals.index[0]}: {fmt.mio_kr(totals.iloc[0])} (det eneste år med budget)"
+trend = queries.budget_by_year_and_administration(source, filters)
+proposed_rows = trend["administration_code"].isna()
+trend = trend.assign(
+    stack=trend["administration_code"].fillna(PROPOSED_STATUS),
+    label=trend["administration_code"].fillna("Foreslåede indsatser"),
+    administration=trend["administration_code"].map(labels.administration_label, na_action="ignore").fillna("Foreslåede indsatser"),
 )
+decided = trend[~proposed_rows].groupby("year")["budget_kr"].sum()
+proposed = trend[proposed_rows].groupby("year")["budget_kr"].sum()
+if len(decided) > 1:
+    growth = f"Det besluttede budget gik fra {fmt.mio_kr(decided.iloc[0])} i {decided.index[0]} til {fmt.mio_kr(decided.iloc[-1])} i {decided.index[-1]}"
+elif len(decided) == 1:
+    growth = f"Det besluttede budget i {decided.index[0]}: {fmt.mio_kr(decided.iloc[0])} (det eneste år med besluttet budget)"
+else:
+    growth = "Budget pr. år: kun foreslåede indsatser"
+if proposed.sum():
+    growth += f"; foreslået oveni i {proposed.index[-1]}: {fmt.mio_kr(proposed.iloc[-1])}"
 layout.chart(
     charts.stacked_budget_bars(
         trend,
         x="year",
-        stack="administration_code",
+        stack="stack",
         stack_label="label",
-        colours=palette.ADMINISTRATION_COLOURS,
+        colours=palette.ADMINISTRATION_COLOURS | {PROPOSED_STATUS: palette.PROPOSED},
         title=growth,
         source=context.source_line(),
         x_title="År",
     ),
-    trend.assign(administration=trend["administration_code"].map(labels.administration_label)).rename(
-        columns={"year": "År", "administration": "Forvaltning", "budget_kr": "Budget (kr.)"}
-    )[["År", "Forvaltning", "Budget (kr.)"]],
+    trend.rename(columns={"year": "År", "administration": "Forvaltning", "budget_kr": "Budget (kr.)"})[
+        ["År", "Forvaltning", "Budget (kr.)"]
+    ],
     "budget_pr_aar",
     "trend",
 )
 st.caption(
-    "Udviklingen viser alle budgetår; de øvrige filtre gælder. Beløbene omfatter besluttede og foreslåede indsatser; "
-    "vælg status i filteret for at se dem hver for sig."
+    "Udviklingen viser alle budgetår; de øvrige filtre gælder. Foreslåede indsatser (grå) er endnu ikke besluttet "
+    "og står for sig oven på forvaltningernes besluttede budget."
 )
 
 st.subheader(f"Budget pr. bydel {filters.year}")
