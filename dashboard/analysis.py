@@ -73,6 +73,20 @@ def _value(value: object, unit: object) -> str:
     return f"{shown} {unit}" if isinstance(unit, str) and unit and shown != fmt.MISSING else shown
 
 
+ON_TRACK_STATUSES = ("Nået", "På vej")
+
+
+def targets_on_track(progress: pd.DataFrame) -> pd.Series:
+    """Return, per initiative_id, the share of its effect targets that are reached or on the way (0–1).
+
+    Every target counts in the denominator, also those without a measurement or baseline.
+    """
+    if progress.empty:
+        return pd.Series(dtype=float, name="on_track_share")
+    on_track = progress["status"].isin(ON_TRACK_STATUSES)
+    return on_track.groupby(progress["initiative_id"]).mean().rename("on_track_share")
+
+
 def change(current: float | None, previous: float | None) -> float | None:
     """Return current minus previous, or None when the previous year has no value."""
     if previous is None or pd.isna(previous) or current is None or pd.isna(current):

@@ -39,6 +39,7 @@ def run_pages(source: queries.Source) -> None:
     st.navigation(PAGES).run()
 
 
+FINANCING_PAGE = st.Page(PAGES_DIR / "financing.py", title="Mangler finansiering", icon=":material/money_off:", url_path="finansiering")
 OVERVIEW_FILE = PAGES_DIR / "overview.py"
 OVERVIEW = st.Page(OVERVIEW_FILE, title="Overblik", icon=":material/dashboard:", default=True, url_path="forside")
 
@@ -59,6 +60,7 @@ PAGES = {
         st.Page(PAGES_DIR / "young_adults.py", title="Unge 18–25", icon=":material/groups:", url_path="unge"),
         st.Page(PAGES_DIR / "goals.py", title="Strategiske mål", icon=":material/flag:", url_path="maal"),
         st.Page(PAGES_DIR / "initiatives.py", title="Indsatser", icon=":material/list_alt:", url_path="indsatser"),
+        FINANCING_PAGE,
         st.Page(open_overview, title="Overblik", url_path="overblik", visibility="hidden"),
     ],
     "Om dashboardet": [

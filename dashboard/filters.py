@@ -14,6 +14,9 @@ class Filters(NamedTuple):
     focus_areas: tuple[int, ...] = ()
     goals: tuple[int, ...] = ()
     statuses: tuple[str, ...] = ()
+    financing: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    only_do_less: bool = False
 
     def as_params(self) -> dict[str, object]:
         """Return the filters as DuckDB query parameters."""
@@ -24,6 +27,9 @@ class Filters(NamedTuple):
             "focus_areas": list(self.focus_areas),
             "goals": list(self.goals),
             "statuses": list(self.statuses),
+            "financing": list(self.financing),
+            "evidence": list(self.evidence),
+            "only_do_less": self.only_do_less,
         }
 
     @property
@@ -48,6 +54,12 @@ def export_file_name(what: str, filters: Filters, district_names: dict[int, str]
         parts.append("maal" + "-".join(str(g) for g in sorted(filters.goals)))
     if filters.statuses:
         parts.append("-".join(sorted(filters.statuses)))
+    if filters.financing:
+        parts.append("-".join(sorted(filters.financing)))
+    if filters.evidence:
+        parts.append("-".join(sorted(filters.evidence)))
+    if filters.only_do_less:
+        parts.append("goeresmindre")
     return "_".join(parts) + "." + extension
 
 

@@ -125,10 +125,22 @@ def download_csv(data: pd.DataFrame, what: str, key: str, label: str = "Hent dat
 
 
 def table(
-    data: pd.DataFrame, what: str, key: str, formats: dict | None = None, height: int | str = "auto", label: str = "Hent data (CSV)"
+    data: pd.DataFrame,
+    what: str,
+    key: str,
+    formats: dict | None = None,
+    height: int | str = "auto",
+    label: str = "Hent data (CSV)",
+    pinned: str | None = None,
 ) -> None:
-    """Show a table with Danish numbers (sortable on the underlying values) and, under it, its own CSV download."""
-    st.dataframe(tables.styled(data, formats), hide_index=True, key=f"table_{key}", height=height, placeholder=fmt.MISSING)
+    """Show a table with Danish numbers (sortable on the underlying values) and, under it, its own CSV download.
+
+    `pinned` names a column that stays in view while the others scroll sideways.
+    """
+    config = {pinned: st.column_config.Column(pinned=True, width="medium")} if pinned else None
+    st.dataframe(
+        tables.styled(data, formats), hide_index=True, key=f"table_{key}", height=height, placeholder=fmt.MISSING, column_config=config
+    )
     download_csv(data, what, key, label=label)
 
 
@@ -142,6 +154,9 @@ def empty_state(what: str, context: PageContext) -> None:
             ("indsatsområder", context.filters.focus_areas),
             ("mål", context.filters.goals),
             ("status", context.filters.statuses),
+            ("finansiering", context.filters.financing),
+            ("evidens", context.filters.evidence),
+            ("'gjort mindre af'", context.filters.only_do_less),
         )
         if on
     ]

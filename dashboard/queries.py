@@ -81,6 +81,9 @@ WITH params AS (
         $focus_areas::INTEGER[] AS focus_areas,
         $goals::INTEGER[] AS goals,
         $statuses::VARCHAR[] AS statuses,
+        $financing::VARCHAR[] AS financing,
+        $evidence::VARCHAR[] AS evidence,
+        $only_do_less::BOOLEAN AS only_do_less,
         $all_statuses::VARCHAR[] AS all_statuses,
         $decided_statuses::VARCHAR[] AS decided_statuses,
         $proposed_status::VARCHAR AS proposed_status,
@@ -121,6 +124,9 @@ chosen AS (
     WHERE (len(f.administrations) = 0 OR list_contains(f.administrations, i.administration_code))
       AND (len(f.focus_areas) = 0 OR list_contains(f.focus_areas, i.focus_area_id))
       AND (len(f.statuses) = 0 OR list_contains(f.statuses, i.status))
+      AND (len(f.financing) = 0 OR list_contains(f.financing, i.financing))
+      AND (len(f.evidence) = 0 OR list_contains(f.evidence, i.evidence))
+      AND (NOT f.only_do_less OR i.do_less)
       AND (len(f.goals) = 0 OR EXISTS (
             SELECT 1 FROM initiative_goal g
             WHERE g.initiative_id = i.initiative_id AND list_contains(f.goals, g.goal_id)))
@@ -570,6 +576,20 @@ def effect_targets_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
     )
 
 
+@st.cache_data(**CACHE)
+def effect_targets(source: Source, filters: Filters) -> pd.DataFrame:
+    """Return the effect targets of the chosen initiatives (once each)."""
+    return _scoped(
+        source,
+        filters,
+        """
+        SELECT e.initiative_id, c.name AS initiative, e.year, e.indicator, e.unit, e.baseline, e.target, e.actual
+        FROM effect_target e JOIN chosen c USING (initiative_id)
+        ORDER BY c.name, e.indicator
+        """,
+    )
+
+
 # --- Indsatser --------------------------------------------------------------------------------
 
 
@@ -602,6 +622,8 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
                c.status, c.financing, COALESCE(m.budget_kr, 0) AS budget_kr,
                r.participants, r.participants_18_25, c.evidence, c.do_less,
                c.character, c.target_group, c.age_min, c.age_max, c.rationale,
+               COALESCE(m.budget_kr, 0) / NULLIF(r.participants, 0) AS kr_per_participant,
+               COALESCE(m.budget_kr, 0) / NULLIF(r.participants_18_25, 0) AS kr_per_young_participant,
                COALESCE(m.budget_kr, 0) > 0 OR COALESCE(r.participants, 0) > 0 AS active_in_year
         FROM chosen c
         LEFT JOIN money m USING (initiative_id)

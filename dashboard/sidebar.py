@@ -15,6 +15,7 @@ from dashboard import labels, queries
 from dashboard.filters import Filters
 
 YEAR, DISTRICTS, ADMINISTRATIONS, FOCUS_AREAS, GOALS, STATUSES = "aar", "bydel", "forvaltning", "omraade", "maal", "status"
+FINANCING, EVIDENCE, DO_LESS = "finansiering", "evidens", "goeres_mindre"
 MULTI_FILTERS = (
     (
         DISTRICTS,
@@ -26,6 +27,8 @@ MULTI_FILTERS = (
     (FOCUS_AREAS, "Indsatsområder", "Tomt = alle seks indsatsområder."),
     (GOALS, "Strategiske mål", "Indsatser, der tjener mindst ét af de valgte mål. Tomt = alle."),
     (STATUSES, "Status", "Eksisterende, nye eller foreslåede indsatser. Tomt = alle."),
+    (FINANCING, "Finansiering", "Finansieret, delvist, mangler eller søgt i satspuljen. Tomt = alle."),
+    (EVIDENCE, "Evidens", "Dokumenteret, lovende, erfaringsbaseret eller ukendt effekt. Tomt = alle."),
 )
 
 
@@ -39,6 +42,8 @@ def _options(source: queries.Source) -> dict[str, dict]:
         FOCUS_AREAS: queries.focus_areas(source).set_index("focus_area_id")["name"].to_dict(),
         GOALS: queries.goals(source).set_index("goal_id")["name"].to_dict(),
         STATUSES: dict(labels.STATUS_LABELS),
+        FINANCING: dict(labels.FINANCING_LABELS),
+        EVIDENCE: dict(labels.EVIDENCE_LABELS),
     }
 
 
@@ -47,6 +52,7 @@ def reset_filters(default_year: int) -> None:
     st.session_state[YEAR] = default_year
     for key, _, _ in MULTI_FILTERS:
         st.session_state[key] = []
+    st.session_state[DO_LESS] = False
 
 
 def render_filters(source: queries.Source) -> Filters | None:
@@ -72,6 +78,12 @@ def render_filters(source: queries.Source) -> Filters | None:
         )
         for key, label, help_text in MULTI_FILTERS
     }
+    only_do_less = sidebar.checkbox(
+        "Kun foreslået gjort mindre af",
+        key=DO_LESS,
+        bind="query-params",
+        help="Vis kun indsatser, som analytikerne foreslår at gøre mindre af (kolonnen goeres_mindre_af).",
+    )
     sidebar.button("Nulstil filtre", on_click=reset_filters, args=(years[-1],), icon=":material/restart_alt:", width="stretch")
     return Filters(
         year=int(year if year is not None else years[-1]),
@@ -80,4 +92,7 @@ def render_filters(source: queries.Source) -> Filters | None:
         focus_areas=tuple(sorted(chosen[FOCUS_AREAS])),
         goals=tuple(sorted(chosen[GOALS])),
         statuses=tuple(s for s in labels.STATUS_LABELS if s in chosen[STATUSES]),
+        financing=tuple(s for s in labels.FINANCING_LABELS if s in chosen[FINANCING]),
+        evidence=tuple(s for s in labels.EVIDENCE_LABELS if s in chosen[EVIDENCE]),
+        only_do_less=bool(only_do_less),
     )

@@ -14,20 +14,25 @@ from pandas.io.formats.style import Styler
 from dashboard import labels
 from sikkerby import formatting as fmt
 
+# The name first (pinned), then the columns a decision needs, then the rest.
 INITIATIVE_COLUMNS = {
-    "initiative_id": "Id",
     "name": "Indsats",
+    "budget_kr": "Budget (kr.)",
+    "kr_per_participant": "Kr. pr. deltager",
+    "kr_per_young_participant": "Kr. pr. 18–25-årig",
+    "evidence": "Evidens",
+    "on_track_share": "Effektmål nået/på vej (%)",
+    "financing": "Finansiering",
+    "status": "Status",
+    "do_less": "Gøres mindre af",
+    "initiative_id": "Id",
     "administration_code": "Forvaltning",
     "focus_area": "Indsatsområde",
     "goals": "Strategiske mål",
-    "status": "Status",
-    "financing": "Finansiering",
-    "budget_kr": "Budget (kr.)",
     "participants": "Deltagere (personer)",
     "participants_18_25": "Heraf 18–25 år (personer)",
-    "evidence": "Evidens",
-    "do_less": "Foreslået gjort mindre af",
 }
+PINNED_COLUMN = "Indsats"
 
 HISTORY_COLUMNS = {
     "year": "År",
@@ -43,12 +48,16 @@ YEAR_COLUMNS = frozenset({"År", "Målår", "Befolkningsår"})
 
 
 def initiatives_for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return the initiatives table with Danish headers and labels."""
-    shown = frame[list(INITIATIVE_COLUMNS)].copy()
+    """Return the initiatives table with Danish headers and labels (`on_track_share` is added by the page)."""
+    shown = frame.reindex(columns=list(INITIATIVE_COLUMNS)).copy()
     shown["status"] = shown["status"].map(labels.STATUS_LABELS)
     shown["financing"] = shown["financing"].map(labels.FINANCING_LABELS)
     shown["evidence"] = shown["evidence"].map(labels.EVIDENCE_LABELS)
-    shown["do_less"] = shown["do_less"].map({True: "Ja", False: ""})
+    shown["on_track_share"] = shown["on_track_share"] * 100
+    reasons = frame["rationale"].fillna("").astype(str).str.strip()
+    shown["do_less"] = [
+        ("Ja: " + reason if reason else "Ja") if flag else "" for flag, reason in zip(frame["do_less"], reasons, strict=True)
+    ]
     shown["administration_code"] = shown["administration_code"].map(labels.administration_label)
     return shown.rename(columns=INITIATIVE_COLUMNS)
 
@@ -70,5 +79,6 @@ def styled(frame: pd.DataFrame, formats: dict[str, Callable[[object], str]] | No
     for column in frame.columns:
         if column in formats or not pd.api.types.is_numeric_dtype(frame[column]):
             continue
-        formats[column] = fmt.year if column in YEAR_COLUMNS else fmt.kr if str(column).endswith("(kr.)") else fmt.number
+        money = str(column).endswith("(kr.)") or str(column).startswith("Kr. pr.")
+        formats[column] = fmt.year if column in YEAR_COLUMNS else fmt.kr if money else fmt.number
     return frame.style.format(formats, na_rep=fmt.MISSING)

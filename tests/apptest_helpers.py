@@ -17,6 +17,7 @@ PAGES = {
     "young_adults": "app_pages/young_adults.py",
     "goals": "app_pages/goals.py",
     "initiatives": "app_pages/initiatives.py",
+    "financing": "app_pages/financing.py",
     "about": "app_pages/about.py",
 }
 

@@ -30,6 +30,7 @@ PAGES = [
     ("Unge 18–25", "unge"),
     ("Strategiske mål", "maal"),
     ("Indsatser", "indsatser"),
+    ("Mangler finansiering", "finansiering"),
     ("Om data", "om-data"),
 ]
 HEADINGS = {"Unge 18–25": "Unge 18–25 år"}
@@ -188,7 +189,7 @@ def test_every_page_at_three_widths_with_and_without_a_district_filter(app_url, 
     content = Path(download.path()).read_bytes()
     assert content.startswith(b"\xef\xbb\xbf")
     header = content.decode("utf-8-sig").splitlines()[0]
-    assert header.split(";")[:3] == ["Id", "Indsats", "Forvaltning"]
+    assert header.split(";")[:3] == ["Indsats", "Budget (kr.)", "Kr. pr. deltager"]
 
     shared = browser.new_page(viewport={"width": 1400, "height": 900})
     shared.goto(page.url)

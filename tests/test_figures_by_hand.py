@@ -12,6 +12,7 @@ Nørrebro 72.887 residents, 13.840 aged 18–25; Bispebjerg 47.982 and 8.339; th
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tests.apptest_helpers import chart_figure, chart_titles, metric, open_app, table
@@ -143,3 +144,59 @@ def test_economy_trend_keeps_proposed_budget_apart(app_on_portfolio):
     )
     names = [trace["name"] for trace in chart_figure(at, "trend")["data"]]
     assert "Foreslåede indsatser" in names and "TMF" not in names
+
+
+def test_initiatives_table_shows_cost_per_person_evidence_and_the_decision_columns():
+    at = open_app("initiatives", {"aar": "2010"})
+    shown = table(at, "Id").set_index("Id")
+    assert list(shown.columns[:8]) == [
+        "Indsats",
+        "Budget (kr.)",
+        "Kr. pr. deltager",
+        "Kr. pr. 18–25-årig",
+        "Evidens",
+        "Effektmål nået/på vej (%)",
+        "Finansiering",
+        "Status",
+    ]
+    sof = shown.loc["SOF-001"]
+    assert sof["Kr. pr. deltager"] == pytest.approx(1_734_567.5 / 120)  # 14.454,73 kr.
+    assert sof["Kr. pr. 18–25-årig"] == pytest.approx(1_734_567.5 / 110)  # 15.768,80 kr.
+    assert sof["Effektmål nået/på vej (%)"] == 0  # its one target is behind: (80,5 − 50) / 70 = 44 %
+    assert sof["Evidens"] == "Lovende"
+    buf = shown.loc["BUF-001"]
+    assert pd.isna(buf["Kr. pr. 18–25-årig"])  # 0 aged 18–25: no cost per young person, not infinity
+    assert buf["Kr. pr. deltager"] == pytest.approx(2_000_000 / 85)
+
+
+def test_do_less_shows_its_reason_and_its_own_filter():
+    at = open_app("initiatives", {"aar": "2011", "goeres_mindre": "true"})
+    shown = table(at, "Id")
+    assert shown["Id"].tolist() == ["TMF-001"]
+    assert shown.loc[0, "Gøres mindre af"] == "Ja: Lav effekt"
+
+
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        ({"aar": "2010", "finansiering": "Delvist finansieret"}, ["SOF-001"]),
+        ({"aar": "2010", "finansiering": "Finansieret"}, ["BUF-001"]),
+        ({"aar": "2010", "evidens": "Lovende"}, ["SOF-001"]),
+    ],
+)
+def test_financing_and_evidence_filters_choose_initiatives(query, ids):
+    assert table(open_app("initiatives", query), "Id")["Id"].tolist() == ids
+
+
+def test_unfinanced_list_names_the_initiatives_and_their_budget():
+    at = open_app("financing", {"aar": "2010"})
+    assert metric(at, "Mangler finansiering (mio. kr.)") == "0,0"
+    assert metric(at, "Delvist finansieret (mio. kr.)") == "1,7"
+    shown = table(at, "Id")
+    assert shown["Id"].tolist() == ["SOF-001"]
+    assert shown.loc[0, "Strategiske mål"] == "Tryghed for københavnere og kommunens ansatte; Kriminalitetsexit"
+
+
+def test_start_page_links_to_the_unfinanced_list():
+    at = open_app("overview", {"aar": "2010"})
+    assert any("mangler finansiering" in link.label for link in at.get("page_link"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, layout, queries, tables
+from dashboard import analysis, export, layout, queries, tables
 from dashboard.labels import EVIDENCE_LABELS, FINANCING_LABELS, STATUS_LABELS, administration_label
 from sikkerby import formatting as fmt
 from sikkerby.vocabulary import PROPOSED_STATUS
@@ -38,7 +38,8 @@ if found.empty:
         st.info(f"Ingen indsatser matcher søgningen '{layout.plain(query)}'. Ret eller ryd søgefeltet.", icon=":material/search_off:")
     st.stop()
 
-shown = tables.initiatives_for_display(found)
+on_track = analysis.targets_on_track(analysis.effect_target_progress(queries.effect_targets(source, filters)))
+shown = tables.initiatives_for_display(found.join(on_track, on="initiative_id"))
 if found["budget_kr"].sum() == 0:
     st.info(
         f"**Ingen data** om budget: ingen af de viste indsatser har budget i {filters.year}. Vælg et andet år for at se beløb.",
@@ -49,7 +50,19 @@ st.markdown(
     f"**{fmt.number(len(shown))} indsatser** · besluttet budget {filters.year}: **{fmt.mio_kr(found['budget_kr'].sum() - proposed)}**"
     + (f" · foreslået: **{fmt.mio_kr(proposed)}**" if proposed else "")
 )
-layout.table(shown, "indsatser", "initiatives", height=480, label="Hent tabel (CSV)")
+layout.table(
+    shown,
+    "indsatser",
+    "initiatives",
+    formats={"Effektmål nået/på vej (%)": lambda v: fmt.percent(v / 100, 0)},
+    height=480,
+    label="Hent tabel (CSV)",
+    pinned=tables.PINNED_COLUMN,
+)
+st.caption(
+    f"Kr. pr. deltager og pr. 18–25-årig: indsatsens budget {filters.year} delt med dens deltagere i året (samme bydele). "
+    "Effektmål nået/på vej: andel af indsatsens effektmål, der er nået eller mindst halvvejs; mål uden måling tæller som ikke på vej."
+)
 st.download_button(
     "Hent tabel (Excel)",
     data=export.xlsx_bytes(shown, "indsatser"),

@@ -97,6 +97,7 @@ with st.container(horizontal=True, wrap=True):
     )
 if before is None or before["initiatives"] == 0:
     st.caption(f"Ingen budgetlinjer for {filters.year - 1}, så ændringer kan ikke vises.")
+st.page_link("app_pages/financing.py", label="Se listen over indsatser, der mangler finansiering", icon=":material/arrow_forward:")
 
 by_goal = queries.budget_by_goal(source, filters)
 top = analysis.largest_share(by_goal, "goal")
