@@ -61,6 +61,7 @@ PAGES = {
         st.Page(PAGES_DIR / "goals.py", title="Strategiske mål", icon=":material/flag:", url_path="maal"),
         st.Page(PAGES_DIR / "initiatives.py", title="Indsatser", icon=":material/list_alt:", url_path="indsatser"),
         FINANCING_PAGE,
+        st.Page(PAGES_DIR / "prioritisation.py", title="Prioritering", icon=":material/balance:", url_path="prioritering"),
         st.Page(open_overview, title="Overblik", url_path="overblik", visibility="hidden"),
     ],
     "Om dashboardet": [

@@ -15,6 +15,8 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from dashboard import palette
+from dashboard.analysis import plotly_text
+from dashboard.prioritisation import EVIDENCE_ORDER, QUADRANTS
 from sikkerby import formatting as fmt
 
 FONT = "Source Sans Pro, Arial, sans-serif"
@@ -414,3 +416,80 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed", title_text=None)
     fig.update_xaxes(ticksuffix=" %", range=[min(-10, shown["progress_pct"].min() - 10), max(120, shown["progress_pct"].max() + 10)])
     return finish(fig, title, source, x_title="Fra udgangspunkt (0 %) til mål (100 %)", height=max(160, 52 * len(shown)))
+
+
+def priority_bubbles(placed: pd.DataFrame, median: float, title: str, source: str) -> go.Figure:
+    """Return initiatives as bubbles: kr. per participant (log axis) against evidence, size = budget, colour = focus area.
+
+    `placed` comes from `prioritisation.place_initiatives` and needs `name`, `administration_code`,
+    `focus_area_id`, `focus_area`, `budget_kr`, `participants`, `evidence`, `do_less`, `quadrant`
+    and `initiative_id`. Initiatives proposed to be done less of get a black outline and a diamond.
+    Bubbles on one evidence level are spread vertically in a fixed order, so none hides another.
+    """
+    level = placed["evidence"].map({e: i for i, e in enumerate(EVIDENCE_ORDER)})
+    spread = placed.groupby("evidence")["kr_per_participant"].rank(method="first")
+    count = placed.groupby("evidence")["kr_per_participant"].transform("count")
+    y = level + ((spread - 1) / count.clip(lower=2) - 0.5) * 0.5 * (count > 1)
+    largest = float(placed["budget_kr"].max()) if len(placed) else 1.0
+    fig = go.Figure()
+    for area_id, part in placed.groupby("focus_area_id", sort=True):
+        rows = part.index
+        fig.add_scatter(
+            x=part["kr_per_participant"],
+            y=y[rows],
+            mode="markers",
+            name=str(part["focus_area"].iloc[0]),
+            marker={
+                "size": (part["budget_kr"] / largest) ** 0.5 * 46 + 8,
+                "color": palette.FOCUS_AREA_COLOURS.get(area_id, palette.NEUTRAL),
+                "opacity": 0.8,
+                "symbol": ["diamond" if d else "circle" for d in part["do_less"]],
+                "line": {"color": ["#111" if d else "white" for d in part["do_less"]], "width": [3 if d else 1 for d in part["do_less"]]},
+            },
+            customdata=part[["initiative_id"]].to_numpy(),
+            text=[
+                f"{plotly_text(n)}<br>{a} · budget {fmt.mio_kr(b)} · {fmt.number(r)} deltagere<br>{fmt.kr(c)} pr. deltager · {q}"
+                + ("<br><b>Foreslået gjort mindre af</b>" if d else "")
+                for n, a, b, r, c, q, d in zip(
+                    part["name"],
+                    part["administration_code"],
+                    part["budget_kr"],
+                    part["participants"],
+                    part["kr_per_participant"],
+                    part["quadrant"],
+                    part["do_less"],
+                    strict=True,
+                )
+            ],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    fig.add_vline(x=median, line_dash="dash", line_color="#555")
+    fig.add_hline(y=1.5, line_dash="dash", line_color="#555")
+    for (dear, strong), name in QUADRANTS.items():
+        fig.add_annotation(
+            text=f"<b>{name}</b>",
+            xref="x domain",
+            yref="y domain",
+            x=0.99 if dear else 0.01,
+            y=0.99 if strong else 0.01,
+            xanchor="right" if dear else "left",
+            yanchor="top" if strong else "bottom",
+            showarrow=False,
+            font={"size": 13, "color": "#333"},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    fig.update_xaxes(type="log", tickformat=",.0f")
+    fig.update_yaxes(
+        tickvals=list(range(len(EVIDENCE_ORDER))),
+        ticktext=[e.capitalize() for e in EVIDENCE_ORDER],
+        range=[-0.6, len(EVIDENCE_ORDER) - 0.4],
+    )
+    return finish(
+        fig,
+        title,
+        source,
+        x_title="Budget pr. deltager (kr., logaritmisk akse)",
+        y_title="Evidens",
+        height=520,
+        legend_entries=len(fig.data),
+    )

@@ -102,12 +102,22 @@ def filter_note(context: PageContext) -> None:
         st.info(note, icon=":material/info:")
 
 
-def chart(fig: go.Figure, data: pd.DataFrame, what: str, key: str) -> None:
-    """Show a chart (its title as wrapping text above it) and, under it, a CSV download of exactly the data it draws."""
+def chart(fig: go.Figure, data: pd.DataFrame, what: str, key: str, select_points: bool = False) -> list[dict]:
+    """Show a chart (its title as wrapping text above it) and, under it, a CSV download of exactly the data it draws.
+
+    With `select_points`, a click on a point reruns the page; the selected points are returned.
+    """
     st.markdown(f"**{plain(charts.title_of(fig))}**")
-    st.plotly_chart(charts.for_page(fig), config=PLOTLY_CONFIG, key=f"chart_{key}")
+    event = st.plotly_chart(
+        charts.for_page(fig),
+        config=PLOTLY_CONFIG,
+        key=f"chart_{key}",
+        on_select="rerun" if select_points else "ignore",
+        selection_mode="points",
+    )
     st.caption(plain(charts.source_of(fig)))
     download_csv(data, what, key)
+    return list(event.selection.points) if select_points and event else []
 
 
 def download_csv(data: pd.DataFrame, what: str, key: str, label: str = "Hent data (CSV)") -> None:
@@ -166,3 +176,33 @@ def empty_state(what: str, context: PageContext) -> None:
         else "Prøv et andet år i filteret til venstre."
     )
     st.info(f"**Ingen data:** {what} for {context.filters.year} med de valgte filtre. {hint}", icon=":material/filter_alt_off:")
+
+
+def initiative_detail(row: pd.Series, initiative_id: str) -> None:
+    """Show one initiative: its facts, goals, the reason if it is to be done less of, and its budget and activity history.
+
+    Analysts' free text (target group, character, reasons) is escaped: shown as written, never as Markdown.
+    """
+    context = page_context()
+    facts = st.columns(4)
+    facts[0].markdown(f"**Forvaltning**  \n{labels.administration_label(row['administration_code'])}")
+    facts[1].markdown(f"**Indsatsområde**  \n{row['focus_area']}")
+    facts[2].markdown(f"**Status og finansiering**  \n{labels.STATUS_LABELS[row['status']]} · {labels.FINANCING_LABELS[row['financing']]}")
+    facts[3].markdown(f"**Evidens**  \n{labels.EVIDENCE_LABELS[row['evidence']]}")
+    st.markdown(
+        f"**Målgruppe:** {plain(row['target_group'])} ({row['age_min']}–{row['age_max']} år) · "
+        f"**Karakter:** {plain(fmt.text(row['character']))}  \n"
+        f"**Strategiske mål:** {row['goals']}"
+    )
+    if row["do_less"]:
+        st.warning(
+            f"Foreslået gjort mindre af. Begrundelse: {plain(fmt.text(row['rationale'], 'ikke angivet'))}", icon=":material/trending_down:"
+        )
+    elif pd.notna(row["rationale"]):
+        st.markdown(f"**Begrundelse:** {plain(row['rationale'])}")
+    history = queries.initiative_history(context.source, initiative_id).rename(columns=tables.HISTORY_COLUMNS)
+    if history.empty:
+        st.info("Indsatsen har hverken budget eller aktivitet registreret.", icon=":material/info:")
+    else:
+        st.markdown("**Budget og aktivitet pr. år og bydel** (alle år, uanset filtre)")
+        table(history, f"indsats_{initiative_id}_historik", "initiative_history")

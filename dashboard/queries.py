@@ -618,7 +618,7 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
             SELECT ig.initiative_id, string_agg(g.name, '; ' ORDER BY g.goal_id) AS goals
             FROM initiative_goal ig JOIN goal g USING (goal_id) GROUP BY ig.initiative_id
         )
-        SELECT c.initiative_id, c.name, c.administration_code, c.administration_name, c.focus_area, gn.goals,
+        SELECT c.initiative_id, c.name, c.administration_code, c.administration_name, c.focus_area_id, c.focus_area, gn.goals,
                c.status, c.financing, COALESCE(m.budget_kr, 0) AS budget_kr,
                r.participants, r.participants_18_25, c.evidence, c.do_less,
                c.character, c.target_group, c.age_min, c.age_max, c.rationale,

@@ -18,6 +18,7 @@ PAGES = {
     "goals": "app_pages/goals.py",
     "initiatives": "app_pages/initiatives.py",
     "financing": "app_pages/financing.py",
+    "prioritisation": "app_pages/prioritisation.py",
     "about": "app_pages/about.py",
 }
 

@@ -31,6 +31,7 @@ PAGES = [
     ("Strategiske mål", "maal"),
     ("Indsatser", "indsatser"),
     ("Mangler finansiering", "finansiering"),
+    ("Prioritering", "prioritering"),
     ("Om data", "om-data"),
 ]
 HEADINGS = {"Unge 18–25": "Unge 18–25 år"}

@@ -200,3 +200,18 @@ def test_unfinanced_list_names_the_initiatives_and_their_budget():
 def test_start_page_links_to_the_unfinanced_list():
     at = open_app("overview", {"aar": "2010"})
     assert any("mangler finansiering" in link.label for link in at.get("page_link"))
+
+
+def test_prioritisation_places_initiatives_by_cost_and_evidence():
+    at = open_app("prioritisation", {"aar": "2010"})
+    # SOF-001: 1.734.567,5 / 120 = 14.455 kr. per person, 'lovende'; BUF-001: 2.000.000 / 85 = 23.529 kr., 'ukendt'.
+    # Median (14.455 + 23.529) / 2 = 18.992 kr.: SOF-001 is cheap and strong, BUF-001 dear and weak.
+    assert chart_titles(at)["priority"] == "1 indsats er dyr med svag evidens, 1 er billig med stærk evidens"
+    placed = {trace["name"]: trace["customdata"] for trace in chart_figure(at, "priority")["data"]}
+    assert placed == {"Socialt udsatte unge over 18 år": [["SOF-001"]], "Socialt udsatte unge under 18 år": [["BUF-001"]]}
+    assert any("Medianen er 18.992 kr. pr. deltager" in c.value for c in at.caption)
+
+
+def test_prioritisation_lists_what_it_cannot_place_beside_the_chart():
+    at = open_app("prioritisation", {"aar": "2011"})  # TMF-001 has budget in 2011 but no participants
+    assert table(at, "Mangler").to_dict("records") == [{"Indsats": "Tryghedsbelysning", "Mangler": "ingen deltagere"}]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import analysis, export, layout, queries, tables
-from dashboard.labels import EVIDENCE_LABELS, FINANCING_LABELS, STATUS_LABELS, administration_label
 from sikkerby import formatting as fmt
 from sikkerby.vocabulary import PROPOSED_STATUS
 
@@ -77,28 +75,4 @@ st.divider()
 st.subheader("Detaljer for én indsats")
 names = dict(zip(found["initiative_id"], found["name"], strict=True))
 chosen = st.selectbox("Vælg indsats", list(names), format_func=lambda i: f"{names[i]} ({i})", key="initiative_detail")
-row = found.set_index("initiative_id").loc[chosen]
-# Analysts' free text (names, target group, character, reasons) is escaped: shown as written, never as Markdown.
-facts = st.columns(4)
-facts[0].markdown(f"**Forvaltning**  \n{administration_label(row['administration_code'])}")
-facts[1].markdown(f"**Indsatsområde**  \n{row['focus_area']}")
-facts[2].markdown(f"**Status og finansiering**  \n{STATUS_LABELS[row['status']]} · {FINANCING_LABELS[row['financing']]}")
-facts[3].markdown(f"**Evidens**  \n{EVIDENCE_LABELS[row['evidence']]}")
-st.markdown(
-    f"**Målgruppe:** {layout.plain(row['target_group'])} ({row['age_min']}–{row['age_max']} år) · "
-    f"**Karakter:** {layout.plain(fmt.text(row['character']))}  \n"
-    f"**Strategiske mål:** {row['goals']}"
-)
-if row["do_less"]:
-    st.warning(
-        f"Foreslået gjort mindre af. Begrundelse: {layout.plain(fmt.text(row['rationale'], 'ikke angivet'))}",
-        icon=":material/trending_down:",
-    )
-elif pd.notna(row["rationale"]):
-    st.markdown(f"**Begrundelse:** {layout.plain(row['rationale'])}")
-history = queries.initiative_history(source, chosen).rename(columns=tables.HISTORY_COLUMNS)
-if history.empty:
-    st.info("Indsatsen har hverken budget eller aktivitet registreret.", icon=":material/info:")
-else:
-    st.markdown("**Budget og aktivitet pr. år og bydel** (alle år, uanset filtre)")
-    layout.table(history, f"indsats_{chosen}_historik", "initiative_history")
+layout.initiative_detail(found.set_index("initiative_id").loc[chosen], chosen)

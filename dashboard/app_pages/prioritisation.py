@@ -1,0 +1,85 @@
+"""Prioritering: what to do more of and less of, by cost per person reached and evidence."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, labels, layout, prioritisation, queries, tables
+from sikkerby import formatting as fmt
+
+context = layout.page_header(
+    "Prioritering", "Hvad skal der gøres mere og mindre af? Indsatserne {year} efter budget pr. deltager og evidens"
+)
+source, filters = context.source, context.filters
+
+everything = queries.initiatives_table(source, filters)
+placement = prioritisation.place_initiatives(everything[everything["active_in_year"]])
+placed, unplaced = placement.placed, placement.unplaced
+if placed.empty and unplaced.empty:
+    layout.empty_state("Ingen indsatser har budget eller deltagere", context)
+    st.stop()
+
+st.caption(
+    prioritisation.RULE
+    + (f" Medianen er {fmt.kr(placement.median_kr_per_participant)} pr. deltager." if placement.median_kr_per_participant else "")
+    + " Boblens størrelse er budgettet; en sort ruder er foreslået gjort mindre af. Klik på en boble for at se indsatsen."
+)
+counts = placed["quadrant"].value_counts()
+dear_weak, cheap_strong = int(counts.get(prioritisation.DO_LESS, 0)), int(counts.get(prioritisation.DO_MORE, 0))
+title = (
+    f"{fmt.number(dear_weak)} {'indsats er dyr' if dear_weak == 1 else 'indsatser er dyre'} med svag evidens, "
+    f"{fmt.number(cheap_strong)} {'er billig' if cheap_strong == 1 else 'er billige'} med stærk evidens"
+)
+chart_column, side_column = st.columns([3, 1])
+with chart_column:
+    if placed.empty:
+        st.info("Ingen indsats har både budget og deltagere, så ingen kan placeres. Se listen til højre.", icon=":material/info:")
+        selected = []
+    else:
+        export = placed.assign(
+            evidence=placed["evidence"].map(labels.EVIDENCE_LABELS),
+            do_less=placed["do_less"].map({True: "Ja", False: ""}),
+            administration_code=placed["administration_code"].map(labels.administration_label),
+        ).rename(columns=tables.INITIATIVE_COLUMNS | {"kr_per_participant": "Kr. pr. deltager", "quadrant": "Kvadrant"})[
+            [
+                "Indsats",
+                "Id",
+                "Forvaltning",
+                "Indsatsområde",
+                "Budget (kr.)",
+                "Deltagere (personer)",
+                "Kr. pr. deltager",
+                "Evidens",
+                "Kvadrant",
+                "Gøres mindre af",
+            ]
+        ]
+        selected = layout.chart(
+            charts.priority_bubbles(placed, placement.median_kr_per_participant, title, context.source_line()),
+            export,
+            "prioritering",
+            "priority",
+            select_points=True,
+        )
+with side_column:
+    st.markdown("**Kan ikke placeres**")
+    if unplaced.empty:
+        st.caption("Alle indsatser med budget eller deltagere i året er med i diagrammet.")
+    else:
+        st.caption("Uden budget eller uden deltagere i året er der ingen pris pr. deltager.")
+        layout.table(
+            unplaced.rename(columns={"name": "Indsats", "reason": "Mangler"})[["Indsats", "Mangler"]],
+            "prioritering_kan_ikke_placeres",
+            "unplaced",
+        )
+
+st.divider()
+st.subheader("Detaljer for én indsats")
+names = dict(zip(placed["initiative_id"], placed["name"], strict=True)) | dict(
+    zip(unplaced["initiative_id"], unplaced["name"], strict=True)
+)
+clicked = [point["customdata"][0] for point in selected if point.get("customdata")]
+if clicked and clicked[0] in names and clicked[0] != st.session_state.get("priority_last_click"):
+    st.session_state["priority_detail"] = st.session_state["priority_last_click"] = clicked[0]  # a new click, not a kept selection
+chosen = st.selectbox("Vælg indsats", list(names), format_func=lambda i: f"{names[i]} ({i})", key="priority_detail")
+layout.initiative_detail(everything.set_index("initiative_id").loc[chosen], chosen)

@@ -1,0 +1,57 @@
+"""The prioritisation rule: where an initiative stands on cost per person reached and evidence.
+
+One function decides the quadrant, so the page, its CSV and the tests read the same rule:
+- cheap or dear: kr. per person reached at most, or above, the median of the initiatives shown;
+- strong or weak evidence: 'dokumenteret' and 'lovende' are strong; 'erfaringsbaseret' and 'ukendt' weak.
+Initiatives without budget or without people reached in the year have no cost per person and are
+returned apart, to be listed beside the chart rather than dropped.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+
+EVIDENCE_ORDER = ("ukendt", "erfaringsbaseret", "lovende", "dokumenteret")  # bottom to top on the chart
+STRONG_EVIDENCE = frozenset({"dokumenteret", "lovende"})
+DO_MORE, KEEP_WATCH_COST, LOOK_CLOSER, DO_LESS = "Gør mere af", "Behold, men se på prisen", "Undersøg nærmere", "Gør mindre af"
+QUADRANTS = {(False, True): DO_MORE, (True, True): KEEP_WATCH_COST, (False, False): LOOK_CLOSER, (True, False): DO_LESS}
+RULE = (
+    "Billig eller dyr: kr. pr. deltager under eller over medianen for de viste indsatser. "
+    "Stærk evidens: dokumenteret eller lovende; svag: erfaringsbaseret eller ukendt. "
+    f"Billig og stærk: {DO_MORE.lower()}. Dyr og stærk: {KEEP_WATCH_COST.lower()}. "
+    f"Billig og svag: {LOOK_CLOSER.lower()}. Dyr og svag: {DO_LESS.lower()}."
+)
+
+
+class Placement(NamedTuple):
+    """Initiatives placed in a quadrant, those that cannot be placed, and the cost threshold used."""
+
+    placed: pd.DataFrame
+    unplaced: pd.DataFrame
+    median_kr_per_participant: float | None
+
+
+def place_initiatives(initiatives: pd.DataFrame) -> Placement:
+    """Return the initiatives with `kr_per_participant`, `strong_evidence`, `dear` and `quadrant` added.
+
+    Needs `budget_kr`, `participants` and `evidence`. Those with no budget or no participants go to
+    `unplaced` with `reason` saying which.
+    """
+    budget = initiatives["budget_kr"].fillna(0)
+    reach = initiatives["participants"].fillna(0)
+    can_place = (budget > 0) & (reach > 0)
+    unplaced = initiatives[~can_place].assign(
+        reason=[
+            "hverken budget eller deltagere" if b <= 0 and r <= 0 else "intet budget" if b <= 0 else "ingen deltagere"
+            for b, r in zip(budget[~can_place], reach[~can_place], strict=True)
+        ]
+    )
+    placed = initiatives[can_place].assign(kr_per_participant=budget[can_place] / reach[can_place])
+    if placed.empty:
+        return Placement(placed.assign(strong_evidence=[], dear=[], quadrant=[]), unplaced, None)
+    median = float(placed["kr_per_participant"].median())
+    placed = placed.assign(strong_evidence=placed["evidence"].isin(STRONG_EVIDENCE), dear=placed["kr_per_participant"] > median)
+    placed = placed.assign(quadrant=[QUADRANTS[(d, s)] for d, s in zip(placed["dear"], placed["strong_evidence"], strict=True)])
+    return Placement(placed, unplaced, median)
