@@ -32,6 +32,7 @@ PAGES = [
     ("Indsatser", "indsatser"),
     ("Mangler finansiering", "finansiering"),
     ("Prioritering", "prioritering"),
+    ("Indsatsområder", "indsatsomraader"),
     ("Om data", "om-data"),
 ]
 HEADINGS = {"Unge 18–25": "Unge 18–25 år"}

@@ -215,3 +215,29 @@ def test_prioritisation_places_initiatives_by_cost_and_evidence():
 def test_prioritisation_lists_what_it_cannot_place_beside_the_chart():
     at = open_app("prioritisation", {"aar": "2011"})  # TMF-001 has budget in 2011 but no participants
     assert table(at, "Mangler").to_dict("records") == [{"Indsats": "Tryghedsbelysning", "Mangler": "ingen deltagere"}]
+
+
+def test_focus_area_annex_shows_growth_targets_need_and_do_less():
+    at = open_app("focus_areas", {"aar": "2010"})
+    assert [h.value for h in at.main.header] == [
+        "Lokal indsats",
+        "Fritidsliv med indhold",
+        "Beskæftigelse og uddannelse",
+        "Socialt udsatte unge over 18 år",
+        "Socialt udsatte unge under 18 år",
+        "Tryghed for kommunalt ansatte",
+    ]
+    text = [m.value for m in at.markdown]
+    # SOF-001 reaches 18–25-year-olds in Nørrebro only: the other nine districts share the lowest coverage
+    assert "9 af de ti bydele når færrest unge" in text
+    assert "Bagud: 1" in text  # its one effect target: (80,5 − 50) / 70 = 44 %
+    # SOF-001 is partly financed: its whole 2010 budget, 1.734.567,5 kr.
+    assert any("delvist finansieret: **1,7 mio. kr.**" in t for t in text)
+
+
+def test_focus_area_annex_lists_what_to_do_less_of_with_the_reason():
+    at = open_app("focus_areas", {"aar": "2011", "omraade": "Lokal indsats"})
+    assert [h.value for h in at.main.header] == ["Lokal indsats"]
+    assert table(at, "Begrundelse").to_dict("records") == [
+        {"Indsats": "Tryghedsbelysning", "Begrundelse": "Lav effekt", "Budget (kr.)": 750_000.25}
+    ]
