@@ -647,11 +647,15 @@ def initiative_history(source: Source, initiative_id: str) -> pd.DataFrame:
         reach AS (
             SELECT year, district_id, SUM(participants) AS participants, SUM(participants_18_25) AS participants_18_25
             FROM activity WHERE initiative_id = $id GROUP BY ALL
+        ),
+        lines AS (  -- city-wide lines have no district: NULL must meet NULL, which USING would not do
+            SELECT COALESCE(m.year, r.year) AS year, COALESCE(m.district_id, r.district_id) AS district_id,
+                   m.budget_kr, m.spent_kr, r.participants, r.participants_18_25
+            FROM money m FULL OUTER JOIN reach r ON m.year = r.year AND m.district_id IS NOT DISTINCT FROM r.district_id
         )
-        SELECT year, COALESCE(d.name, $city_wide) AS district, budget_kr, spent_kr, participants, participants_18_25
-        FROM money FULL OUTER JOIN reach USING (year, district_id)
-        LEFT JOIN district d USING (district_id)
-        ORDER BY year, d.district_id NULLS FIRST
+        SELECT l.year, COALESCE(d.name, $city_wide) AS district, l.budget_kr, l.spent_kr, l.participants, l.participants_18_25
+        FROM lines l LEFT JOIN district d USING (district_id)
+        ORDER BY l.year, l.district_id NULLS FIRST
         """,
         {"id": initiative_id, "city_wide": vocab.CITY_WIDE_LABEL},
     )

@@ -241,3 +241,20 @@ def test_focus_area_annex_lists_what_to_do_less_of_with_the_reason():
     assert table(at, "Begrundelse").to_dict("records") == [
         {"Indsats": "Tryghedsbelysning", "Begrundelse": "Lav effekt", "Budget (kr.)": 750_000.25}
     ]
+
+
+def test_initiative_history_puts_city_wide_budget_and_activity_of_a_year_on_one_row():
+    at = open_app("initiatives", {"aar": "2010"})
+    at.selectbox(key="initiative_detail").select("BUF-001").run()
+    history = table(at, "Forbrug (kr.)")
+    # BUF-001 in 2010: 2.000.000 kr. (spent 1.900.000) and 85 people, all city-wide
+    assert history.to_dict("records") == [
+        {
+            "År": 2010,
+            "Bydel": "Hele byen",
+            "Budget (kr.)": 2_000_000,
+            "Forbrug (kr.)": 1_900_000,
+            "Deltagere (personer)": 85,
+            "Heraf 18–25 år (personer)": 0,
+        }
+    ]
