@@ -142,14 +142,22 @@ def table(
     height: int | str = "auto",
     label: str = "Hent data (CSV)",
     pinned: str | None = None,
+    widths: dict[str, int] | None = None,
 ) -> None:
     """Show a table with Danish numbers (sortable on the underlying values) and, under it, its own CSV download.
 
-    `pinned` names a column that stays in view while the others scroll sideways.
+    `pinned` names a column that stays in view while the others scroll sideways; `widths` sets columns' px widths.
     """
-    config = {pinned: st.column_config.Column(pinned=True, width="medium")} if pinned else None
+    config = {name: st.column_config.Column(width=px) for name, px in (widths or {}).items()}
+    if pinned:
+        config[pinned] = st.column_config.Column(pinned=True, width=(widths or {}).get(pinned, "medium"))
     st.dataframe(
-        tables.styled(data, formats), hide_index=True, key=f"table_{key}", height=height, placeholder=fmt.MISSING, column_config=config
+        tables.styled(data, formats),
+        hide_index=True,
+        key=f"table_{key}",
+        height=height,
+        placeholder=fmt.MISSING,
+        column_config=config or None,
     )
     download_csv(data, what, key, label=label)
 

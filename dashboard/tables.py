@@ -18,13 +18,13 @@ from sikkerby import formatting as fmt
 INITIATIVE_COLUMNS = {
     "name": "Indsats",
     "budget_kr": "Budget (kr.)",
-    "kr_per_participant": "Kr. pr. deltager",
-    "kr_per_young_participant": "Kr. pr. 18–25-årig",
+    "kr_per_participant": "Kr./deltager",
+    "kr_per_young_participant": "Kr./18–25-årig",
     "evidence": "Evidens",
-    "on_track_share": "Effektmål nået/på vej (%)",
+    "on_track_share": "Mål på vej (%)",
     "financing": "Finansiering",
     "status": "Status",
-    "do_less": "Gøres mindre af",
+    "do_less": "Mindre af",
     "initiative_id": "Id",
     "administration_code": "Forvaltning",
     "focus_area": "Indsatsområde",
@@ -33,6 +33,18 @@ INITIATIVE_COLUMNS = {
     "participants_18_25": "Heraf 18–25 år (personer)",
 }
 PINNED_COLUMN = "Indsats"
+# px per decision column: together about 930 px, the table's width at 1400 px with the sidebar open
+DECISION_WIDTHS = {
+    "Indsats": 190,
+    "Budget (kr.)": 112,
+    "Kr./deltager": 92,
+    "Kr./18–25-årig": 92,
+    "Evidens": 98,
+    "Mål på vej (%)": 70,
+    "Finansiering": 118,
+    "Status": 82,
+    "Mindre af": 76,
+}
 
 HISTORY_COLUMNS = {
     "year": "År",
@@ -79,6 +91,6 @@ def styled(frame: pd.DataFrame, formats: dict[str, Callable[[object], str]] | No
     for column in frame.columns:
         if column in formats or not pd.api.types.is_numeric_dtype(frame[column]):
             continue
-        money = str(column).endswith("(kr.)") or str(column).startswith("Kr. pr.")
+        money = str(column).endswith("(kr.)") or str(column).startswith(("Kr. pr.", "Kr./"))
         formats[column] = fmt.year if column in YEAR_COLUMNS else fmt.kr if money else fmt.number
     return frame.style.format(formats, na_rep=fmt.MISSING)

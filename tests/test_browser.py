@@ -191,7 +191,7 @@ def test_every_page_at_three_widths_with_and_without_a_district_filter(app_url, 
     content = Path(download.path()).read_bytes()
     assert content.startswith(b"\xef\xbb\xbf")
     header = content.decode("utf-8-sig").splitlines()[0]
-    assert header.split(";")[:3] == ["Indsats", "Budget (kr.)", "Kr. pr. deltager"]
+    assert header.split(";")[:3] == ["Indsats", "Budget (kr.)", "Kr./deltager"]
 
     shared = browser.new_page(viewport={"width": 1400, "height": 900})
     shared.goto(page.url)

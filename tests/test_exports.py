@@ -24,7 +24,7 @@ def test_initiatives_csv_equals_the_filtered_table(downloads):
     name, data = downloads.get(at, "csv_initiatives")
     assert name == "indsatser_2010_Norrebro.csv"
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data.decode("utf-8-sig").splitlines()[0].startswith("Indsats;Budget (kr.);Kr. pr. deltager;Kr. pr. 18–25-årig;Evidens")
+    assert data.decode("utf-8-sig").splitlines()[0].startswith("Indsats;Budget (kr.);Kr./deltager;Kr./18–25-årig;Evidens")
     shown = at.dataframe[0].value.reset_index(drop=True)
     exported = read_danish_csv(data)
     assert list(exported.columns) == list(shown.columns)

@@ -52,14 +52,16 @@ layout.table(
     shown,
     "indsatser",
     "initiatives",
-    formats={"Effektmål nået/på vej (%)": lambda v: fmt.percent(v / 100, 0)},
+    formats={"Mål på vej (%)": lambda v: fmt.percent(v / 100, 0)},
     height=480,
     label="Hent tabel (CSV)",
     pinned=tables.PINNED_COLUMN,
+    widths=tables.DECISION_WIDTHS,
 )
 st.caption(
-    f"Kr. pr. deltager og pr. 18–25-årig: indsatsens budget {filters.year} delt med dens deltagere i året (samme bydele). "
-    "Effektmål nået/på vej: andel af indsatsens effektmål, der er nået eller mindst halvvejs; mål uden måling tæller som ikke på vej."
+    f"Kr./deltager og kr./18–25-årig: indsatsens budget {filters.year} delt med dens deltagere i året (samme bydele). "
+    "Mål på vej: andel af indsatsens effektmål, der er nået eller mindst halvvejs; mål uden måling tæller som ikke på vej. "
+    "Mindre af: foreslået gjort mindre af, med begrundelsen."
 )
 st.download_button(
     "Hent tabel (Excel)",

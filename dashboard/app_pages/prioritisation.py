@@ -40,7 +40,7 @@ with chart_column:
             evidence=placed["evidence"].map(labels.EVIDENCE_LABELS),
             do_less=placed["do_less"].map({True: "Ja", False: ""}),
             administration_code=placed["administration_code"].map(labels.administration_label),
-        ).rename(columns=tables.INITIATIVE_COLUMNS | {"kr_per_participant": "Kr. pr. deltager", "quadrant": "Kvadrant"})[
+        ).rename(columns=tables.INITIATIVE_COLUMNS | {"kr_per_participant": "Kr./deltager", "quadrant": "Kvadrant"})[
             [
                 "Indsats",
                 "Id",
@@ -48,10 +48,10 @@ with chart_column:
                 "Indsatsområde",
                 "Budget (kr.)",
                 "Deltagere (personer)",
-                "Kr. pr. deltager",
+                "Kr./deltager",
                 "Evidens",
                 "Kvadrant",
-                "Gøres mindre af",
+                "Mindre af",
             ]
         ]
         selected = layout.chart(
