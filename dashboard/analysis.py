@@ -137,3 +137,24 @@ def city_figure(data: pd.DataFrame, numerator: str, denominator: str, scale: flo
     """Return the whole city's figure over all districts: sum(numerator) / sum(denominator) × scale (None when 0)."""
     result = share(data[numerator].sum(), data[denominator].sum())
     return None if result is None else result * scale
+
+
+def growth_sentence(coverage: pd.DataFrame) -> str:
+    """Say where a focus area can grow: the districts with the lowest 18–25 coverage, over all ten."""
+    if coverage["reached_18_25"].sum() == 0:
+        return "Områdets indsatser når ingen 18–25-årige, der er henført til en bydel."
+    return lowest_sentence(
+        lowest(coverage, "district", "reached_per_1000"),
+        "Lavest dækning af 18–25-årige",
+        "Dækningen er ens i alle bydele",
+        "{n} af de ti bydele når færrest unge",
+    )
+
+
+def budget_need(initiatives: pd.DataFrame, missing: str, partial: str, proposed: str) -> tuple[float, float, float]:
+    """Return the budget of initiatives without financing, partly financed, and proposed (kr.)."""
+    return (
+        float(initiatives.loc[initiatives["financing"] == missing, "budget_kr"].sum()),
+        float(initiatives.loc[initiatives["financing"] == partial, "budget_kr"].sum()),
+        float(initiatives.loc[initiatives["status"] == proposed, "budget_kr"].sum()),
+    )

@@ -71,9 +71,7 @@ for area in areas.itertuples(index=False):
     need, less = st.columns(2)
     with need:
         st.subheader("Budgetbehov")
-        missing = active.loc[active["financing"] == MISSING_FINANCING, "budget_kr"].sum()
-        partial = active.loc[active["financing"] == PARTIAL_FINANCING, "budget_kr"].sum()
-        proposed = active.loc[active["status"] == PROPOSED_STATUS, "budget_kr"].sum()
+        missing, partial, proposed = analysis.budget_need(active, MISSING_FINANCING, PARTIAL_FINANCING, PROPOSED_STATUS)
         st.markdown(
             f"Mangler finansiering: **{fmt.mio_kr(missing)}** · delvist finansieret: **{fmt.mio_kr(partial)}** · "
             f"foreslåede indsatser: **{fmt.mio_kr(proposed)}** (budget {filters.year})"

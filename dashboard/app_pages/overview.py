@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
-from dashboard import analysis, layout, palette, queries
+from dashboard import analysis, brief, layout, palette, queries
 from dashboard.labels import STATUS_LABELS
 from sikkerby import formatting as fmt
 
@@ -97,7 +99,19 @@ with st.container(horizontal=True, wrap=True):
     )
 if before is None or before["initiatives"] == 0:
     st.caption(f"Ingen budgetlinjer for {filters.year - 1}, så ændringer kan ikke vises.")
-st.page_link("app_pages/financing.py", label="Se listen over indsatser, der mangler finansiering", icon=":material/arrow_forward:")
+with st.container(horizontal=True, wrap=True):
+    st.page_link("app_pages/financing.py", label="Se listen over indsatser, der mangler finansiering", icon=":material/arrow_forward:")
+    st.download_button(
+        "Hent udvalgsnotat (HTML, til print)",
+        data=lambda: brief.committee_brief(source, filters, context.facts, context.district_names, date.today()).encode("utf-8"),
+        file_name=context.file_name("udvalgsnotat", "html"),
+        mime="text/html",
+        key="brief",
+        icon=":material/description:",
+        type="tertiary",
+        help="Nøgletal, de fire mål, de seks indsatsområder, hvad der mangler finansiering og forslag om at gøre mindre af, "
+        "for de valgte filtre. Én fil, der kan åbnes uden net og printes på A4.",
+    )
 
 by_goal = queries.budget_by_goal(source, filters)
 top = analysis.largest_share(by_goal, "goal")

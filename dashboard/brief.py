@@ -1,0 +1,206 @@
+"""Udvalgsnotat: the committee brief as one self-contained HTML file (no Streamlit here).
+
+Key figures, the four goals, the six focus-area annexes, what lacks financing and the proposals to
+do less of, for the current filters. Charts are embedded with plotly's own script inlined, so the
+file opens and prints without a network; every annex starts on a new A4 page. All text from the
+data is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from dashboard import analysis, charts, labels, palette, queries
+from dashboard.filters import Filters
+from sikkerby import formatting as fmt
+from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING, PROPOSED_STATUS
+
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december")
+STYLE = """
+@page { size: A4; margin: 16mm 14mm; }
+body { font-family: 'Source Sans Pro', Arial, sans-serif; color: #1f2328; max-width: 190mm; margin: 0 auto; font-size: 11pt; }
+h1 { font-size: 20pt; margin-bottom: 2mm; } h2 { font-size: 15pt; margin-top: 8mm; } h3 { font-size: 12pt; margin-bottom: 1mm; }
+.notice { background: #fff8dc; border-left: 4px solid #c99a00; padding: 2mm 4mm; }
+.meta { color: #555; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9.5pt; }
+th, td { border-bottom: 1px solid #ddd; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }
+td.number { text-align: right; white-space: nowrap; }
+.annex { page-break-before: always; break-before: page; }
+.chart { page-break-inside: avoid; break-inside: avoid; }
+.sources { color: #555; font-size: 9pt; }
+"""
+
+
+def danish_date(day: date) -> str:
+    """`2026-11-27` → `27. november 2026`."""
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def _text(value: object) -> str:
+    return html.escape(fmt.text(value))
+
+
+def _table(frame: pd.DataFrame, money: tuple[str, ...] = (), numbers: tuple[str, ...] = ()) -> str:
+    """Return an HTML table: money columns as kr., number columns in Danish style, all text escaped."""
+    if frame.empty:
+        return "<p class='meta'>Ingen.</p>"
+    shown = frame.copy()
+    for column in money:
+        shown[column] = fmt.column(shown[column], fmt.kr)
+    for column in numbers:
+        shown[column] = fmt.column(shown[column], fmt.number)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td class='number'>{_text(v)}</td>" if c in money or c in numbers else f"<td>{_text(v)}</td>"
+            for c, v in zip(shown.columns, row, strict=True)
+        )
+        + "</tr>"
+        for row in shown.itertuples(index=False)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _chart(fig: go.Figure) -> str:
+    return (
+        "<div class='chart'>"
+        + fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False, "staticPlot": True})
+        + "</div>"
+    )
+
+
+def _filter_summary(filters: Filters, district_names: dict[int, str]) -> str:
+    parts = [f"budgetår {filters.year}"]
+    if filters.districts:
+        parts.append("bydele: " + ", ".join(district_names[d] for d in filters.districts))
+    if filters.administrations:
+        parts.append("forvaltninger: " + ", ".join(filters.administrations))
+    if filters.statuses:
+        parts.append("status: " + ", ".join(labels.STATUS_LABELS[s] for s in filters.statuses))
+    if filters.focus_areas or filters.goals or filters.financing or filters.evidence or filters.only_do_less:
+        parts.append("med yderligere filtre (se dashboardets adresse)")
+    return "; ".join(parts)
+
+
+def committee_brief(source: queries.Source, filters: Filters, facts: dict[str, str], district_names: dict[int, str], today: date) -> str:
+    """Return the brief for the filters as one HTML document (plotly's script inlined; no external resource)."""
+    source_line = labels.source_line(facts, with_population=True)
+    sample = facts.get("portfolio_is_sample") == "true"
+    figures = queries.key_figures(source, filters).set_index("year")
+    now = figures.loc[filters.year]
+    parts = [
+        f"<h1>Udvalgsnotat: kriminalpræventive indsatser {filters.year}</h1>",
+        f"<p class='meta'>Økonomiudvalget · Center for Sikker By · {danish_date(today)} · {html.escape(_filter_summary(filters, district_names))}</p>",
+    ]
+    if sample:
+        parts.append(
+            "<p class='notice'><b>Eksempeldata.</b> Indsatser, budgetter og aktivitet er opdigtede til illustration. "
+            "Befolkningstal og bydelsgrænser er rigtige data fra Københavns Kommune.</p>"
+        )
+    key = pd.DataFrame(
+        [
+            ("Besluttet budget", fmt.mio_kr(now["decided_budget_kr"])),
+            ("Foreslåede indsatser", fmt.mio_kr(now["proposed_budget_kr"])),
+            ("Indsatser med budget", fmt.number(now["initiatives"])),
+            ("Budget til 18–25-årige", fmt.mio_kr(now["budget_18_25_kr"])),
+            ("18–25-årige nået pr. 1.000", fmt.number(now["reached_per_1000"], 1)),
+            ("Mangler finansiering", fmt.mio_kr(now["missing_financing_kr"])),
+            ("Delvist finansieret (hele budgettet)", fmt.mio_kr(now["partial_financing_kr"])),
+        ],
+        columns=["Nøgletal", str(filters.year)],
+    )
+    parts += ["<h2>Nøgletal</h2>", _table(key)]
+
+    by_goal = queries.budget_by_goal(source, filters)
+    top = analysis.largest_share(by_goal, "goal")
+    parts += [
+        "<h2>De fire strategiske mål</h2>",
+        _chart(
+            charts.budget_bars(
+                by_goal,
+                "goal",
+                [palette.GOAL_COLOURS[g] for g in by_goal["goal_id"]],
+                f"{top[0]} får {fmt.percent(top[1], 0)} af budgettet" if top else "Budget pr. strategisk mål",
+                source_line,
+            )
+        ),
+    ]
+
+    initiatives = queries.initiatives_table(source, filters)
+    active = initiatives[initiatives["active_in_year"]]
+    for area in queries.focus_areas(source).itertuples(index=False):
+        if filters.focus_areas and area.focus_area_id not in filters.focus_areas:
+            continue
+        parts.append(_annex(source, filters, area.focus_area_id, area.name, active[active["focus_area_id"] == area.focus_area_id]))
+
+    unfinanced = active[active["financing"].isin((MISSING_FINANCING, PARTIAL_FINANCING))]
+    do_less = active[active["do_less"]]
+    parts += [
+        "<h2 class='annex'>Mangler finansiering</h2>",
+        _table(
+            unfinanced.assign(financing=unfinanced["financing"].map(labels.FINANCING_LABELS)).rename(
+                columns={"name": "Indsats", "financing": "Finansiering", "budget_kr": "Budget (kr.)", "goals": "Strategiske mål"}
+            )[["Indsats", "Finansiering", "Budget (kr.)", "Strategiske mål"]],
+            money=("Budget (kr.)",),
+        ),
+        "<h2>Forslag om at gøre mindre af</h2>",
+        _table(
+            do_less.assign(rationale=do_less["rationale"].map(lambda r: fmt.text(r, "ikke angivet"))).rename(
+                columns={"name": "Indsats", "rationale": "Begrundelse", "budget_kr": "Budget (kr.)"}
+            )[["Indsats", "Begrundelse", "Budget (kr.)"]],
+            money=("Budget (kr.)",),
+        ),
+        f"<p class='sources'>{html.escape(source_line)}. Bydelsgrænser: Københavns Kommune, Open Data København, CC BY 4.0. "
+        "Befolkning pr. 1. januar; efter 2015 bruges 2015. Dannet af Sikker By-dashboardet.</p>",
+    ]
+    body = "\n".join(parts)
+    return (
+        "<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'>"
+        f"<title>Udvalgsnotat {filters.year}</title><style>{STYLE}</style>"
+        f"<script>{get_plotlyjs()}</script></head><body>{body}</body></html>"
+    )
+
+
+def _annex(source: queries.Source, filters: Filters, area_id: int, name: str, active: pd.DataFrame) -> str:
+    """Return one focus area's annex: where it can grow, effect targets, budget need, what to do less of."""
+    scope = filters._replace(focus_areas=(area_id,))
+    out = [f"<h2 class='annex'>{html.escape(name)}</h2>"]
+    if active.empty:
+        return out[0] + f"<p class='meta'>Ingen indsatser i området har budget eller deltagere i {filters.year} med de valgte filtre.</p>"
+    growth = analysis.growth_sentence(queries.young_adults_by_district(source, scope.without_districts()))
+    out += ["<h3>Hvor kan indsatsen vokse?</h3>", f"<p>{html.escape(growth)}</p>"]
+    targets = queries.effect_targets(source, scope)
+    out.append("<h3>Effektmål</h3>")
+    if targets.empty:
+        out.append("<p class='meta'>Ingen effektmål.</p>")
+    else:
+        progress = analysis.effect_target_progress(targets)
+        out.append(
+            _table(
+                progress.rename(
+                    columns={"initiative": "Indsats", "indicator": "Indikator", "detail": "Fra udgangspunkt til mål", "status": "Status"}
+                )[["Indsats", "Indikator", "Fra udgangspunkt til mål", "Status"]]
+            )
+        )
+    missing, partial, proposed = analysis.budget_need(active, MISSING_FINANCING, PARTIAL_FINANCING, PROPOSED_STATUS)
+    out += [
+        "<h3>Budgetbehov</h3>",
+        f"<p>Mangler finansiering: <b>{fmt.mio_kr(missing)}</b> · delvist finansieret: <b>{fmt.mio_kr(partial)}</b> · "
+        f"foreslåede indsatser: <b>{fmt.mio_kr(proposed)}</b></p>",
+    ]
+    do_less = active[active["do_less"]]
+    out.append("<h3>Hvad skal der gøres mindre af?</h3>")
+    out.append(
+        _table(
+            do_less.assign(rationale=do_less["rationale"].map(lambda r: fmt.text(r, "ikke angivet"))).rename(
+                columns={"name": "Indsats", "rationale": "Begrundelse"}
+            )[["Indsats", "Begrundelse"]]
+        )
+    )
+    return "\n".join(out)
