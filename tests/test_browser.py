@@ -208,3 +208,31 @@ def test_the_start_page_opens_at_its_own_address(app_url, browser):
     assert page.get_by_text("Page not found").count() == 0
     page.get_by_text("henført til Valby").first.wait_for()
     page.close()
+
+
+def test_the_committee_brief_opens_offline_and_prints_a_page_per_annex(browser, tmp_path):
+    from datetime import date
+
+    from dashboard import brief, database, queries
+    from dashboard.filters import Filters
+
+    db = tmp_path / "sikkerby.duckdb"
+    build(db)
+    with database.reading(db) as version:
+        source = queries.source_of(version)
+        districts = queries.districts(source)
+        names = dict(zip(districts["district_id"], districts["name"], strict=True))
+        html = brief.committee_brief(source, Filters(year=2013), queries.dataset_facts(source), names, date.today())
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / "udvalgsnotat.html"
+    path.write_text(html, encoding="utf-8")
+    context = browser.new_context(offline=True)  # nothing may come from the network
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))")
+    assert page.locator(".js-plotly-plot").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "udvalgsnotat.png"), full_page=False)
+    pdf = page.pdf(path=str(ARTIFACTS / "udvalgsnotat.pdf"), format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= 8, pages  # front matter, six annexes and the unfinanced list each start a page
+    context.close()
