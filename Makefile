@@ -6,7 +6,7 @@ DB ?= $(or $(SIKKERBY_DB),data/sikkerby.duckdb)
 PORT ?= 8501
 SOURCES := data/reference/befkbhalderkoencivst.csv data/reference/bydele.geojson data/sample/indsatser.xlsx
 
-.PHONY: run test lint format build sample bench clean
+.PHONY: run test lint format build sample bench mutants clean
 
 run: $(VENV)/.runtime-installed $(DB)  ## start the dashboard on http://localhost:8501
 	SIKKERBY_DB=$(DB) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
@@ -24,6 +24,17 @@ sample: $(VENV)/.runtime-installed  ## regenerate the sample workbook data/sampl
 
 bench: $(VENV)/.dev-installed  ## time the pipeline build and the main page queries
 	$(BIN)/python scripts/benchmark.py
+
+# Not part of `make test`: mutates dashboard/queries.py, dashboard/analysis.py and pipelines/transform.py
+# (see [tool.mutmut] in pyproject.toml) and runs the fast tests against each mutant. Starts afresh, so
+# every mutant meets the current tests. `$(BIN)/mutmut results` lists survivors, `mutmut show NAME` one.
+mutants: $(VENV)/.dev-installed  ## mutation testing of queries, analysis and transform with the fast tests
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(or $(MUTANT_JOBS),2)
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); \
+	print("mutants {total}: killed {killed}, timeout {timeout}, survived {survived}, no tests {no_tests}, suspicious {suspicious}".format(**s)); \
+	print("kill rate (killed + timeout) / total: {:.1%}".format((s["killed"] + s["timeout"]) / s["total"]))'
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
