@@ -62,6 +62,7 @@ PAGES = {
         st.Page(PAGES_DIR / "initiatives.py", title="Indsatser", icon=":material/list_alt:", url_path="indsatser"),
         FINANCING_PAGE,
         st.Page(PAGES_DIR / "prioritisation.py", title="Prioritering", icon=":material/balance:", url_path="prioritering"),
+        st.Page(PAGES_DIR / "scenarios.py", title="Scenarier", icon=":material/alt_route:", url_path="scenarier"),
         st.Page(PAGES_DIR / "focus_areas.py", title="Indsatsområder", icon=":material/category:", url_path="indsatsomraader"),
         st.Page(open_overview, title="Overblik", url_path="overblik", visibility="hidden"),
     ],

@@ -17,6 +17,8 @@ from plotly.offline import get_plotlyjs
 
 from dashboard import analysis, charts, labels, palette, queries
 from dashboard.filters import Filters
+from dashboard.scenario_outcome import BUDGET_COLUMNS, PER_1000_COLUMNS, Outcome, coverage_table, frame_sentence
+from dashboard.scenarios import ASSUMPTION
 from sikkerby import formatting as fmt
 from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING, PROPOSED_STATUS
 
@@ -88,8 +90,18 @@ def _filter_summary(filters: Filters, district_names: dict[int, str]) -> str:
     return "; ".join(parts)
 
 
-def committee_brief(source: queries.Source, filters: Filters, facts: dict[str, str], district_names: dict[int, str], today: date) -> str:
-    """Return the brief for the filters as one HTML document (plotly's script inlined; no external resource)."""
+def committee_brief(
+    source: queries.Source,
+    filters: Filters,
+    facts: dict[str, str],
+    district_names: dict[int, str],
+    today: date,
+    scenario: Outcome | None = None,
+) -> str:
+    """Return the brief for the filters as one HTML document (plotly's script inlined; no external resource).
+
+    With a worked-out `scenario`, a section on it follows the key figures.
+    """
     source_line = labels.source_line(facts, with_population=True)
     sample = facts.get("portfolio_is_sample") == "true"
     figures = queries.key_figures(source, filters).set_index("year")
@@ -116,6 +128,8 @@ def committee_brief(source: queries.Source, filters: Filters, facts: dict[str, s
         columns=["Nøgletal", str(filters.year)],
     )
     parts += ["<h2>Nøgletal</h2>", _table(key)]
+    if scenario is not None:
+        parts.append(_scenario_section(scenario, source_line))
 
     by_goal = queries.budget_by_goal(source, filters)
     top = analysis.largest_share(by_goal, "goal")
@@ -204,3 +218,39 @@ def _annex(source: queries.Source, filters: Filters, area_id: int, name: str, ac
         )
     )
     return "\n".join(out)
+
+
+def _scenario_section(result: Outcome, source_line: str) -> str:
+    """Return the scenario's section: totals against the frame, budget per goal, 18–25 coverage per district."""
+    totals = result.totals
+    changed = ", ".join(
+        f"{result.scenario.names.get(i) or i}: {change.label() if change.amount_kr is None else fmt.kr(change.amount_kr)}"
+        for i, change in result.scenario.changes.items()
+    )
+    new = ", ".join(f"{n.name} ({fmt.kr(n.budget_kr)})" for n in result.scenario.new)
+    figures = pd.DataFrame(
+        [
+            ("Budget i udgangspunktet", fmt.mio_kr(totals["baseline_kr"])),
+            ("Budget i scenariet", fmt.mio_kr(totals["scenario_kr"])),
+            ("Budgetramme", fmt.mio_kr(totals["frame_kr"]) if totals["frame_kr"] is not None else "Ingen"),
+        ],
+        columns=["Scenarie", str(result.scenario.year)],
+    )
+    by_goal = result.by_goal.rename(columns={"goal": "Strategisk mål"} | BUDGET_COLUMNS)[["Strategisk mål", *BUDGET_COLUMNS.values()]]
+    coverage = coverage_table(result)
+    for column in PER_1000_COLUMNS:
+        coverage[column] = fmt.column(coverage[column], lambda v: fmt.number(v, 1))
+    return "\n".join(
+        [
+            f"<h2 class='annex'>Scenarie: {_text(result.scenario.name)}</h2>",
+            f"<p class='meta'>Hele porteføljen for {result.scenario.year}. {html.escape(ASSUMPTION)}</p>",
+            f"<p><b>Ændrede indsatser:</b> {html.escape(changed or 'ingen')}. <b>Nye indsatser:</b> {html.escape(new or 'ingen')}.</p>",
+            _table(figures),
+            f"<p>{html.escape(frame_sentence(totals))}</p>",
+            "<h3>Budget pr. strategisk mål</h3>",
+            _table(by_goal, money=tuple(BUDGET_COLUMNS.values())),
+            "<h3>18–25-årige nået pr. 1.000 i hver bydel</h3>",
+            _table(coverage, numbers=tuple(c for c in coverage.columns[1:4])),
+            f"<p class='sources'>{html.escape(source_line)}</p>",
+        ]
+    )

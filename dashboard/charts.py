@@ -158,6 +158,35 @@ def budget_bars(data: pd.DataFrame, label: str, colours: list[str], title: str, 
     return horizontal_bars(data, label, "budget_kr", colours, title, source, "Budget (mio. kr.)", text, scale=MIO)
 
 
+def baseline_and_scenario_bars(data: pd.DataFrame, label: str, colours: list[str], title: str, source: str) -> go.Figure:
+    """Return paired horizontal bars per row: the baseline in grey, the scenario in the row's own colour (mio. kr.)."""
+    fig = go.Figure()
+    fig.add_bar(
+        y=data[label],
+        x=data["baseline_kr"] / MIO,
+        orientation="h",
+        name="Udgangspunkt",
+        marker_color=palette.NEUTRAL,
+        customdata=fmt.column(data["baseline_kr"], fmt.mio_kr),
+        hovertemplate="%{y} · udgangspunkt: %{customdata}<extra></extra>",
+    )
+    fig.add_bar(
+        y=data[label],
+        x=data["scenario_kr"] / MIO,
+        orientation="h",
+        name="Scenarie",
+        marker_color=colours,
+        text=fmt.column(data["scenario_kr"], fmt.mio_kr),
+        textposition="auto",
+        customdata=fmt.column(data["change_kr"], lambda v: fmt.signed_change(v, fmt.mio_kr)),
+        hovertemplate="%{y} · scenarie: %{text} (%{customdata})<extra></extra>",
+    )
+    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_yaxes(autorange="reversed", title_text=None)
+    fig.update_xaxes(tickformat=",.1f")
+    return finish(fig, title, source, x_title="Budget (mio. kr.)", height=max(220, 64 * len(data)), legend_entries=2)
+
+
 def stacked_budget_bars(
     data: pd.DataFrame,
     x: str,

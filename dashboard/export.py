@@ -11,6 +11,7 @@ import io
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIME = "text/csv"
@@ -51,9 +52,21 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     """Return the frame as a one-sheet workbook; every text cell is stored as text, never a formula."""
+    return xlsx_book({sheet_name: frame})
+
+
+def xlsx_book(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """Return a workbook with one sheet per frame (in order); every text cell is stored as text, never a formula."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = sheet_name[:31]
+    book.remove(book.active)
+    for sheet_name, frame in sheets.items():
+        _write_sheet(book.create_sheet(sheet_name[:31]), frame)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(sheet: Worksheet, frame: pd.DataFrame) -> None:
     sheet.append([str(c) for c in frame.columns])
     for row in _text_safe(frame).itertuples(index=False):
         sheet.append([None if pd.isna(v) else v for v in row])
@@ -67,6 +80,3 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     for index, column in enumerate(frame.columns, start=1):
         width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
         sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

@@ -45,9 +45,9 @@ def export_file_name(what: str, filters: Filters, district_names: dict[int, str]
     """Return a file name that says what and for which filters, e.g. `indsatser_2010_Norrebro.csv`."""
     parts = [what, str(filters.year)]
     if filters.districts:
-        parts.append("-".join(_ascii(district_names[d]) for d in sorted(filters.districts)))
+        parts.append("-".join(ascii_name(district_names[d]) for d in sorted(filters.districts)))
     if filters.administrations:
-        parts.append("-".join(_ascii(a) for a in sorted(filters.administrations)))
+        parts.append("-".join(ascii_name(a) for a in sorted(filters.administrations)))
     if filters.focus_areas:
         parts.append("omraade" + "-".join(str(f) for f in sorted(filters.focus_areas)))
     if filters.goals:
@@ -63,7 +63,7 @@ def export_file_name(what: str, filters: Filters, district_names: dict[int, str]
     return "_".join(parts) + "." + extension
 
 
-def _ascii(text: str) -> str:
+def ascii_name(text: str) -> str:
     """`Nørrebro` → `Norrebro`, `Vesterbro/Kongens Enghave` → `VesterbroKongensEnghave`, `ØKF` → `OKF`."""
     words = text.replace("/", " ").replace("-", " ").split()
     return "".join(_ascii_word(w) for w in words)

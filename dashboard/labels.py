@@ -51,3 +51,6 @@ def source_line(facts: dict[str, str], with_population: bool = False) -> str:
     """Return the 'Kilde: …' line printed under a chart."""
     parts = [portfolio_source(facts)] + ([OPEN_DATA_SOURCE] if with_population else [])
     return "Kilde: " + " · ".join(parts)
+
+
+GROUP_HEADINGS = {"goal": "Strategisk mål", "focus_area": "Indsatsområde", "administration": "Forvaltning"}

@@ -659,3 +659,41 @@ def initiative_history(source: Source, initiative_id: str) -> pd.DataFrame:
         """,
         {"id": initiative_id, "city_wide": vocab.CITY_WIDE_LABEL},
     )
+
+
+# --- Scenarier --------------------------------------------------------------------------------
+
+
+@st.cache_data(**CACHE)
+def scenario_lines(source: Source, year: int) -> pd.DataFrame:
+    """Return the whole portfolio of a year per initiative and district: budget and 18–25-year-olds reached.
+
+    A scenario starts from every line of the year, whatever the filters, so a saved scenario gives
+    the same figures under any filter. City-wide lines have no district (NULL).
+    """
+    return _read(
+        source,
+        """
+        WITH money AS (
+            SELECT initiative_id, district_id, SUM(budget_kr) AS budget_kr FROM budget WHERE year = $year GROUP BY ALL
+        ),
+        reach AS (
+            SELECT initiative_id, district_id, SUM(COALESCE(participants_18_25, 0)) AS reached_18_25
+            FROM activity WHERE year = $year GROUP BY ALL
+        )
+        SELECT COALESCE(m.initiative_id, r.initiative_id) AS initiative_id,
+               COALESCE(m.district_id, r.district_id) AS district_id,
+               COALESCE(m.budget_kr, 0)::DOUBLE AS budget_kr,
+               COALESCE(r.reached_18_25, 0)::DOUBLE AS reached_18_25
+        FROM money m FULL OUTER JOIN reach r
+          ON m.initiative_id = r.initiative_id AND m.district_id IS NOT DISTINCT FROM r.district_id
+        ORDER BY initiative_id, district_id NULLS FIRST
+        """,
+        {"year": year},
+    )
+
+
+@st.cache_data(**CACHE)
+def initiative_goals(source: Source) -> pd.DataFrame:
+    """Return which strategic goals each initiative serves (one row per initiative and goal)."""
+    return _read(source, "SELECT initiative_id, goal_id FROM initiative_goal ORDER BY initiative_id, goal_id")

@@ -10,6 +10,7 @@ district. A line whose baseline budget is 0 keeps its reach (there is no cost to
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -29,6 +30,12 @@ class Change:
     step: float = UNCHANGED
     amount_kr: float | None = None
 
+    def label(self) -> str:
+        """The change as the editor's choice column writes it: `Stop`, `+25 %`, … or `Beløb` for an amount."""
+        if self.amount_kr is not None:
+            return "Beløb"
+        return next((name for name, step in STEPS.items() if step == self.step), f"{self.step:+.0%}")
+
 
 @dataclass(frozen=True)
 class NewInitiative:
@@ -39,6 +46,79 @@ class NewInitiative:
     reached_18_25: float
     districts: tuple[int, ...] = ()  # empty = city-wide
     goal_ids: tuple[int, ...] = field(default_factory=tuple)
+    name: str = ""
+    focus_area_id: int | None = None
+    administration_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named what-if for one budget year: changes to initiatives, new initiatives and a budget frame.
+
+    `names` keeps each changed initiative's name as it was when the scenario was made, so a scenario
+    that outlives its initiative (a new data load without it) can still say which one it meant.
+    """
+
+    name: str
+    year: int
+    changes: dict[str, Change] = field(default_factory=dict)
+    new: tuple[NewInitiative, ...] = ()
+    frame_kr: float | None = None
+    names: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        """Return the scenario as JSON text (what the scenario store keeps)."""
+        return json.dumps(
+            {
+                "name": self.name,
+                "year": self.year,
+                "frame_kr": self.frame_kr,
+                "changes": {i: {"step": c.step, "amount_kr": c.amount_kr, "name": self.names.get(i, "")} for i, c in self.changes.items()},
+                "new": [
+                    {
+                        "initiative_id": n.initiative_id,
+                        "name": n.name,
+                        "budget_kr": n.budget_kr,
+                        "reached_18_25": n.reached_18_25,
+                        "districts": list(n.districts),
+                        "goal_ids": list(n.goal_ids),
+                        "focus_area_id": n.focus_area_id,
+                        "administration_code": n.administration_code,
+                    }
+                    for n in self.new
+                ],
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Scenario:
+        """Return the scenario written by `to_json`."""
+        data = json.loads(text)
+        return cls(
+            name=data["name"],
+            year=int(data["year"]),
+            frame_kr=data.get("frame_kr"),
+            changes={i: Change(step=float(c["step"]), amount_kr=c.get("amount_kr")) for i, c in data["changes"].items()},
+            names={i: c.get("name", "") for i, c in data["changes"].items()},
+            new=tuple(
+                NewInitiative(
+                    initiative_id=n["initiative_id"],
+                    name=n.get("name", ""),
+                    budget_kr=float(n["budget_kr"]),
+                    reached_18_25=float(n["reached_18_25"]),
+                    districts=tuple(int(d) for d in n.get("districts", [])),
+                    goal_ids=tuple(int(g) for g in n.get("goal_ids", [])),
+                    focus_area_id=n.get("focus_area_id"),
+                    administration_code=n.get("administration_code"),
+                )
+                for n in data.get("new", [])
+            ),
+        )
+
+    def missing_from(self, known_ids: set[str]) -> dict[str, str]:
+        """Return the changed initiatives (id → name when saved) that the data no longer has."""
+        return {i: self.names.get(i, "") for i in self.changes if i not in known_ids}
 
 
 def apply(lines: pd.DataFrame, changes: dict[str, Change], new: tuple[NewInitiative, ...] = ()) -> pd.DataFrame:
@@ -110,3 +190,55 @@ def coverage_by_district(scenario: pd.DataFrame, residents_18_25: pd.Series) -> 
             "scenario_per_1000": sums["scenario_reached_18_25"] * 1000 / residents,
         }
     )
+
+
+def membership(initiatives: pd.DataFrame, initiative_goals: pd.DataFrame, new: tuple[NewInitiative, ...] = ()) -> dict[str, pd.DataFrame]:
+    """Return, per grouping (`goal`, `focus_area`, `administration`), which group each initiative's budget counts in.
+
+    Each frame has `initiative_id`, `group` and `weight`: 1 for a focus area or an administration; for
+    goals an initiative's budget is split evenly between its goals, as on the Strategiske mål page.
+    `initiatives` has `initiative_id`, `focus_area_id`, `administration_code`; `initiative_goals`
+    has `initiative_id`, `goal_id`.
+    """
+    goals = initiative_goals[["initiative_id", "goal_id"]].rename(columns={"goal_id": "group"})
+    goals = goals.assign(weight=1 / goals.groupby("initiative_id")["group"].transform("count"))
+    areas = initiatives[["initiative_id", "focus_area_id"]].rename(columns={"focus_area_id": "group"}).assign(weight=1.0)
+    admins = initiatives[["initiative_id", "administration_code"]].rename(columns={"administration_code": "group"}).assign(weight=1.0)
+    for initiative in new:
+        ids = list(initiative.goal_ids)
+        if ids:
+            goals = pd.concat(
+                [goals, pd.DataFrame({"initiative_id": initiative.initiative_id, "group": ids, "weight": 1 / len(ids)})], ignore_index=True
+            )
+        if initiative.focus_area_id is not None:
+            areas = pd.concat(
+                [areas, pd.DataFrame({"initiative_id": [initiative.initiative_id], "group": [initiative.focus_area_id], "weight": [1.0]})],
+                ignore_index=True,
+            )
+        if initiative.administration_code:
+            admins = pd.concat(
+                [
+                    admins,
+                    pd.DataFrame({"initiative_id": [initiative.initiative_id], "group": [initiative.administration_code], "weight": [1.0]}),
+                ],
+                ignore_index=True,
+            )
+    return {"goal": goals, "focus_area": areas, "administration": admins}
+
+
+def budget_by_group(scenario: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """Return baseline and scenario budget per group (index), with the change; groups nobody is in are absent.
+
+    Budget of an initiative in no group (a new initiative without a focus area, say) is not counted here.
+    """
+    per_initiative = scenario.groupby("initiative_id")[["budget_kr", "scenario_budget_kr"]].sum()
+    weighted = groups.join(per_initiative, on="initiative_id", how="inner")
+    sums = (
+        weighted.assign(
+            baseline_kr=weighted["budget_kr"] * weighted["weight"],
+            scenario_kr=weighted["scenario_budget_kr"] * weighted["weight"],
+        )
+        .groupby("group")[["baseline_kr", "scenario_kr"]]
+        .sum()
+    )
+    return sums.assign(change_kr=sums["scenario_kr"] - sums["baseline_kr"])

@@ -19,6 +19,7 @@ PAGES = {
     "initiatives": "app_pages/initiatives.py",
     "financing": "app_pages/financing.py",
     "prioritisation": "app_pages/prioritisation.py",
+    "scenarios": "app_pages/scenarios.py",
     "focus_areas": "app_pages/focus_areas.py",
     "about": "app_pages/about.py",
 }

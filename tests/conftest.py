@@ -161,6 +161,14 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def scenario_store(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own empty scenario store; nothing is written to data/scenarios.sqlite."""
+    store = tmp_path / "scenarios.sqlite"
+    monkeypatch.setenv("SIKKERBY_SCENARIOS", str(store))
+    return store
+
+
 @pytest.fixture
 def portfolio() -> dict[str, pd.DataFrame]:
     return small_portfolio()

@@ -32,6 +32,7 @@ PAGES = [
     ("Indsatser", "indsatser"),
     ("Mangler finansiering", "finansiering"),
     ("Prioritering", "prioritering"),
+    ("Scenarier", "scenarier"),
     ("Indsatsområder", "indsatsomraader"),
     ("Om data", "om-data"),
 ]
@@ -55,7 +56,7 @@ def app_url(tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "sikkerby.duckdb"
     build(db)
     port = free_port()
-    env = {**os.environ, "SIKKERBY_DB": str(db)}
+    env = {**os.environ, "SIKKERBY_DB": str(db), "SIKKERBY_SCENARIOS": str(db.parent / "scenarios.sqlite")}
     command = [
         sys.executable,
         "-m",
@@ -207,6 +208,35 @@ def test_the_start_page_opens_at_its_own_address(app_url, browser):
     wait_until_settled(page)
     assert page.get_by_text("Page not found").count() == 0
     page.get_by_text("henført til Valby").first.wait_for()
+    page.close()
+
+
+def test_a_scenario_is_made_saved_and_listed_again_after_a_reload(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="da-DK")
+    page.goto(f"{app_url}/scenarier")
+    page.get_by_role("heading", name="Scenarier", level=1).wait_for()
+    wait_until_settled(page)
+    before = page.locator("[data-testid='stMetric']").nth(1).inner_text()
+    assert "384,4 mio. kr." in before  # the sample's whole 2013 budget
+    page.get_by_text("Vælg eller søg en indsats").click()
+    page.keyboard.type("Kort Snor")
+    page.get_by_role("option", name=re.compile(r"^Kort Snor \(BUF-001\)")).click()
+    page.get_by_role("button", name="Tilføj ændring").click()
+    page.get_by_text("Kort Snor").nth(1).wait_for()
+    wait_until_settled(page)
+    after = page.locator("[data-testid='stMetric']").nth(1).inner_text()
+    assert "369,7 mio. kr." in after, after  # Kort Snor's 14,7 mio. kr. less: the change's first choice is Stop
+    page.get_by_label("Scenariets navn").fill("Uden Kort Snor")
+    page.get_by_label("Scenariets navn").press("Enter")
+    wait_until_settled(page)
+    page.get_by_role("button", name="Gem scenarie").click()
+    page.get_by_text("er gemt").first.wait_for()
+    for width in WIDTHS:
+        screenshot(page, ARTIFACTS / f"scenarier_aendret_{width}.png", width)
+    page.reload()
+    page.get_by_role("heading", name="Scenarier", level=1).wait_for()
+    wait_until_settled(page)
+    page.get_by_text("Gemte scenarier (1)").wait_for()
     page.close()
 
 

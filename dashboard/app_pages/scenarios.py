@@ -1,0 +1,306 @@
+"""Scenarier: what if the year's budget were changed? Budget against a frame, per goal, focus area and
+administration, and 18–25-year-olds reached per 1,000 per district. Scenarios are saved in their own store.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import brief, export, layout, queries, scenario_store, scenario_view, scenario_workbook
+from dashboard.filters import Filters, ascii_name
+from dashboard.scenario_outcome import comparison, outcome
+from dashboard.scenarios import ASSUMPTION, STEPS, Change, NewInitiative, Scenario
+from sikkerby import formatting as fmt
+
+OPENED, CHANGES, NEW, NAME, FRAME = "scenario_opened", "scenario_changes", "scenario_new", "scenario_name", "scenario_frame"
+NEW_AMOUNT, UNCHANGED = "Nyt beløb", "Uændret"
+
+
+def start_over(opened: Scenario | None) -> None:
+    """Make `opened` (or a blank scenario) the one being edited: its changes, new initiatives, name and frame."""
+    st.session_state[OPENED] = opened
+    st.session_state[CHANGES] = dict(opened.changes) if opened else {}
+    st.session_state[NEW] = list(opened.new) if opened else []
+    st.session_state[NAME] = opened.name if opened else ""
+    st.session_state[FRAME] = opened.frame_kr if opened else None
+
+
+context = layout.page_header(
+    "Scenarier",
+    "Hvad sker der med budgettet og dækningen af de 18–25-årige, hvis indsatser stoppes, skæres, udvides eller kommer til?",
+    notes=False,
+)
+source, filters = context.source, context.filters
+if OPENED not in st.session_state:
+    start_over(None)
+opened: Scenario | None = st.session_state[OPENED]
+year = opened.year if opened else filters.year
+years = queries.budget_years(source)
+if year not in years:
+    st.warning(
+        f"Scenariet '{opened.name}' gælder {year}, men data har ikke budget for {year}. Det vises på {filters.year}.",
+        icon=":material/warning:",
+    )
+    year = filters.year
+ignored = filters._replace(year=year) != Filters(year=year)
+chosen = ", ".join(context.district_names[d] for d in filters.districts)
+st.info(
+    f"Scenariet regnes på hele porteføljen for {year}, uanset filtrene i venstre side, så et gemt scenarie altid giver de samme tal. "
+    + ("Året kommer fra det åbnede scenarie; tryk 'Nyt scenarie' for at starte forfra med året i filteret. " if opened else "")
+    + (f"De valgte filtre tæller ikke med her{f'; {chosen} er fremhævet på kortet' if chosen else ''}. " if ignored else "")
+    + ASSUMPTION,
+    icon=":material/info:",
+)
+
+# --- Saved scenarios: open, delete, import ------------------------------------------------------
+try:
+    saved = scenario_store.listing()
+except scenario_store.StoreError as error:
+    st.error(str(error), icon=":material/error:")
+    saved = pd.DataFrame(columns=["name", "year", "saved_at"])
+with st.expander(f"Gemte scenarier ({fmt.number(len(saved))})", expanded=not saved.empty and opened is None, icon=":material/folder_open:"):
+    if saved.empty:
+        st.caption("Ingen gemte scenarier endnu. Lav et nedenfor, giv det et navn og tryk 'Gem scenarie'.")
+    else:
+        layout.table(
+            saved.assign(saved_at=saved["saved_at"].dt.tz_convert("Europe/Copenhagen").dt.strftime("%d.%m.%Y %H:%M")).rename(
+                columns={"name": "Navn", "year": "År", "saved_at": "Gemt"}
+            ),
+            "gemte_scenarier",
+            "saved_scenarios",
+        )
+        pick_col, open_col, delete_col = st.columns([3, 1, 1], vertical_alignment="bottom")
+        picked = pick_col.selectbox("Scenarie", saved["name"].tolist(), key="scenario_pick")
+        if open_col.button("Åbn", icon=":material/folder_open:", width="stretch"):
+            start_over(scenario_store.load(picked))
+            st.rerun()
+        if delete_col.button("Slet", icon=":material/delete:", width="stretch"):
+            scenario_store.delete(picked)
+            if opened and opened.name == picked:
+                start_over(None)
+            st.toast(f"Scenariet '{picked}' er slettet.")
+            st.rerun()
+    upload = st.file_uploader("Indlæs et scenarie fra Excel (.xlsx)", type=["xlsx"], key="scenario_upload")
+    if upload is not None and st.session_state.get("scenario_upload_done") != upload.file_id:
+        try:
+            imported = scenario_workbook.from_xlsx(upload.getvalue(), scenario_view.terms(context))
+        except scenario_workbook.ScenarioFileError as refused:
+            st.error("Scenariet kunne ikke indlæses:", icon=":material/error:")
+            st.dataframe(pd.DataFrame({"Problem": refused.problems}), hide_index=True)
+        else:
+            st.session_state["scenario_upload_done"] = upload.file_id
+            start_over(imported)
+            st.rerun()
+if st.button("Nyt scenarie", icon=":material/add:", help="Start forfra med året i filteret og ingen ændringer."):
+    start_over(None)
+    st.rerun()
+
+# --- The scenario being edited --------------------------------------------------------------------
+initiatives = queries.initiatives_table(source, Filters(year=year))
+active = initiatives[initiatives["active_in_year"]]
+if active.empty and not st.session_state[NEW]:
+    st.info(f"**Ingen data:** ingen indsatser har budget eller deltagere i {year}. Vælg et andet år i filteret.", icon=":material/info:")
+    st.stop()
+name_col, frame_col = st.columns(2)
+name_col.text_input("Scenariets navn", key=NAME, max_chars=scenario_store.NAME_LENGTH, placeholder="Fx 'Flere unge i Bispebjerg'")
+frame_col.number_input(
+    "Budgetramme (kr.)",
+    min_value=0.0,
+    step=1_000_000.0,
+    format="%.0f",
+    key=FRAME,
+    placeholder="Ingen ramme",
+    help="Det samlede budget, scenariet skal holde sig inden for. Tomt = ingen ramme.",
+)
+
+st.subheader(f"Ændringer af årets indsatser ({year})")
+st.caption(
+    "Vælg en indsats og en ændring, og tryk 'Tilføj ændring'. Et nyt beløb er indsatsens samlede budget i året; "
+    "det fordeles på bydelene, som budgettet er fordelt i dag. Flere ændringer på én gang: indlæs et scenarie fra Excel."
+)
+name_of = dict(zip(active["initiative_id"], active["name"], strict=True))
+budget_of = dict(zip(active["initiative_id"], active["budget_kr"], strict=True))
+changes: dict[str, Change] = st.session_state[CHANGES]
+with st.form("scenario_change_form", border=False):
+    pick_col, how_col, amount_col, add_col = st.columns([4, 2, 2, 2], vertical_alignment="bottom")
+    picked_id = pick_col.selectbox(
+        "Indsats",
+        list(name_of),
+        format_func=lambda i: f"{name_of[i]} ({i}) · {fmt.mio_kr(budget_of[i])}",
+        index=None,
+        placeholder="Vælg eller søg en indsats",
+        key="scenario_change_initiative",
+    )
+    how = how_col.selectbox("Ændring", [*STEPS, NEW_AMOUNT], index=0, key="scenario_change_step")
+    amount = amount_col.number_input(
+        "Nyt beløb (kr.)",
+        min_value=0.0,
+        step=100_000.0,
+        format="%.0f",
+        value=None,
+        key="scenario_change_amount",
+        help="Kun ved 'Nyt beløb'.",
+    )
+    if add_col.form_submit_button("Tilføj ændring", icon=":material/edit:", width="stretch", key="scenario_change_add"):
+        if picked_id is None:
+            st.error("Vælg først en indsats.", icon=":material/error:")
+        elif how == NEW_AMOUNT and amount is None:
+            st.error("Skriv det nye beløb i feltet 'Nyt beløb (kr.)', eller vælg en anden ændring.", icon=":material/error:")
+        elif how == UNCHANGED:
+            changes.pop(picked_id, None)
+        else:
+            changes[picked_id] = Change(amount_kr=float(amount)) if how == NEW_AMOUNT else Change(step=STEPS[how])
+if changes:
+    shown = [i for i in changes if i in name_of]
+    changed = pd.DataFrame(
+        {
+            "Indsats": [name_of[i] for i in shown],
+            "Id": shown,
+            f"Budget {year} (kr.)": [budget_of[i] for i in shown],
+            "Ændring": [changes[i].label() if changes[i].amount_kr is None else fmt.kr(changes[i].amount_kr) for i in shown],
+        }
+    )
+    layout.table(changed, "scenarie_aendringer", "scenario_changes")
+    remove_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+    undone = remove_col.selectbox("Fortryd en ændring", shown, format_func=lambda i: f"{name_of[i]} ({i})", key="scenario_undo_pick")
+    if button_col.button("Fortryd", icon=":material/undo:", width="stretch", key="scenario_undo") and undone:
+        changes.pop(undone, None)
+        st.rerun()
+else:
+    st.caption("Ingen ændringer endnu: scenariet er lig med udgangspunktet.")
+
+with st.expander(f"Foreslåede nye indsatser ({fmt.number(len(st.session_state[NEW]))})", icon=":material/add_circle:"):
+    terms = scenario_view.terms(context)
+    with st.form("scenario_new_initiative", clear_on_submit=True):
+        st.markdown("**Tilføj en foreslået indsats**")
+        first, second = st.columns(2)
+        new_name = first.text_input("Navn", max_chars=120)
+        new_area = second.selectbox("Indsatsområde", list(terms.focus_areas), format_func=terms.focus_areas.get)
+        new_goals = first.multiselect("Strategiske mål", list(terms.goals), format_func=terms.goals.get, placeholder="Vælg mål")
+        new_districts = second.multiselect(
+            "Bydele",
+            list(terms.districts),
+            format_func=terms.districts.get,
+            placeholder="Hele byen",
+            help="Tomt = hele byen (ingen bydel).",
+        )
+        new_admin = first.selectbox("Forvaltning", list(terms.administrations), index=None, placeholder="Ikke angivet")
+        new_budget = second.number_input("Budget (kr.)", min_value=0.0, step=100_000.0, format="%.0f")
+        new_reach = first.number_input(
+            "Forventet antal 18–25-årige nået", min_value=0, step=10, help="Fordeles ligeligt på de valgte bydele."
+        )
+        if st.form_submit_button("Tilføj", icon=":material/add:"):
+            if not new_budget and not new_reach:
+                st.error("Angiv et budget eller et antal 18–25-årige, før indsatsen tilføjes.", icon=":material/error:")
+            else:
+                number = 1 + max((int(n.initiative_id.removeprefix("NY-")) for n in st.session_state[NEW]), default=0)
+                st.session_state[NEW].append(
+                    NewInitiative(
+                        initiative_id=f"NY-{number}",
+                        name=" ".join(new_name.split()) or f"Ny indsats {number}",
+                        budget_kr=float(new_budget),
+                        reached_18_25=float(new_reach),
+                        districts=tuple(sorted(new_districts)),
+                        goal_ids=tuple(sorted(new_goals)),
+                        focus_area_id=new_area,
+                        administration_code=new_admin,
+                    )
+                )
+                st.rerun()
+    if st.session_state[NEW]:
+        added = pd.DataFrame(
+            {
+                "Id": [n.initiative_id for n in st.session_state[NEW]],
+                "Navn": [n.name for n in st.session_state[NEW]],
+                "Indsatsområde": [terms.focus_areas.get(n.focus_area_id, "") for n in st.session_state[NEW]],
+                "Bydele": [", ".join(terms.districts[d] for d in n.districts) or "Hele byen" for n in st.session_state[NEW]],
+                "Budget (kr.)": [n.budget_kr for n in st.session_state[NEW]],
+                "18–25-årige nået": [n.reached_18_25 for n in st.session_state[NEW]],
+            }
+        )
+        layout.table(added, "scenarie_nye_indsatser", "scenario_new_list")
+        remove_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+        removed = remove_col.selectbox(
+            "Fjern en ny indsats", added["Id"].tolist(), format_func=dict(zip(added["Id"], added["Navn"], strict=True)).get
+        )
+        if button_col.button("Fjern", icon=":material/remove_circle:", width="stretch"):
+            st.session_state[NEW] = [n for n in st.session_state[NEW] if n.initiative_id != removed]
+            st.rerun()
+
+names = dict(opened.names) if opened else {}
+names |= dict(zip(active["initiative_id"], active["name"], strict=True))
+scenario = Scenario(
+    name=scenario_store.clean_name(st.session_state[NAME]) or "Unavngivet scenarie",
+    year=year,
+    changes=changes,
+    new=tuple(st.session_state[NEW]),
+    frame_kr=st.session_state[FRAME],
+    names={i: names.get(i, "") for i in changes},
+)
+result = outcome(source, scenario)
+if opened and result.missing:
+    missing = "; ".join(f"{layout.plain(name or '(uden navn)')} ({layout.plain(i)})" for i, name in result.missing.items())
+    st.warning(
+        f"Scenariet ændrer {fmt.number(len(result.missing))} indsats(er), som ikke findes i de nuværende data for {year}: {missing}. "
+        "Ændringerne tæller ikke med i tallene nedenfor.",
+        icon=":material/warning:",
+    )
+
+# --- What it comes to ----------------------------------------------------------------------------
+st.divider()
+scenario_view.results(result, context)
+
+# --- Save, export, brief -----------------------------------------------------------------------------
+st.divider()
+st.subheader("Gem og del scenariet")
+save_col, xlsx_col, brief_col = st.columns(3)
+if save_col.button("Gem scenarie", type="primary", icon=":material/save:", width="stretch"):
+    if not scenario_store.clean_name(st.session_state[NAME]):
+        st.error("Giv scenariet et navn i feltet 'Scenariets navn', før det gemmes.", icon=":material/error:")
+    else:
+        try:
+            replaced = scenario_store.save(scenario)
+        except scenario_store.StoreError as error:
+            st.error(str(error), icon=":material/error:")
+        else:
+            st.session_state[OPENED] = scenario
+            st.toast(f"Scenariet '{scenario.name}' er {'opdateret' if replaced else 'gemt'}.", icon=":material/save:")
+xlsx_col.download_button(
+    "Hent scenariet (Excel)",
+    data=lambda: scenario_workbook.to_xlsx(scenario, scenario_view.terms(context), scenario_view.result_sheets(result)),
+    file_name=f"scenarie_{year}_{ascii_name(scenario.name)}.xlsx",
+    mime=export.XLSX_MIME,
+    icon=":material/download:",
+    width="stretch",
+    key="scenario_xlsx",
+)
+brief_col.download_button(
+    "Hent udvalgsnotat med scenariet (HTML)",
+    data=lambda: brief.committee_brief(
+        source, Filters(year=year), context.facts, context.district_names, date.today(), scenario=result
+    ).encode("utf-8"),
+    file_name=f"udvalgsnotat_{year}_scenarie_{ascii_name(scenario.name)}.html",
+    mime="text/html",
+    icon=":material/description:",
+    width="stretch",
+    key="scenario_brief",
+)
+
+# --- Compare two saved scenarios ---------------------------------------------------------------
+st.divider()
+st.subheader("Sammenlign to gemte scenarier")
+if len(saved) < 2:
+    st.caption("Gem mindst to scenarier for at sammenligne dem her.")
+else:
+    pair = st.multiselect("Vælg to scenarier", saved["name"].tolist(), max_selections=2, key="scenario_compare", placeholder="Vælg to")
+    if len(pair) == 2:
+        first, second = (scenario_store.load(name) for name in pair)
+        if first.year != second.year:
+            st.info(
+                f"Scenarierne gælder hvert sit år ({first.year} og {second.year}), så der er ingen fælles udgangspunkt.",
+                icon=":material/info:",
+            )
+        scenario_view.comparison_tables(comparison(outcome(source, first), outcome(source, second)))

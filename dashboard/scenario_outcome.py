@@ -1,0 +1,125 @@
+"""What a scenario comes to on one data version: totals, budget per goal, focus area and administration,
+and 18–25 coverage per district. Used by the Scenarier page and the committee brief (no Streamlit here).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+
+from dashboard import labels, queries, scenarios
+from dashboard.filters import Filters
+from sikkerby import formatting as fmt
+
+BUDGET_COLUMNS = {"baseline_kr": "Udgangspunkt (kr.)", "scenario_kr": "Scenarie (kr.)", "change_kr": "Ændring (kr.)"}
+COVERAGE_COLUMNS = {
+    "district": "Bydel",
+    "residents_18_25": "Indbyggere 18–25 år",
+    "baseline_reached": "Nået 18–25 år, udgangspunkt (personer)",
+    "scenario_reached": "Nået 18–25 år, scenarie (personer)",
+    "baseline_per_1000": "Nået pr. 1.000 unge, udgangspunkt",
+    "scenario_per_1000": "Nået pr. 1.000 unge, scenarie",
+    "change_per_1000": "Ændring pr. 1.000 unge",
+}
+PER_1000_COLUMNS = list(COVERAGE_COLUMNS.values())[4:]
+
+
+class Outcome(NamedTuple):
+    """A scenario worked out against the data: every figure the page, the brief and the export show."""
+
+    scenario: scenarios.Scenario
+    lines: pd.DataFrame  # per initiative and district: budget_kr, reached_18_25, scenario_budget_kr, scenario_reached_18_25
+    totals: dict[str, float | None]
+    by_goal: pd.DataFrame  # goal, baseline_kr, scenario_kr, change_kr (all four goals)
+    by_focus_area: pd.DataFrame  # focus_area, … (all six)
+    by_administration: pd.DataFrame  # administration_code, administration, …
+    coverage: pd.DataFrame  # district_id, district, residents_18_25, baseline/scenario reached and per 1,000
+    city_wide_reached: tuple[float, float]  # 18–25-year-olds on city-wide lines: baseline, scenario
+    missing: dict[str, str]  # changed initiatives the data no longer has: id → name when saved
+
+
+def outcome(source: queries.Source, scenario: scenarios.Scenario) -> Outcome:
+    """Return the scenario applied to its year's whole portfolio on this data version."""
+    lines = queries.scenario_lines(source, scenario.year)
+    applied = scenarios.apply(lines, scenario.changes, scenario.new)
+    initiatives = queries.initiatives_table(source, Filters(year=scenario.year))
+    groups = scenarios.membership(initiatives, queries.initiative_goals(source), scenario.new)
+    goals = queries.goals(source).set_index("goal_id")["name"]
+    areas = queries.focus_areas(source).set_index("focus_area_id")["name"]
+    admins = queries.administrations(source).set_index("code")["name"]
+    by_goal = _every(scenarios.budget_by_group(applied, groups["goal"]), goals, "goal_id", "goal")
+    by_area = _every(scenarios.budget_by_group(applied, groups["focus_area"]), areas, "focus_area_id", "focus_area")
+    by_admin = _every(scenarios.budget_by_group(applied, groups["administration"]), admins, "administration_code", "administration")
+    by_admin["administration"] = by_admin["administration_code"].map(labels.administration_label)
+    population = queries.young_adults_by_district(source, Filters(year=scenario.year)).set_index("district_id")
+    coverage = scenarios.coverage_by_district(applied, population["residents_18_25"])
+    coverage.insert(0, "district", population["district"])
+    city_wide = applied[applied["district_id"].isna()]
+    known = set(lines["initiative_id"])
+    return Outcome(
+        scenario=scenario,
+        lines=applied,
+        totals=scenarios.against_frame(applied, scenario.frame_kr),
+        by_goal=by_goal,
+        by_focus_area=by_area,
+        by_administration=by_admin,
+        coverage=coverage.reset_index(names="district_id"),
+        city_wide_reached=(float(city_wide["reached_18_25"].sum()), float(city_wide["scenario_reached_18_25"].sum())),
+        missing=scenario.missing_from(known),
+    )
+
+
+def _every(sums: pd.DataFrame, names: pd.Series, key: str, label: str) -> pd.DataFrame:
+    """Return one row per group in `names` (0 kr. where the group has no budget), in the groups' order."""
+    full = sums.reindex(names.index, fill_value=0.0)
+    full.index.name = key
+    return full.reset_index().assign(**{label: names.to_numpy()})[[key, label, "baseline_kr", "scenario_kr", "change_kr"]]
+
+
+def comparison(first: Outcome, second: Outcome) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return two scenarios side by side: budget (total, room to the frame, per goal) and 18–25 per 1,000 per district.
+
+    The baseline column is given only when both scenarios are for the same year (else it is empty).
+    """
+    same_year = first.scenario.year == second.scenario.year
+    a, b = first.scenario.name, second.scenario.name
+    budget = pd.DataFrame(
+        [
+            ("I alt", first.totals["baseline_kr"], first.totals["scenario_kr"], second.totals["scenario_kr"]),
+            ("Luft til budgetrammen", None, first.totals["room_kr"], second.totals["room_kr"]),
+            *(
+                (x.goal, x.baseline_kr, x.scenario_kr, y.scenario_kr)
+                for x, y in zip(first.by_goal.itertuples(), second.by_goal.itertuples(), strict=True)
+            ),
+        ],
+        columns=["Budget", "Udgangspunkt (kr.)", f"{a} (kr.)", f"{b} (kr.)"],
+    )
+    coverage = pd.DataFrame(
+        {
+            "Bydel": first.coverage["district"],
+            "Udgangspunkt (pr. 1.000)": first.coverage["baseline_per_1000"],
+            f"{a} (pr. 1.000)": first.coverage["scenario_per_1000"],
+            f"{b} (pr. 1.000)": second.coverage["scenario_per_1000"].to_numpy(),
+        }
+    )
+    if not same_year:
+        budget["Udgangspunkt (kr.)"] = float("nan")
+        coverage["Udgangspunkt (pr. 1.000)"] = float("nan")
+    return budget.astype({c: float for c in budget.columns[1:]}), coverage
+
+
+def frame_sentence(totals: dict[str, float | None]) -> str:
+    """Say how the scenario stands against its budget frame."""
+    room = totals["room_kr"]
+    if room is None:
+        return "Der er ikke sat en budgetramme."
+    if room >= 0:
+        return f"Scenariet holder sig inden for rammen med {fmt.mio_kr(room)} til overs."
+    return f"Scenariet overskrider rammen med {fmt.mio_kr(-room)}."
+
+
+def coverage_table(result: Outcome) -> pd.DataFrame:
+    """Return the per-district coverage as the page and the exports show it (Danish headings)."""
+    coverage = result.coverage.assign(change_per_1000=result.coverage["scenario_per_1000"] - result.coverage["baseline_per_1000"])
+    return coverage.rename(columns=COVERAGE_COLUMNS)[list(COVERAGE_COLUMNS.values())]
