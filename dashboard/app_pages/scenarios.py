@@ -11,12 +11,18 @@ import streamlit as st
 
 from dashboard import brief, export, layout, queries, scenario_store, scenario_view, scenario_workbook
 from dashboard.filters import Filters, ascii_name
-from dashboard.scenario_outcome import comparison, outcome
+from dashboard.scenario_outcome import Outcome, comparison, outcome
 from dashboard.scenarios import ASSUMPTION, STEPS, Change, NewInitiative, Scenario
 from sikkerby import formatting as fmt
 
 OPENED, CHANGES, NEW, NAME, FRAME = "scenario_opened", "scenario_changes", "scenario_new", "scenario_name", "scenario_frame"
 NEW_AMOUNT, UNCHANGED = "Nyt beløb", "Uændret"
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def worked_out(source: queries.Source, scenario_json: str) -> Outcome:
+    """Return the scenario worked out on this data version (cached: the same scenario and version, the same figures)."""
+    return outcome(source, Scenario.from_json(scenario_json))
 
 
 def start_over(opened: Scenario | None) -> None:
@@ -123,13 +129,20 @@ st.caption(
 )
 name_of = dict(zip(active["initiative_id"], active["name"], strict=True))
 budget_of = dict(zip(active["initiative_id"], active["budget_kr"], strict=True))
+option_label = dict(
+    zip(
+        active["initiative_id"],
+        active["name"] + " (" + active["initiative_id"] + ") · " + fmt.column(active["budget_kr"], fmt.mio_kr),
+        strict=True,
+    )
+)
 changes: dict[str, Change] = st.session_state[CHANGES]
 with st.form("scenario_change_form", border=False):
     pick_col, how_col, amount_col, add_col = st.columns([4, 2, 2, 2], vertical_alignment="bottom")
     picked_id = pick_col.selectbox(
         "Indsats",
         list(name_of),
-        format_func=lambda i: f"{name_of[i]} ({i}) · {fmt.mio_kr(budget_of[i])}",
+        format_func=option_label.get,
         index=None,
         placeholder="Vælg eller søg en indsats",
         key="scenario_change_initiative",
@@ -240,7 +253,7 @@ scenario = Scenario(
     frame_kr=st.session_state[FRAME],
     names={i: names.get(i, "") for i in changes},
 )
-result = outcome(source, scenario)
+result = worked_out(source, scenario.to_json())
 if opened and result.missing:
     missing = "; ".join(f"{layout.plain(name or '(uden navn)')} ({layout.plain(i)})" for i, name in result.missing.items())
     st.warning(
@@ -303,4 +316,4 @@ else:
                 f"Scenarierne gælder hvert sit år ({first.year} og {second.year}), så der er ingen fælles udgangspunkt.",
                 icon=":material/info:",
             )
-        scenario_view.comparison_tables(comparison(outcome(source, first), outcome(source, second)))
+        scenario_view.comparison_tables(comparison(worked_out(source, first.to_json()), worked_out(source, second.to_json())))
