@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= $(or $(SIKKERBY_DB),data/sikkerby.duckdb)
 PORT ?= 8501
+# Only this machine can open the app; `make run ADDRESS=0.0.0.0` opens it to the network (a server deployment).
+ADDRESS ?= 127.0.0.1
 SOURCES := data/reference/befkbhalderkoencivst.csv data/reference/bydele.geojson data/sample/indsatser.xlsx
 
 .PHONY: run test lint format build sample bench mutants clean
 
 run: $(VENV)/.runtime-installed $(DB)  ## start the dashboard on http://localhost:8501
-	SIKKERBY_DB=$(DB) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	SIKKERBY_DB=$(DB) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(VENV)/.dev-installed  ## lint, format check, then every test
 	$(BIN)/ruff check .

@@ -6,7 +6,9 @@ It sets up the page, shows the filters that apply to every page, prepares the pa
 
 from __future__ import annotations
 
+import logging
 import runpy
+import secrets
 import sys
 from pathlib import Path
 
@@ -18,6 +20,11 @@ from dashboard import layout, queries, sidebar  # noqa: E402
 from dashboard.database import DatabaseMissing, reading  # noqa: E402
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
+LOG = logging.getLogger("sikkerby.dashboard")
+ERROR_PANEL = (
+    "Der skete en fejl, så siden ikke kunne vises færdig. Prøv igen, eller vælg andre filtre. "
+    "Skriv referencen **{reference}** til Center for Sikker By, hvis fejlen bliver ved; detaljerne står i serverens log."
+)
 
 st.set_page_config(page_title="Sikker By – kriminalpræventive indsatser", page_icon="🛡️", layout="wide")
 
@@ -80,3 +87,7 @@ except DatabaseMissing:
         "Databasen findes ikke endnu. Byg den med `make run` eller `python -m pipelines build`, og genindlæs siden.",
         icon=":material/database:",
     )
+except Exception:  # a viewer gets a Danish panel and a reference; the traceback (with server paths) goes to the log only
+    reference = secrets.token_hex(4)
+    LOG.exception("Fejl under visning af en side, reference %s", reference)
+    st.error(ERROR_PANEL.format(reference=reference), icon=":material/error:")

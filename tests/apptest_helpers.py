@@ -33,8 +33,13 @@ def open_app(page: str = "overview", query: dict | None = None) -> AppTest:
     at.run()
     if page != "overview":
         at.switch_page(PAGES[page]).run()
-    assert not at.exception, [e.value for e in at.exception]
+    assert not failures(at), failures(at)
     return at
+
+
+def failures(at: AppTest) -> list[str]:
+    """Return what went wrong in the run: exceptions, and the Danish error panel that stands in for one."""
+    return [e.value for e in at.exception] + [e.value for e in at.error if e.value.startswith("Der skete en fejl")]
 
 
 def metric(at: AppTest, label: str) -> str:

@@ -13,7 +13,7 @@ from dashboard import database, queries
 from dashboard.filters import Filters
 from pipelines import store
 from pipelines.load import load_portfolio
-from tests.apptest_helpers import APP, metric
+from tests.apptest_helpers import APP, failures, metric
 from tests.conftest import small_portfolio, write_csv_folder
 
 # The small portfolio's 2010 budget: 1.234.567,5 + 500.000 + 2.000.000 = 3.734.567,5 kr.
@@ -118,6 +118,6 @@ def test_a_load_that_cannot_get_the_lock_is_refused_in_danish_and_changes_nothin
 def test_the_app_explains_a_missing_database_without_showing_its_path(tmp_path, monkeypatch):
     monkeypatch.setenv("SIKKERBY_DB", str(tmp_path / "findes_ikke.duckdb"))
     at = AppTest.from_file(APP, default_timeout=30).run()
-    assert not at.exception
+    assert not failures(at), failures(at)
     assert "Databasen findes ikke" in at.error[0].value
     assert str(tmp_path) not in at.error[0].value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sikkerby import formatting as fmt
-from tests.apptest_helpers import PAGES, metric, open_app, sql_value
+from tests.apptest_helpers import PAGES, failures, metric, open_app, sql_value
 
 NORREBRO = "Nørrebro"
 
@@ -115,7 +115,7 @@ def test_economy_map_and_ranking_offer_kr_per_resident(sample_db):
     at = open_app("economy", {"aar": "2010"})
     assert at.segmented_control(key="economy_measure").value == "kr. pr. indbygger"
     at.segmented_control(key="economy_measure").set_value("kr.").run()
-    assert not at.exception
+    assert not failures(at), failures(at)
 
 
 def test_about_page_shows_load_log_and_sources(sample_db):

@@ -47,7 +47,7 @@ year = opened.year if opened else filters.year
 years = queries.budget_years(source)
 if year not in years:
     st.warning(
-        f"Scenariet '{opened.name}' gælder {year}, men data har ikke budget for {year}. Det vises på {filters.year}.",
+        f"Scenariet '{layout.plain(opened.name)}' gælder {year}, men data har ikke budget for {year}. Det vises på {filters.year}.",
         icon=":material/warning:",
     )
     year = filters.year
@@ -87,7 +87,7 @@ with st.expander(f"Gemte scenarier ({fmt.number(len(saved))})", expanded=not sav
             scenario_store.delete(picked)
             if opened and opened.name == picked:
                 start_over(None)
-            st.toast(f"Scenariet '{picked}' er slettet.")
+            st.toast(f"Scenariet '{layout.plain(picked)}' er slettet.")
             st.rerun()
     upload = st.file_uploader("Indlæs et scenarie fra Excel (.xlsx)", type=["xlsx"], key="scenario_upload")
     if upload is not None and st.session_state.get("scenario_upload_done") != upload.file_id:
@@ -280,7 +280,7 @@ if save_col.button("Gem scenarie", type="primary", icon=":material/save:", width
             st.error(str(error), icon=":material/error:")
         else:
             st.session_state[OPENED] = scenario
-            st.toast(f"Scenariet '{scenario.name}' er {'opdateret' if replaced else 'gemt'}.", icon=":material/save:")
+            st.toast(f"Scenariet '{layout.plain(scenario.name)}' er {'opdateret' if replaced else 'gemt'}.", icon=":material/save:")
 xlsx_col.download_button(
     "Hent scenariet (Excel)",
     data=lambda: scenario_workbook.to_xlsx(scenario, scenario_view.terms(context), scenario_view.result_sheets(result)),
