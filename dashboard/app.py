@@ -75,6 +75,7 @@ PAGES = {
     ],
     "Om dashboardet": [
         st.Page(PAGES_DIR / "about.py", title="Om data", icon=":material/info:", url_path="om-data"),
+        st.Page(PAGES_DIR / "data.py", title="Indlæs data", icon=":material/upload_file:", url_path="data"),
     ],
 }
 

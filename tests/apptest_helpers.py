@@ -22,6 +22,7 @@ PAGES = {
     "scenarios": "app_pages/scenarios.py",
     "focus_areas": "app_pages/focus_areas.py",
     "about": "app_pages/about.py",
+    "data": "app_pages/data.py",
 }
 
 

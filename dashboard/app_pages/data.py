@@ -1,0 +1,123 @@
+"""Data: analysts load a new workbook, see what it would change, make it live, and restore an earlier version.
+
+The load is the command line's own (`pipelines.versions.stage` runs `load_portfolio`), so the
+contract's checks and Danish messages are the same as for `python -m pipelines load`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import layout, queries
+from pipelines import upload, versions
+from pipelines.problems import InputRejected
+from pipelines.store import LoadBusy
+from sikkerby import formatting as fmt
+
+STAGED, REFUSED, DONE = "data_staged", "data_refused", "data_upload_done"
+
+context = layout.page_header("Data", "Indlæs en ny projektmappe, se hvad den ændrer, og gør den live", notes=False)
+live = queries.app_database()
+
+st.subheader("Indlæs en ny projektmappe")
+st.caption(
+    "En Excel-projektmappe (.xlsx) med arkene indsatser, budget, aktivitet og effektmaal, eller en zip-fil med de fire CSV-filer. "
+    "Filen kontrolleres efter inputkontrakten, præcis som `python -m pipelines load`. Intet bliver live, før du trykker 'Gør data live'."
+)
+uploaded = st.file_uploader("Projektmappe eller zip med CSV-filer", type=["xlsx", "zip"], key="data_upload")
+if uploaded is not None and st.session_state.get(DONE) != uploaded.file_id:
+    st.session_state[DONE] = uploaded.file_id
+    st.session_state.pop(REFUSED, None)
+    if previous := st.session_state.pop(STAGED, None):
+        versions.discard(previous)
+    folder = versions.staging_dir(live) / uuid.uuid4().hex
+    try:
+        with st.spinner("Kontrollerer filen …"):
+            path = upload.unpack(uploaded.name, uploaded.getvalue(), folder)
+            st.session_state[STAGED] = versions.stage(path, upload.safe_name(uploaded.name), live)
+    except InputRejected as rejected:
+        st.session_state[REFUSED] = (upload.safe_name(uploaded.name), rejected.problems)
+    except LoadBusy as busy:
+        st.session_state[REFUSED] = (upload.safe_name(uploaded.name), [str(busy)])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+if refused := st.session_state.get(REFUSED):
+    name, problems = refused
+    st.error(
+        f"**{layout.plain(name)} blev ikke indlæst:** {fmt.number(len(problems))} problem(er). De data, der er live, er uændrede. "
+        "Ret filen og indlæs den igen.",
+        icon=":material/block:",
+    )
+    report = pd.DataFrame(
+        [(p.sheet, p.row, p.column, p.message) if hasattr(p, "message") else ("", None, None, p) for p in problems],
+        columns=["Ark", "Række", "Kolonne", "Problem"],
+    ).astype({"Række": "Int64"})
+    layout.table(report, "indlaesning_problemer", "load_problems", formats={"Række": fmt.year}, label="Hent problemerne (CSV)")
+
+if staged := st.session_state.get(STAGED):
+    changes = staged.changes
+    st.success(f"**{layout.plain(staged.file_name)}** overholder kontrakten. Sådan ændrer den data:", icon=":material/check_circle:")
+    cells = st.columns(3)
+    cells[0].metric("Indsatser tilføjet", fmt.number(len(changes.added)))
+    cells[1].metric("Indsatser fjernet", fmt.number(len(changes.removed)))
+    cells[2].metric("Indsatser ændret", fmt.number(len(changes.changed)))
+    for label, ids in (("Tilføjet", changes.added), ("Fjernet", changes.removed), ("Ændret", changes.changed)):
+        if ids:
+            with st.expander(f"{label}: {fmt.number(len(ids))} indsatser"):
+                st.text(", ".join(ids))
+    budget = pd.DataFrame(changes.budget_by_year, columns=["År", "Før (kr.)", "Efter (kr.)"]).astype(
+        {"Før (kr.)": float, "Efter (kr.)": float}
+    )
+    budget["Ændring (kr.)"] = budget["Efter (kr.)"].fillna(0) - budget["Før (kr.)"].fillna(0)
+    st.markdown("**Budget pr. år før og efter**")
+    layout.table(budget, "indlaesning_budget_foer_efter", "load_budget")
+    live_col, discard_col = st.columns(2)
+    if live_col.button("Gør data live", type="primary", icon=":material/publish:", width="stretch", key="data_publish"):
+        try:
+            versions.publish(staged, live)
+        except (versions.VersionConflict, LoadBusy) as conflict:
+            st.error(str(conflict), icon=":material/error:")
+        else:
+            st.session_state.pop(STAGED)
+            st.toast(
+                f"{layout.plain(staged.file_name)} er live. Alle sider viser de nye tal ved næste klik.", icon=":material/check_circle:"
+            )
+            st.rerun()
+    if discard_col.button("Kassér", icon=":material/delete:", width="stretch", key="data_discard"):
+        versions.discard(st.session_state.pop(STAGED))
+        st.rerun()
+
+st.divider()
+st.subheader("Versioner")
+st.caption(f"Data, der har været live, med den fil de kom fra. De seneste {versions.KEEP} gemmes og kan gendannes med ét klik.")
+listing = versions.listing(live)
+shown = pd.DataFrame(
+    {
+        "Live": listing["live"].map({True: "Ja", False: ""}),
+        "Gik live": pd.to_datetime(listing["published_at"], errors="coerce", format="ISO8601").dt.strftime("%d.%m.%Y %H:%M"),
+        "Fil": listing["file_name"],
+        "SHA-256": listing["sha256"],
+        "Ændringer": listing["changes"],
+    }
+)
+layout.table(shown, "dataversioner", "data_versions")
+restorable = listing[listing["kept"] & ~listing["live"]]
+if restorable.empty:
+    st.caption("Der er endnu ingen tidligere version at gendanne.")
+else:
+    labels = dict(zip(restorable["version_id"], shown.loc[restorable.index, "Gik live"] + " · " + restorable["file_name"], strict=True))
+    pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+    picked = pick_col.selectbox("Gendan en tidligere version", list(labels), format_func=labels.get, key="data_restore_pick")
+    if button_col.button("Gendan", icon=":material/history:", width="stretch", key="data_restore"):
+        try:
+            versions.restore(picked, live)
+        except (LoadBusy, FileNotFoundError) as failure:
+            st.error(str(failure), icon=":material/error:")
+        else:
+            st.toast("Versionen er live igen. Alle sider viser dens tal ved næste klik.", icon=":material/history:")
+            st.rerun()

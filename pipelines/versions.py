@@ -1,0 +1,262 @@
+"""Data versions: stage a load beside the live database, see what it would change, make it live, restore an old one.
+
+The Data page uses this; the steps are the command line's own (`load_portfolio`), only split in two:
+1. `stage` copies the live database (so its load history carries over) and loads the upload into
+   the copy with `load_portfolio` – the same code path and messages as `python -m pipelines load`.
+   The live file is not touched; a refused or failed load leaves nothing behind.
+2. `publish` swaps the staged file in with one `os.replace` under the load lock, after keeping the
+   live file as a version (a hard link, so it costs no copy). `restore` does the same with a kept
+   version. Open sessions keep reading the file they hold and see the new one on their next click.
+
+Kept versions live in `<database>.versions/`, each with a small JSON file saying when it went live,
+from which file (name and SHA-256) and what changed. The newest `KEEP` are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.load import LoadResult, load_portfolio
+from pipelines.read import file_sha256
+from pipelines.store import exclusive_load, lock_path
+
+KEEP = 5
+
+
+class VersionConflict(RuntimeError):
+    """The live data changed after the upload was staged; the message is Danish."""
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a staged load would change against the live data."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    budget_by_year: list[tuple[int, float | None, float | None]] = field(default_factory=list)  # year, before, after
+
+    def sentence(self) -> str:
+        """`3 indsatser tilføjet, 1 fjernet, 12 ændret` (Danish, for the version list)."""
+        return f"{len(self.added)} indsatser tilføjet, {len(self.removed)} fjernet, {len(self.changed)} ændret"
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A load waiting to go live."""
+
+    path: Path
+    live_version: str | None  # the live data version it was compared with
+    file_name: str
+    sha256: str
+    result: LoadResult
+    changes: Changes
+
+
+def versions_dir(live: Path) -> Path:
+    return live.with_name(live.name + ".versions")
+
+
+def staging_dir(live: Path) -> Path:
+    return live.with_name(f".{live.name}.staging")
+
+
+def data_version(db: Path) -> str | None:
+    """Return the data version id stored in a database file (None when there is no file)."""
+    if not db.exists():
+        return None
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT value FROM dataset WHERE key = 'data_version'").fetchone()[0]
+
+
+def stage(upload: Path, file_name: str, live: Path) -> Staged:
+    """Load `upload` into a copy of the live database; raise InputRejected (nothing kept) when it breaks the contract."""
+    folder = staging_dir(live)
+    folder.mkdir(parents=True, exist_ok=True)
+    staged = folder / f"{uuid.uuid4().hex}.duckdb"
+    live_version = data_version(live)
+    try:
+        if live.exists():
+            shutil.copyfile(live, staged)
+        result = load_portfolio(upload, staged)
+    except BaseException:
+        _remove(staged)
+        raise
+    return Staged(
+        staged, live_version, file_name, file_sha256(upload) if upload.is_file() else _folder_sha256(upload), result, compare(live, staged)
+    )
+
+
+def compare(live: Path, staged: Path) -> Changes:
+    """Return the initiatives added, removed and changed, and the budget per year before and after."""
+    if not live.exists():
+        after = _portfolio(staged)
+        return Changes(added=sorted(after["initiatives"].index), budget_by_year=[(y, None, v) for y, v in after["budget"].items()])
+    before, after = _portfolio(live), _portfolio(staged)
+    old, new = before["initiatives"], after["initiatives"]
+    common = old.index.intersection(new.index)
+    changed = [i for i in common if not old.loc[i].equals(new.loc[i])]
+    years = sorted(set(before["budget"].index) | set(after["budget"].index))
+    return Changes(
+        added=sorted(new.index.difference(old.index)),
+        removed=sorted(old.index.difference(new.index)),
+        changed=sorted(changed),
+        budget_by_year=[(y, before["budget"].get(y), after["budget"].get(y)) for y in years],
+    )
+
+
+def _portfolio(db: Path) -> dict[str, pd.DataFrame | pd.Series]:
+    """Each initiative's row with its budget and activity per year and district folded in, and budget per year."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        initiatives = con.sql(
+            """
+            SELECT i.*, g.goals, b.lines AS budget_lines, a.lines AS activity_lines
+            FROM initiative i
+            LEFT JOIN (SELECT initiative_id, list(goal_id ORDER BY goal_id) AS goals FROM initiative_goal GROUP BY ALL) g USING (initiative_id)
+            LEFT JOIN (SELECT initiative_id, list((year, district_id, budget_kr, spent_kr, funding_source)
+                       ORDER BY year, district_id NULLS FIRST, budget_kr)::VARCHAR AS lines FROM budget GROUP BY ALL) b USING (initiative_id)
+            LEFT JOIN (SELECT initiative_id, list((year, district_id, participants, participants_18_25, places)
+                       ORDER BY year, district_id NULLS FIRST, participants)::VARCHAR AS lines FROM activity GROUP BY ALL) a USING (initiative_id)
+            """
+        ).df()
+        budget = con.sql("SELECT year, SUM(budget_kr) AS budget_kr FROM budget GROUP BY year ORDER BY year").df()
+    initiatives["goals"] = initiatives["goals"].map(lambda goals: tuple(goals) if goals is not None else ())
+    return {"initiatives": initiatives.set_index("initiative_id").astype(str), "budget": budget.set_index("year")["budget_kr"]}
+
+
+def publish(staged: Staged, live: Path) -> None:
+    """Make the staged load live in one step, keeping the live file as a version; refuse if live changed meanwhile."""
+    with exclusive_load(live):
+        if data_version(live) != staged.live_version:
+            _remove(staged.path)
+            raise VersionConflict(
+                "Data er blevet opdateret, siden filen blev indlæst. Indlæs filen igen, så ændringerne vises mod de nye data."
+            )
+        _keep_live(live)
+        _describe(live, staged.path, staged.file_name, staged.sha256, staged.changes.sentence())
+        os.replace(staged.path, live)
+        _remove(staged.path)  # only its lock file is left
+        _prune(live)
+
+
+def discard(staged: Staged) -> None:
+    """Throw a staged load away."""
+    _remove(staged.path)
+
+
+def restore(version_id: str, live: Path) -> None:
+    """Make a kept version live again (the current one is kept too)."""
+    folder = versions_dir(live)
+    source = folder / f"{version_id}.duckdb"
+    if not source.exists():
+        raise FileNotFoundError(f"Versionen {version_id} findes ikke længere.")
+    with exclusive_load(live):
+        copy = staging_dir(live) / f"{uuid.uuid4().hex}.duckdb"
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, copy)
+        _keep_live(live)
+        os.replace(copy, live)
+        _prune(live)
+
+
+def listing(live: Path) -> pd.DataFrame:
+    """Return the live version and the kept ones, newest first: id, live, went live, file, SHA-256, what changed."""
+    rows = []
+    live_id = data_version(live)
+    folder = versions_dir(live)
+    for description in sorted(folder.glob("*.json")) if folder.exists() else []:
+        info = json.loads(description.read_text(encoding="utf-8"))
+        kept = (folder / f"{description.stem}.duckdb").exists()
+        if kept or description.stem == live_id:
+            rows.append({**info, "version_id": description.stem, "live": description.stem == live_id, "kept": kept})
+    if live_id and not any(r["version_id"] == live_id for r in rows):
+        rows.append(_from_load_log(live, live_id) | {"live": True, "kept": False})
+    frame = pd.DataFrame(rows, columns=["version_id", "live", "kept", "published_at", "file_name", "sha256", "changes"])
+    return frame.sort_values("published_at", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _from_load_log(db: Path, version_id: str) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute(
+            "SELECT loaded_at, source_file, sha256 FROM load_log WHERE load_id = ? AND content = 'indsatser' ORDER BY source_file LIMIT 1",
+            [version_id],
+        ).fetchone()
+    loaded_at, name, sha = row if row else (None, "", "")
+    return {
+        "version_id": version_id,
+        "published_at": str(loaded_at or ""),
+        "file_name": name,
+        "sha256": sha,
+        "changes": "indlæst med kommandolinjen",
+    }
+
+
+def _keep_live(live: Path) -> None:
+    """Keep the live file as a version (hard link; a copy where links are not possible), with its description."""
+    live_id = data_version(live)
+    if live_id is None:
+        return
+    folder = versions_dir(live)
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / f"{live_id}.duckdb"
+    if not kept.exists():
+        try:
+            os.link(live, kept)
+        except OSError:
+            shutil.copyfile(live, kept)
+    description = folder / f"{live_id}.json"
+    if not description.exists():
+        description.write_text(json.dumps(_from_load_log(live, live_id), ensure_ascii=False), encoding="utf-8")
+
+
+def _describe(live: Path, db: Path, file_name: str, sha256: str, changes: str) -> None:
+    """Write the description of the version in `db` (about to go live in place of `live`)."""
+    version_id = data_version(db)
+    folder = versions_dir(live)
+    folder.mkdir(parents=True, exist_ok=True)
+    info = {
+        "version_id": version_id,
+        "published_at": datetime.now().isoformat(timespec="seconds"),
+        "file_name": file_name,
+        "sha256": sha256,
+    }
+    (folder / f"{version_id}.json").write_text(json.dumps(info | {"changes": changes}, ensure_ascii=False), encoding="utf-8")
+
+
+def _prune(live: Path) -> None:
+    """Keep the newest `KEEP` versions besides the live one (by when they went live)."""
+    folder = versions_dir(live)
+    live_id = data_version(live)
+
+    def went_live(path: Path) -> str:
+        description = path.with_suffix(".json")
+        return json.loads(description.read_text(encoding="utf-8")).get("published_at", "") if description.exists() else ""
+
+    kept = sorted((p for p in folder.glob("*.duckdb") if p.stem != live_id), key=went_live, reverse=True)
+    for old in kept[KEEP:]:
+        _remove(old)
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal"), lock_path(path)):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def _folder_sha256(folder: Path) -> str:
+    """Return one SHA-256 over a folder's CSV files (name and bytes, in name order)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.csv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,178 @@
+"""Indlæs data: an analyst uploads a workbook, sees what it changes, makes it live and restores the old one;
+a broken or hostile file is refused in Danish and the live database stays byte for byte as it was.
+
+Expected values by hand from the small fixture (tests/conftest.py): SOF-001 has 1.734.567,50 kr. in
+2010, BUF-001 2.000.000 kr. in 2010, TMF-001 750.000,25 kr. in 2011.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipelines import upload
+from tests.apptest_helpers import failures, metric, open_app, read_danish_csv, table
+from tests.conftest import small_portfolio, write_csv_folder, write_xlsx
+
+
+@pytest.fixture(autouse=True)
+def live_db(small_db, monkeypatch) -> Path:
+    monkeypatch.setenv("SIKKERBY_DB", str(small_db))
+    return small_db
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def upload_file(name: str, content: bytes):
+    at = open_app("data")
+    at.file_uploader(key="data_upload").set_value((name, content, "application/octet-stream"))
+    at.run()
+    assert not failures(at), failures(at)
+    return at
+
+
+def workbook_bytes(sheets: dict[str, pd.DataFrame], tmp_path: Path) -> bytes:
+    return write_xlsx(sheets, tmp_path / "upload.xlsx").read_bytes()
+
+
+def changed_portfolio() -> dict[str, pd.DataFrame]:
+    """TMF-001 removed, BUF-001's 2010 budget raised to 2.500.000, SOF-002 added with 100.000 kr. in Valby in 2010."""
+    sheets = small_portfolio()
+    for name in ("indsatser", "budget", "aktivitet", "effektmaal"):
+        sheets[name] = sheets[name][sheets[name]["indsats_id"] != "TMF-001"].reset_index(drop=True)
+    sheets["budget"].loc[sheets["budget"]["indsats_id"] == "BUF-001", "budget_kr"] = "2500000"
+    new = sheets["indsatser"].iloc[[0]].assign(indsats_id="SOF-002", navn="Nattevandring")
+    sheets["indsatser"] = pd.concat([sheets["indsatser"], new], ignore_index=True)
+    line = pd.DataFrame([["SOF-002", "2010", "Valby", "100000", "", "kommune"]], columns=sheets["budget"].columns)
+    sheets["budget"] = pd.concat([sheets["budget"], line], ignore_index=True)
+    return sheets
+
+
+def test_an_upload_shows_what_would_change_before_anything_goes_live(live_db, tmp_path):
+    before = sha(live_db)
+    at = upload_file("indsatser_2026.xlsx", workbook_bytes(changed_portfolio(), tmp_path))
+    assert metric(at, "Indsatser tilføjet") == "1"  # SOF-002
+    assert metric(at, "Indsatser fjernet") == "1"  # TMF-001
+    assert metric(at, "Indsatser ændret") == "1"  # BUF-001's budget
+    budget = table(at, "Før (kr.)").set_index("År")
+    assert budget.loc[2010].tolist() == pytest.approx([3_734_567.5, 4_334_567.5, 600_000])  # +500.000 BUF, +100.000 SOF-002
+    assert budget.loc[2011, "Før (kr.)"] == pytest.approx(750_000.25) and pd.isna(budget.loc[2011, "Efter (kr.)"])
+    assert sha(live_db) == before  # nothing is live yet
+
+
+def test_going_live_shows_the_new_figures_and_a_restore_brings_the_old_back(live_db, tmp_path):
+    content = workbook_bytes(changed_portfolio(), tmp_path)
+    at = upload_file("indsatser_2026.xlsx", content)
+    at.button(key="data_publish").click().run()
+    assert not failures(at), failures(at)
+    assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "4,3"  # 3.734.567,5 + 600.000
+
+    at = open_app("data")
+    versions = table(at, "Fil")
+    assert versions["Live"].tolist() == ["Ja", ""]
+    assert versions["Fil"].iloc[0] == "indsatser_2026.xlsx"
+    assert versions["SHA-256"].iloc[0] == hashlib.sha256(content).hexdigest()
+    assert versions["Ændringer"].iloc[0] == "1 indsatser tilføjet, 1 fjernet, 1 ændret"
+    at.button(key="data_restore").click().run()
+    assert not failures(at), failures(at)
+    assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "3,7"
+
+
+def test_a_workbook_that_breaks_the_contract_gets_the_full_report_and_changes_nothing(live_db, tmp_path, downloads):
+    sheets = small_portfolio()
+    sheets["budget"].loc[0, "budget_kr"] = "mange penge"
+    sheets["budget"].loc[1, "bydel"] = "Narnia"
+    sheets["indsatser"].loc[2, "status"] = "måske"
+    before = sha(live_db)
+    at = upload_file("fejl.xlsx", workbook_bytes(sheets, tmp_path))
+    assert any("fejl\\.xlsx blev ikke indlæst:** 3 problem(er)" in e.value for e in at.error)
+    report = table(at, "Problem")
+    assert sorted(zip(report["Ark"], report["Række"], report["Kolonne"], strict=True)) == [
+        ("budget", 2, "budget_kr"),
+        ("budget", 3, "bydel"),
+        ("indsatser", 4, "status"),
+    ]  # Excel rows: the header is row 1
+    csv = read_danish_csv(downloads.get(at, "csv_load_problems")[1])
+    assert len(csv) == 3 and list(csv.columns) == ["Ark", "Række", "Kolonne", "Problem"]
+    assert sha(live_db) == before
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def csv_members(tmp_path: Path) -> dict[str, bytes]:
+    folder = write_csv_folder(small_portfolio(), tmp_path / "csv")
+    return {path.name: path.read_bytes() for path in folder.glob("*.csv")}
+
+
+def test_a_zip_of_the_csv_files_loads_like_the_folder(live_db, tmp_path):
+    at = upload_file("indsatser.zip", zip_of(csv_members(tmp_path)))
+    assert metric(at, "Indsatser ændret") == "0"
+    assert any("overholder kontrakten" in s.value for s in at.success)
+
+
+HOSTILE = {
+    "empty": ("tom.xlsx", lambda tmp: b"", "'tom.xlsx' er tom (0 byte)."),
+    "encrypted": (
+        "hemmelig.xlsx",
+        lambda tmp: upload.OLE_MAGIC + b"\0" * 600,
+        "'hemmelig.xlsx' er en krypteret eller gammel Excel-fil",
+    ),
+    "not a workbook": (
+        "billede.xlsx",
+        lambda tmp: b"\x89PNG\r\n\x1a\n" + b"\0" * 100,
+        "er hverken en Excel-projektmappe (.xlsx) eller en zip-fil",
+    ),
+    "path outside": ("ond.zip", lambda tmp: zip_of({"../../etc/evil.csv": b"a;b\n"}), "peger uden for zip-filen"),
+    "absolute path": ("ond.zip", lambda tmp: zip_of({"/tmp/evil.csv": b"a;b\n"}), "peger uden for zip-filen"),
+    "nested zip": ("pakket.zip", lambda tmp: zip_of({"indre.zip": zip_of({"budget.csv": b"a"})}), "er en pakket fil i zip-filen"),
+    "other file": ("blandet.zip", lambda tmp: zip_of({"budget.csv": b"a", "virus.exe": b"MZ"}), "'virus.exe' er ikke en CSV-fil"),
+    "two of one name": (
+        "dobbelt.zip",
+        lambda tmp: zip_of({"a/budget.csv": b"x", "b/budget.csv": b"y"}),
+        "har samme navn",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_a_hostile_upload_is_refused_in_danish_and_the_live_data_is_unchanged(live_db, tmp_path, case):
+    name, make, message = HOSTILE[case]
+    before = sha(live_db)
+    at = upload_file(name, make(tmp_path))
+    assert any(message in p for p in table(at, "Problem")["Problem"]), table(at, "Problem")["Problem"].tolist()
+    assert sha(live_db) == before
+    assert not list(live_db.parent.glob(f".{live_db.name}.staging/*.duckdb")), "a refused upload left a staged database"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(live_db, monkeypatch):
+    monkeypatch.setattr(upload, "MAX_UNPACKED_BYTES", 1_000_000)
+    bomb = zip_of({"budget.csv": b"0" * 5_000_000})  # 5 MB of zeros packs to a few kB
+    assert len(bomb) < 50_000
+    before = sha(live_db)
+    at = upload_file("bombe.zip", bomb)
+    assert any("fylder mere end 1 MB, når den pakkes ud" in p for p in table(at, "Problem")["Problem"])
+    assert sha(live_db) == before
+
+
+def test_a_staged_upload_is_refused_if_the_live_data_changed_meanwhile(live_db, tmp_path, app_on_portfolio):
+    from pipelines.load import load_portfolio
+
+    at = upload_file("indsatser_2026.xlsx", workbook_bytes(changed_portfolio(), tmp_path))
+    load_portfolio(write_csv_folder(small_portfolio(), tmp_path / "other"), live_db)  # someone loads from the command line
+    after_other_load = sha(live_db)
+    at.button(key="data_publish").click().run()
+    assert any("Data er blevet opdateret, siden filen blev indlæst" in e.value for e in at.error)
+    assert sha(live_db) == after_other_load
