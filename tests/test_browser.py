@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -36,8 +37,9 @@ PAGES = [
     ("Scenarier", "scenarier"),
     ("Indsatsområder", "indsatsomraader"),
     ("Om data", "om-data"),
+    ("Indlæs data", "data"),
 ]
-HEADINGS = {"Unge 18–25": "Unge 18–25 år"}
+HEADINGS = {"Unge 18–25": "Unge 18–25 år", "Indlæs data": "Data"}
 WIDTHS = (1400, 768, 390)
 
 pytestmark = pytest.mark.skipif(
@@ -52,10 +54,17 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """Start the real app with `streamlit run` on a free local port, on the sample database."""
+def browser_db(tmp_path_factory) -> Path:
+    """The database the browser tests' app reads: the sample, as `make run` builds it."""
     db = tmp_path_factory.mktemp("browser") / "sikkerby.duckdb"
     build(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def app_url(browser_db):
+    """Start the real app with `streamlit run` on a free local port, on the sample database."""
+    db = browser_db
     port = free_port()
     env = {**os.environ, "SIKKERBY_DB": str(db), "SIKKERBY_SCENARIOS": str(db.parent / "scenarios.sqlite")}
     command = [
@@ -266,3 +275,53 @@ def test_the_committee_brief_opens_offline_and_prints_a_page_per_annex(browser, 
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages >= 8, pages  # front matter, six annexes and the unfinanced list each start a page
     context.close()
+
+
+def upload(page, path: Path) -> None:
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
+
+
+def test_an_analyst_loads_refused_and_good_files_goes_live_and_restores(app_url, browser, browser_db, tmp_path):
+    import hashlib
+
+    from tests.conftest import small_portfolio, write_xlsx
+
+    def sha() -> str:
+        return hashlib.sha256(browser_db.read_bytes()).hexdigest()
+
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="da-DK")
+    page.goto(f"{app_url}/data")
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    wait_until_settled(page)
+    before = sha()
+
+    broken = small_portfolio()
+    broken["budget"].loc[0, "budget_kr"] = "mange penge"
+    broken["budget"].loc[1, "bydel"] = "Narnia"
+    broken["indsatser"].loc[2, "status"] = "måske"
+    upload(page, write_xlsx(broken, tmp_path / "tre_fejl.xlsx"))
+    page.get_by_text("blev ikke indlæst: 3 problem(er)").wait_for()
+    wait_until_settled(page)
+    screenshot(page, ARTIFACTS / "data_afvist_1400.png", 1400)
+    assert sha() == before
+
+    hostile = tmp_path / "ond.zip"
+    with zipfile.ZipFile(hostile, "w") as archive:
+        archive.writestr("../../etc/evil.csv", "a;b\n")
+    upload(page, hostile)
+    page.get_by_text("ond.zip blev ikke indlæst").wait_for()
+    assert sha() == before
+
+    upload(page, PROJECT_DIR / "data" / "sample" / "indsatser.xlsx")
+    page.get_by_text("overholder kontrakten").wait_for()
+    wait_until_settled(page)
+    screenshot(page, ARTIFACTS / "data_klar_1400.png", 1400)
+    page.get_by_role("button", name="Gør data live").click()
+    page.get_by_text("Gendan en tidligere version").wait_for()
+    wait_until_settled(page)
+    assert sha() != before  # a new version (same figures: the sample again) is live
+    page.get_by_role("button", name="Gendan").click()
+    page.get_by_text("Versionen er live igen").wait_for()
+    wait_until_settled(page)
+    assert sha() == before  # the first version is live again, byte for byte
+    page.close()
