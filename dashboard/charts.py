@@ -6,10 +6,12 @@ separators, and a source line under the plot area.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import textwrap
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -105,13 +107,14 @@ def source_of(fig: go.Figure) -> str:
 
 
 def for_page(fig: go.Figure) -> go.Figure:
-    """Return a copy without the title and source line, for a page that shows both as wrapping text around the chart.
+    """Return the figure without its title and source line, for a page that shows both as wrapping text around it.
 
     Text in the browser wraps at any width; text inside a plotly figure does not, and gets cut on a phone.
+    The figure is changed in place (a copy of a large figure costs more than drawing it); `meta` keeps both texts.
     """
     meta = fig.layout.meta or {}
     title_room, source_room = int(meta.get("title_room", 0)), int(meta.get("source_room", 0))
-    out = go.Figure(fig)
+    out = fig
     out.update_layout(
         title=None, margin={"t": 12, "b": fig.layout.margin.b - source_room}, height=fig.layout.height - title_room - source_room + 12
     )
@@ -336,9 +339,8 @@ def district_map(
         amount = getattr(row, value)
         share = 0.0 if high == low or pd.isna(amount) else (float(amount) - low) / (high - low)
         colour = "#EEEEEE" if pd.isna(amount) else sample_colorscale(palette.SEQUENTIAL_SCALE, [0.15 + 0.85 * share])[0]
-        rings = _outer_rings(json.loads(row.boundary_geojson)["geometry"])
-        for ring in rings:
-            lon, lat = zip(*ring, strict=True)
+        rings = district_rings(row.boundary_geojson)
+        for lon, lat in rings:
             fig.add_trace(
                 go.Scatter(
                     x=lon,
@@ -351,7 +353,7 @@ def district_map(
                     showlegend=False,
                 )
             )
-        x, y, name = MAP_LABELS.get(row.district_id, (*_centre(max(rings, key=len)), row.name))
+        x, y, name = MAP_LABELS.get(row.district_id, (*_centre(max(rings, key=lambda r: len(r[0]))), row.name))
         label_x.append(x)
         label_y.append(y)
         label_text.append(name)
@@ -410,8 +412,24 @@ def district_map(
     return finish(fig, title, source, height=470, under_plot=MAP_COLOURBAR_ROOM)
 
 
-def _centre(ring: list[list[float]]) -> tuple[float, float]:
-    return sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring)
+@functools.lru_cache(maxsize=64)
+def district_rings(boundary_geojson: str) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Return a district's outer rings as longitude and latitude arrays, parsed once per process.
+
+    Arrays, not lists: plotly checks a list point by point on every run, an array at once.
+    """
+    rings = _outer_rings(json.loads(boundary_geojson)["geometry"])
+    out = []
+    for ring in rings:
+        points = np.asarray(ring, dtype=float)
+        lon, lat = points[:, 0].copy(), points[:, 1].copy()
+        lon.flags.writeable = lat.flags.writeable = False  # shared between runs: nobody may change them
+        out.append((lon, lat))
+    return tuple(out)
+
+
+def _centre(ring: tuple[np.ndarray, np.ndarray]) -> tuple[float, float]:
+    return float(ring[0].mean()), float(ring[1].mean())
 
 
 def _outer_rings(geometry: dict) -> list[list[list[float]]]:

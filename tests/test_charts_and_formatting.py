@@ -154,11 +154,12 @@ def test_largest_share_and_lowest():
 def test_a_chart_on_a_page_leaves_title_and_source_to_the_page_and_keeps_its_other_notes():
     data = pd.DataFrame({"district_id": [1, 2], "district": ["A", "B"], "v": [30.0, 10.0]})
     fig = charts.ranked_bars(data, "district", "v", "Lavest: B", SOURCE, "pr. 1.000", ["30", "10"], reference=20.0)
+    height = fig.layout.height
     page = charts.for_page(fig)
     assert page.layout.title.text is None
     assert list(page.layout.annotations) == []
     assert charts.title_of(page) == "Lavest: B" and charts.source_of(page) == SOURCE
-    assert page.layout.height < fig.layout.height
+    assert page.layout.height < height
 
 
 def test_effect_progress_labels_carry_status_and_progress_rounded_down_and_escape_markup():
