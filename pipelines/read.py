@@ -12,8 +12,10 @@ import csv
 import hashlib
 import io
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import openpyxl
 import pandas as pd
@@ -24,6 +26,9 @@ from sikkerby.vocabulary import match_key
 
 FILE_SHEET = "fil"
 HEADER_SEARCH_ROWS = 10
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".txt")
+T = TypeVar("T")
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -65,9 +70,9 @@ def read_input(path: Path) -> RawInput:
         return read_csv_folder(path)
     if not path.exists():
         raise InputRejected([Problem(FILE_SHEET, None, None, f"'{path}' findes ikke.")])
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return read_workbook(path)
-    if path.suffix.lower() in (".csv", ".txt"):
+    if path.suffix.lower() in CSV_SUFFIXES:
         return read_csv_folder(path.parent, only=path)
     raise InputRejected(
         [Problem(FILE_SHEET, None, None, f"'{path.name}' er hverken en Excel-projektmappe (.xlsx) eller en mappe med CSV-filer.")]
@@ -82,17 +87,56 @@ def read_workbook(path: Path) -> RawInput:
         raise InputRejected(
             [Problem(FILE_SHEET, None, None, f"'{path.name}' kan ikke læses som Excel-projektmappe ({type(error).__name__}).")]
         ) from error
-    wanted = {match_key(spec.name): spec.name for spec in SHEETS}
     sheets: dict[str, RawSheet] = {}
     try:
-        for worksheet in book.worksheets:
-            name = wanted.get(match_key(worksheet.title))
-            if name and name not in sheets:
-                worksheet.reset_dimensions()  # some exporters write a wrong used range; read every row
-                sheets[name] = read_worksheet(worksheet, name)
+        found = contract_matches(book.worksheets, lambda worksheet: worksheet.title)
+        ambiguous = [
+            Problem(name, None, None, ambiguous_sheets_message(name, [_sheet_label(w) for w in worksheets]))
+            for name, worksheets in found.items()
+            if len(worksheets) > 1
+        ]
+        if ambiguous:
+            raise InputRejected(ambiguous)
+        for name, (worksheet,) in found.items():
+            worksheet.reset_dimensions()  # some exporters write a wrong used range; read every row
+            sheets[name] = read_worksheet(worksheet, name)
     finally:
         book.close()
     return RawInput(sheets, [path])
+
+
+def contract_matches(items: list[T], name_of: Callable[[T], str]) -> dict[str, list[T]]:
+    """Group sheets (or files) by the contract sheet their name matches, in contract order.
+
+    Names match as headers do (case, surrounding spaces, æ/ø/å spellings ignored), so `Indsatser `,
+    `indsætser` and `indsatser` all answer to `indsatser`: more than one is ambiguous.
+    """
+    wanted = {match_key(spec.name): spec.name for spec in SHEETS}
+    found: dict[str, list[T]] = {spec.name: [] for spec in SHEETS}
+    for item in items:
+        name = wanted.get(match_key(name_of(item)))
+        if name:
+            found[name].append(item)
+    return {name: matches for name, matches in found.items() if matches}
+
+
+def ambiguous_sheets_message(name: str, labels: list[str], files: bool = False) -> str:
+    """Say in Danish that several sheets (or CSV files) answer to one contract name, naming each (labels come quoted)."""
+    listing = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " og " + labels[-1]
+    if files:
+        return (
+            f"mappen har flere filer, der passer til filen '{name}.csv': {listing}. "
+            "Det er uklart, hvilken der skal indlæses; flyt eller omdøb dem, der ikke skal bruges."
+        )
+    return (
+        f"projektmappen har flere ark, der passer til arket '{name}': {listing}. "
+        "Det er uklart, hvilket der skal indlæses; slet eller omdøb dem, der ikke skal bruges (også skjulte ark)."
+    )
+
+
+def _sheet_label(worksheet) -> str:
+    hidden = " (skjult)" if worksheet.sheet_state in ("hidden", "veryHidden") else ""
+    return f"'{worksheet.title}'{hidden}"
 
 
 def read_worksheet(worksheet, name: str) -> RawSheet:
@@ -119,16 +163,17 @@ def read_worksheet(worksheet, name: str) -> RawSheet:
 
 def read_csv_folder(folder: Path, only: Path | None = None) -> RawInput:
     """Read one CSV file per sheet (indsatser.csv, budget.csv, ...) from a folder."""
-    wanted = {match_key(spec.name): spec.name for spec in SHEETS}
-    sheets: dict[str, RawSheet] = {}
-    files: list[Path] = []
-    candidates = [only] if only else sorted(folder.iterdir())
-    for file in candidates:
-        name = wanted.get(match_key(file.stem))
-        if file.suffix.lower() not in (".csv", ".txt") or not name or name in sheets:
-            continue
-        sheets[name] = read_csv_sheet(file, name)
-        files.append(file)
+    candidates = [only] if only else sorted(file for file in folder.iterdir() if file.suffix.lower() in CSV_SUFFIXES)
+    found = contract_matches(candidates, lambda file: file.stem)
+    ambiguous = [
+        Problem(name, None, None, ambiguous_sheets_message(name, [f"'{file.name}'" for file in files], files=True))
+        for name, files in found.items()
+        if len(files) > 1
+    ]
+    if ambiguous:
+        raise InputRejected(ambiguous)
+    sheets = {name: read_csv_sheet(file, name) for name, (file,) in found.items()}
+    files = [file for (file,) in found.values()]
     if not sheets:
         expected = ", ".join(f"{spec.name}.csv" for spec in SHEETS)
         raise InputRejected([Problem(FILE_SHEET, None, None, f"ingen af filerne {expected} findes i '{folder}'.")])

@@ -1,0 +1,122 @@
+"""Hostile and unlucky inputs: each ends in a Danish sentence that says what and where, a non-zero exit from
+`python -m pipelines load`, no traceback, and the live database byte for byte as it was."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import PROJECT_DIR, small_portfolio, write_csv_folder, write_xlsx
+from tests.test_atomic_load import digest, run_cli
+
+REFUSED = "Indlæsningen blev afvist"
+NOT_DONE = "Indlæsningen blev ikke gennemført"
+UNCHANGED = "Databasen er uændret."
+STAGING = re.compile(r"\.small\.duckdb\.[0-9a-f]{32}\.tmp(\.wal)?")
+
+
+def run_cli_patched(patch: str, *args):
+    """Run `python -m pipelines` with `patch` executed first: an operating-system failure or a killed process, simulated."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
+    env.pop("SIKKERBY_DB", None)
+    code = f"{patch}\nimport sys\nfrom pipelines.__main__ import main\nsys.exit(main())"
+    return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, env=env, cwd=PROJECT_DIR)
+
+
+def assert_refused_in_danish(result, db: Path, before: str, line: str, code: int = 1) -> None:
+    """The command failed with `code`, printed `line` on stderr, no traceback, and left `db` with its bytes."""
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    assert line in result.stderr.splitlines(), result.stderr
+    assert "Traceback" not in result.stderr
+    assert UNCHANGED in result.stderr
+    assert digest(db) == before
+
+
+def edited_workbook(path: Path, edit) -> Path:
+    """Write the small portfolio as a workbook, let `edit` change the openpyxl book, and save it."""
+    write_xlsx(small_portfolio(), path)
+    book = openpyxl.load_workbook(path)
+    edit(book)
+    book.save(path)
+    return path
+
+
+def patched_zip(path: Path, old: bytes, new: bytes) -> Path:
+    """Rewrite bytes in the workbook's sheet XML, as another program might have written them."""
+    patched = path.with_name("patched_" + path.name)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(old, new)
+            target.writestr(item, data)
+    return patched
+
+
+# --- 1. Two sheets or files that both answer to one contract name ------------------------------------------
+
+
+def _hidden_old_initiatives(tmp_path: Path) -> Path:
+    def edit(book):
+        old = book.copy_worksheet(book["indsatser"])
+        old.title = "Indsatser "
+        old.sheet_state = "hidden"
+        book.move_sheet(old, offset=-book.index(old))  # first in the book, so it is the one read today
+
+    return edited_workbook(tmp_path / "skjult.xlsx", edit)
+
+
+def _look_alike_sheet(tmp_path: Path) -> Path:
+    def edit(book):
+        look_alike = book.copy_worksheet(book["indsatser"])
+        look_alike.title = "indsætser"
+        book.move_sheet(look_alike, offset=-book.index(look_alike))
+
+    return edited_workbook(tmp_path / "lignende.xlsx", edit)
+
+
+def _two_budget_files(tmp_path: Path) -> Path:
+    folder = write_csv_folder(small_portfolio(), tmp_path / "csv")
+    old = small_portfolio()["budget"].head(1)
+    old.to_csv(folder / "BUDGET.csv", sep=";", index=False, encoding="utf-8-sig")
+    return folder
+
+
+AMBIGUOUS = [
+    (
+        _hidden_old_initiatives,
+        [
+            "indsatser: projektmappen har flere ark, der passer til arket 'indsatser': 'Indsatser ' (skjult) og 'indsatser'. "
+            "Det er uklart, hvilket der skal indlæses; slet eller omdøb dem, der ikke skal bruges (også skjulte ark)."
+        ],
+    ),
+    (
+        _look_alike_sheet,
+        [
+            "indsatser: projektmappen har flere ark, der passer til arket 'indsatser': 'indsætser' og 'indsatser'. "
+            "Det er uklart, hvilket der skal indlæses; slet eller omdøb dem, der ikke skal bruges (også skjulte ark)."
+        ],
+    ),
+    (
+        _two_budget_files,
+        [
+            "budget: mappen har flere filer, der passer til filen 'budget.csv': 'BUDGET.csv' og 'budget.csv'. "
+            "Det er uklart, hvilken der skal indlæses; flyt eller omdøb dem, der ikke skal bruges."
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("build", "lines"), AMBIGUOUS, ids=["hidden-sheet", "look-alike-sheets", "csv-case"])
+def test_two_sheets_or_files_for_one_contract_name_are_refused_as_ambiguous(tmp_path, small_db, build, lines):
+    before = digest(small_db)
+    result = run_cli("load", build(tmp_path), "--db", small_db)
+    for line in lines:
+        assert_refused_in_danish(result, small_db, before, line)
