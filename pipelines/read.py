@@ -12,16 +12,20 @@ import csv
 import hashlib
 import io
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 import openpyxl
 import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.xml.functions import iterparse
 
 from pipelines.contract import SHEETS
 from pipelines.problems import InputRejected, Problem
+from sikkerby import formatting
 from sikkerby.vocabulary import match_key
 
 FILE_SHEET = "fil"
@@ -29,6 +33,11 @@ HEADER_SEARCH_ROWS = 10
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
 T = TypeVar("T")
+# Caps on what a sheet may fill, checked while reading so a file cannot make the reader use gigabytes:
+# the widest contract sheet has 17 columns, and a portfolio has hundreds or a few thousand rows.
+MAX_COLUMNS = 200
+MAX_ROWS = 100_000
+EXCEL_COLUMNS = 16_384  # A to XFD: more cells than this in one row is a broken file
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -97,9 +106,14 @@ def read_workbook(path: Path) -> RawInput:
         ]
         if ambiguous:
             raise InputRejected(ambiguous)
+        too_large: list[Problem] = []
         for name, (worksheet,) in found.items():
-            worksheet.reset_dimensions()  # some exporters write a wrong used range; read every row
-            sheets[name] = read_worksheet(worksheet, name)
+            try:
+                sheets[name] = read_worksheet(worksheet, name)
+            except SheetTooLarge as refused:
+                too_large.append(refused.problem)
+        if too_large:
+            raise InputRejected(too_large)
     finally:
         book.close()
     return RawInput(sheets, [path])
@@ -139,26 +153,134 @@ def _sheet_label(worksheet) -> str:
     return f"'{worksheet.title}'{hidden}"
 
 
+class SheetTooLarge(Exception):
+    """A sheet has content beyond `MAX_ROWS` or `MAX_COLUMNS`; carries the problem naming the first such cell."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
 def read_worksheet(worksheet, name: str) -> RawSheet:
-    """Read one worksheet; a cell openpyxl cannot read (`NaN` written as a number) ends it with a problem."""
+    """Read one worksheet; a cell openpyxl cannot read (`NaN` written as a number) ends it with a problem.
+
+    Raises SheetTooLarge for content beyond the caps, before it costs memory.
+    """
     rows: list[tuple] = []
     try:
-        for row in worksheet.iter_rows(values_only=True):
+        for row_number, row in worksheet_rows(worksheet, name):
+            rows.extend([()] * (row_number - len(rows) - 1))  # empty rows keep the Excel row numbers
             rows.append(row)
+    except SheetTooLarge:
+        raise
     except Exception as error:  # openpyxl raises ValueError, TypeError, ... for a malformed cell
         sheet = sheet_from_rows(name, rows)
-        row = len(rows) + 1  # rows come in order, gaps filled, so the next one is the broken one
+        broken = error.row if isinstance(error, UnreadableCell) else len(rows) + 1
+        cause = error.error if isinstance(error, UnreadableCell) else error
         sheet.problems.append(
             Problem(
                 name,
-                row,
+                broken,
                 None,
-                f"rækken har en celle, som ikke kan læses ({type(error).__name__}: {error}), så arket er kun læst til og med "
-                f"række {row - 1}. Skriv cellens værdi igen i Excel, og gem projektmappen.",
+                f"rækken har en celle, som ikke kan læses ({type(cause).__name__}: {cause}), så arket er kun læst til og med "
+                f"række {broken - 1}. Skriv cellens værdi igen i Excel, og gem projektmappen.",
             )
         )
         return sheet
     return sheet_from_rows(name, rows)
+
+
+class UnreadableCell(Exception):
+    """openpyxl could not read a cell of Excel row `row`; `error` says why."""
+
+    def __init__(self, row: int, error: Exception):
+        self.row, self.error = row, error
+        super().__init__(f"row {row}: {error}")
+
+
+def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
+    """Yield (Excel row number, values up to the row's last filled cell) for each row with content, in order.
+
+    Streams the sheet's XML one cell at a time and keeps only filled cells, so memory follows the
+    content, never the used range the file claims (`<dimension>`) nor a lone cell in column XFD:
+    a filled cell beyond `MAX_ROWS` or `MAX_COLUMNS` raises SheetTooLarge as soon as it is met.
+    Rows that repeat or go back (never written by Excel) are skipped, as openpyxl does.
+    """
+    book = worksheet.parent
+    with worksheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            worksheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        sheet_data = None
+        in_row = False
+        row_number = last_yielded = cells = 0
+        values: dict[int, object] = {}
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == DATA_TAG:
+                    sheet_data = element
+                elif element.tag == ROW_TAG:
+                    in_row, row_number, cells, values = True, _row_number(element, row_number), 0, {}
+                    parser.row_counter, parser.col_counter = row_number, 0
+            elif element.tag == CELL_TAG and in_row:
+                cells += 1
+                try:
+                    if cells > EXCEL_COLUMNS:
+                        raise ValueError(f"more than {EXCEL_COLUMNS} cells in one row")
+                    cell = parser.parse_cell(element)
+                except Exception as error:  # openpyxl raises ValueError, TypeError, ... for a malformed cell
+                    raise UnreadableCell(row_number, error) from error
+                element.clear()
+                value, column = cell["value"], cell["column"]
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue  # a formatted but empty cell costs nothing and is never refused
+                if row_number > MAX_ROWS:
+                    raise SheetTooLarge(Problem(name, row_number, None, _too_long_message("projektmappen")))
+                if column > MAX_COLUMNS:
+                    raise SheetTooLarge(
+                        Problem(name, row_number, f"kolonne {get_column_letter(column)}", _too_wide_message("projektmappen"))
+                    )
+                values[column] = value
+            elif element.tag == ROW_TAG:
+                if values and row_number > last_yielded:
+                    yield row_number, tuple(values.get(c) for c in range(1, max(values) + 1))
+                    last_yielded = row_number
+                in_row = False
+                if sheet_data is not None:
+                    sheet_data.clear()  # the finished row: nothing of it stays in memory
+
+
+def _row_number(row_element, previous: int) -> int:
+    """Return a `<row>` element's Excel row number (`r`, written as `5` or `5.0`), or the next one without it."""
+    text = row_element.get("r")
+    if text is None:
+        return previous + 1
+    try:
+        return int(text)
+    except ValueError:
+        value = float(text)
+        if not value.is_integer():
+            raise UnreadableCell(previous + 1, ValueError(f"{text} is not a valid row number")) from None
+        return int(value)
+
+
+def _too_wide_message(saved_as: str) -> str:
+    return (
+        f"cellen er udfyldt, men der læses højst {MAX_COLUMNS} kolonner (A til {get_column_letter(MAX_COLUMNS)}) pr. ark. "
+        f"Slet indholdet af cellerne til højre for tabellen, og gem {saved_as} igen."
+    )
+
+
+def _too_long_message(saved_as: str) -> str:
+    return (
+        f"rækken er udfyldt, men der læses højst {formatting.number(MAX_ROWS)} rækker pr. ark. "
+        f"Slet indholdet af rækkerne under tabellen, og gem {saved_as} igen."
+    )
 
 
 def read_csv_folder(folder: Path, only: Path | None = None) -> RawInput:
@@ -172,7 +294,15 @@ def read_csv_folder(folder: Path, only: Path | None = None) -> RawInput:
     ]
     if ambiguous:
         raise InputRejected(ambiguous)
-    sheets = {name: read_csv_sheet(file, name) for name, (file,) in found.items()}
+    sheets: dict[str, RawSheet] = {}
+    too_large: list[Problem] = []
+    for name, (file,) in found.items():
+        try:
+            sheets[name] = read_csv_sheet(file, name)
+        except SheetTooLarge as refused:
+            too_large.append(refused.problem)
+    if too_large:
+        raise InputRejected(too_large)
     files = [file for (file,) in found.values()]
     if not sheets:
         expected = ", ".join(f"{spec.name}.csv" for spec in SHEETS)
@@ -184,6 +314,7 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
     """Read one CSV file: UTF-8 (BOM or not), UTF-16 or Windows-1252; `;`, `,` or tab separated.
 
     Bytes that are no text in the file's encoding are reported per line (never loaded as U+FFFD).
+    Raises SheetTooLarge for a filled field beyond `MAX_COLUMNS` or a filled row beyond `MAX_ROWS`.
     """
     decoded = decode_csv_bytes(file.read_bytes())
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, Unix and old Mac line endings
@@ -192,7 +323,14 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
     try:
         reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
         for row in reader:
-            rows.append(tuple(row))
+            width = next((i for i in range(len(row), 0, -1) if row[i - 1].strip()), 0)  # blank trailing fields cost nothing
+            if width > MAX_COLUMNS:
+                column = next(i for i in range(MAX_COLUMNS, width) if row[i].strip()) + 1
+                problem = Problem(name, len(rows) + 1, f"kolonne {get_column_letter(column)}", _too_wide_message("filen"))
+                raise SheetTooLarge(problem)
+            if width and len(rows) + 1 > MAX_ROWS:
+                raise SheetTooLarge(Problem(name, len(rows) + 1, None, _too_long_message("filen")))
+            rows.append(tuple(row[:width]))
             last_lines.append(reader.line_num)
     except csv.Error as error:
         raise InputRejected([Problem(name, None, None, f"'{file.name}' kan ikke læses som CSV ({error}).")]) from error

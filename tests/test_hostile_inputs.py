@@ -7,12 +7,16 @@ import os
 import re
 import subprocess
 import sys
+import tracemalloc
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
+from pipelines.problems import InputRejected
+from pipelines.read import read_input
 from tests.conftest import PROJECT_DIR, small_portfolio, write_csv_folder, write_xlsx
 from tests.test_atomic_load import digest, run_cli
 
@@ -120,3 +124,55 @@ def test_two_sheets_or_files_for_one_contract_name_are_refused_as_ambiguous(tmp_
     result = run_cli("load", build(tmp_path), "--db", small_db)
     for line in lines:
         assert_refused_in_danish(result, small_db, before, line)
+
+
+# --- 3. Width and length bombs --------------------------------------------------------------------------
+
+WIDE = "cellen er udfyldt, men der læses højst 200 kolonner (A til GR) pr. ark. Slet indholdet af cellerne til højre for tabellen"
+LONG = "rækken er udfyldt, men der læses højst 100.000 rækker pr. ark. Slet indholdet af rækkerne under tabellen"
+
+
+def _cells_in_column_xfd(tmp_path: Path) -> Path:
+    def edit(book):
+        for row in range(2, 1002):  # a thousand rows: 130 MB of padding when read the old way, nothing when refused
+            book["budget"].cell(row=row, column=16384, value=1)
+
+    return edited_workbook(tmp_path / "bred.xlsx", edit)
+
+
+def _cell_in_the_last_row(tmp_path: Path) -> Path:
+    def edit(book):
+        book["aktivitet"].cell(row=1_048_576, column=1, value="SOF-001")
+
+    return edited_workbook(tmp_path / "lang.xlsx", edit)
+
+
+def _csv_field_300(tmp_path: Path) -> Path:
+    folder = write_csv_folder(small_portfolio(), tmp_path / "csv")
+    budget = folder / "budget.csv"
+    lines = budget.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] += ";" * 294 + "x"  # six columns, then a value in field 300
+    budget.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    return folder
+
+
+BOMBS = [
+    (_cells_in_column_xfd, f"budget, række 2, kolonne XFD: {WIDE}, og gem projektmappen igen."),
+    (_cell_in_the_last_row, f"aktivitet, række 1048576: {LONG}, og gem projektmappen igen."),
+    (_csv_field_300, f"budget, række 3, kolonne {get_column_letter(300)}: {WIDE}, og gem filen igen."),
+]
+
+
+@pytest.mark.parametrize(("build", "line"), BOMBS, ids=["xlsx-column-xfd", "xlsx-row-1048576", "csv-field-300"])
+def test_sheets_wider_or_longer_than_the_caps_are_refused_with_bounded_memory(tmp_path, small_db, build, line):
+    source = build(tmp_path)
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputRejected):
+            read_input(source)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40_000_000, f"reading took {peak / 1e6:.0f} MB"
+    before = digest(small_db)
+    assert_refused_in_danish(run_cli("load", source, "--db", small_db), small_db, before, line)
