@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 from pipelines.contract import ColumnSpec, Kind
 from sikkerby import vocabulary as vocab
@@ -19,6 +20,21 @@ class CellError(ValueError):
 _THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+")
 _THOUSANDS_COMMA = re.compile(r"\d{1,3}(,\d{3}){2,}")
 _UNITS = re.compile(r"\s*(kr\.?|dkk|%)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class UnsavedFormula:
+    """A workbook cell with a formula but no saved result: the program that wrote it never calculated it."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return f"={self.formula}"
+
+    def message(self) -> str:
+        """Say in Danish that the cell's value is unknown until Excel calculates and saves it."""
+        shown = f" ({self})" if self.formula else ""
+        return f"cellen indeholder en formel{shown} uden gemt værdi – åbn og gem projektmappen i Excel, så formlens resultat bliver gemt."
 
 
 def is_empty(value: object) -> bool:
@@ -94,6 +110,8 @@ def lost_characters_message(value: object) -> str:
 
 def parse_cell(value: object, spec: ColumnSpec, danish: bool) -> object:
     """Return the typed value of one cell for its column spec (None when empty)."""
+    if isinstance(value, UnsavedFormula):
+        raise CellError(value.message())
     if has_lost_characters(value):
         raise CellError(lost_characters_message(value))
     if spec.kind in (Kind.WHOLE, Kind.NUMBER) and isinstance(value, float) and math.isnan(value):

@@ -20,9 +20,10 @@ from typing import TypeVar
 import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, FORMULA_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
 from openpyxl.xml.functions import iterparse
 
+from pipelines.cells import UnsavedFormula
 from pipelines.contract import SHEETS
 from pipelines.problems import InputRejected, Problem
 from sikkerby import formatting
@@ -208,7 +209,7 @@ def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
     """
     book = worksheet.parent
     with worksheet._get_source() as source:
-        parser = WorkSheetParser(
+        parser = _FormulaAwareParser(
             source,
             worksheet._shared_strings,
             data_only=True,
@@ -253,6 +254,22 @@ def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
                 in_row = False
                 if sheet_data is not None:
                     sheet_data.clear()  # the finished row: nothing of it stays in memory
+
+
+class _FormulaAwareParser(WorkSheetParser):
+    """openpyxl's cell parser, reading saved values, that marks a formula without one as UnsavedFormula.
+
+    openpyxl itself reads such a cell as empty, so a formula never calculated would be reported
+    as "skal udfyldes", or in an optional column be loaded as empty without a word.
+    """
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        formula = element.find(FORMULA_TAG)
+        saved_empty_text = element.get("t") == "str" and element.find(VALUE_TAG) is not None  # `=""` and the like
+        if cell["value"] is None and formula is not None and not saved_empty_text:
+            cell["value"] = UnsavedFormula(formula.text or "")
+        return cell
 
 
 def _row_number(row_element, previous: int) -> int:

@@ -176,3 +176,24 @@ def test_sheets_wider_or_longer_than_the_caps_are_refused_with_bounded_memory(tm
     assert peak < 40_000_000, f"reading took {peak / 1e6:.0f} MB"
     before = digest(small_db)
     assert_refused_in_danish(run_cli("load", source, "--db", small_db), small_db, before, line)
+
+
+# --- 5. Formulas Excel never calculated ---------------------------------------------------------------------
+
+UNSAVED = "uden gemt værdi – åbn og gem projektmappen i Excel, så formlens resultat bliver gemt."
+
+
+def test_formula_without_a_saved_value_is_named_as_such(tmp_path, small_db):
+    def edit(book):
+        book["budget"]["D3"] = "=1000+1"  # budget_kr: required
+        book["budget"]["E4"] = "=SUM(D2:D3)"  # forbrug_kr: optional, read as empty today
+        book["indsatser"]["P2"] = '=""'  # begrundelse: a formula whose saved result is empty text is fine
+
+    workbook = patched_zip(
+        edited_workbook(tmp_path / "formler.xlsx", edit), b'<c r="P2"><f>""</f><v /></c>', b'<c r="P2" t="str"><f>""</f><v /></c>'
+    )
+    before = digest(small_db)
+    result = run_cli("load", workbook, "--db", small_db)
+    assert_refused_in_danish(result, small_db, before, f"budget, række 3, budget_kr: cellen indeholder en formel (=1000+1) {UNSAVED}")
+    assert f"budget, række 4, forbrug_kr: cellen indeholder en formel (=SUM(D2:D3)) {UNSAVED}" in result.stderr.splitlines()
+    assert "2 problem(er) fundet" in result.stderr
