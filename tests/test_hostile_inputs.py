@@ -197,3 +197,41 @@ def test_formula_without_a_saved_value_is_named_as_such(tmp_path, small_db):
     assert_refused_in_danish(result, small_db, before, f"budget, række 3, budget_kr: cellen indeholder en formel (=1000+1) {UNSAVED}")
     assert f"budget, række 4, forbrug_kr: cellen indeholder en formel (=SUM(D2:D3)) {UNSAVED}" in result.stderr.splitlines()
     assert "2 problem(er) fundet" in result.stderr
+
+
+# --- 6. Numbers whose reading depends on a guess about the column's style ------------------------------------
+
+EITHER = "Skriv alle tal i kolonnen på samme måde, fx 1.711 og 1.711,50 eller 1711 og 1711,50."
+
+
+@pytest.mark.parametrize(
+    ("column", "typed", "line"),
+    [
+        (
+            "budget_kr",
+            ["1.711", "1711,50", "500", "750"],
+            "budget, række 2, budget_kr: '1.711' er tvetydigt: punktummet kan være tusindtalsseparator (1711) eller decimaltegn "
+            f"(1,711), og kolonnen skriver andre tal uden tusindtalsseparator (fx '1711,50' i række 3). {EITHER}",
+        ),
+        (
+            "budget_kr",
+            ["1.711", "1711.50", "500", "750"],
+            "budget, række 2, budget_kr: '1.711' er tvetydigt: punktummet kan være tusindtalsseparator (1711) eller decimaltegn "
+            f"(1,711), og kolonnen bruger punktum som decimaltegn (fx '1711.50' i række 3). {EITHER}",
+        ),
+        (
+            "forbrug_kr",
+            ["1,711", "", "1900000.5", ""],
+            "budget, række 2, forbrug_kr: '1,711' er tvetydigt: kommaet kan være decimaltegn (1,711) eller tusindtalsseparator "
+            f"(1711), og kolonnen bruger punktum som decimaltegn (fx '1900000.5' i række 4). {EITHER}",
+        ),
+    ],
+    ids=["dot-beside-decimal-comma", "dot-beside-decimal-point", "comma-beside-decimal-point"],
+)
+def test_amounts_whose_separator_the_column_makes_ambiguous_are_refused(tmp_path, small_db, column, typed, line):
+    sheets = small_portfolio()
+    sheets["budget"][column] = typed
+    before = digest(small_db)
+    result = run_cli("load", write_csv_folder(sheets, tmp_path / "csv"), "--db", small_db)
+    assert_refused_in_danish(result, small_db, before, line)
+    assert "1 problem(er) fundet" in result.stderr
