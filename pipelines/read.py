@@ -9,8 +9,10 @@ from __future__ import annotations
 import bisect
 import codecs
 import csv
+import errno
 import hashlib
 import io
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from openpyxl.xml.functions import iterparse
 
 from pipelines.cells import UnsavedFormula
 from pipelines.contract import SHEETS
+from pipelines.os_errors import io_failure_sentence
 from pipelines.problems import InputRejected, Problem
 from sikkerby import formatting
 from sikkerby.vocabulary import match_key
@@ -77,6 +80,9 @@ def read_input(path: Path) -> RawInput:
     """Read a workbook or a folder of CSV files; raise InputRejected if it cannot be read."""
     path = Path(path)
     if path.is_dir():
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:  # named like a workbook: a folder here is a mistake
+            folder = IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+            raise InputRejected([Problem(FILE_SHEET, None, None, io_failure_sentence(folder, f"projektmappen '{path}'", "læses"))])
         return read_csv_folder(path)
     if not path.exists():
         raise InputRejected([Problem(FILE_SHEET, None, None, f"'{path}' findes ikke.")])
@@ -93,6 +99,8 @@ def read_workbook(path: Path) -> RawInput:
     """Read the contract's sheets from an .xlsx workbook (sheet names matched loosely)."""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except OSError as error:
+        raise InputRejected([Problem(FILE_SHEET, None, None, io_failure_sentence(error, f"projektmappen '{path}'", "læses"))]) from error
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise InputRejected(
             [Problem(FILE_SHEET, None, None, f"'{path.name}' kan ikke læses som Excel-projektmappe ({type(error).__name__}).")]
@@ -302,7 +310,10 @@ def _too_long_message(saved_as: str) -> str:
 
 def read_csv_folder(folder: Path, only: Path | None = None) -> RawInput:
     """Read one CSV file per sheet (indsatser.csv, budget.csv, ...) from a folder."""
-    candidates = [only] if only else sorted(file for file in folder.iterdir() if file.suffix.lower() in CSV_SUFFIXES)
+    try:
+        candidates = [only] if only else sorted(file for file in folder.iterdir() if file.suffix.lower() in CSV_SUFFIXES)
+    except OSError as error:
+        raise InputRejected([Problem(FILE_SHEET, None, None, io_failure_sentence(error, f"mappen '{folder}'", "læses"))]) from error
     found = contract_matches(candidates, lambda file: file.stem)
     ambiguous = [
         Problem(name, None, None, ambiguous_sheets_message(name, [f"'{file.name}'" for file in files], files=True))
@@ -312,14 +323,16 @@ def read_csv_folder(folder: Path, only: Path | None = None) -> RawInput:
     if ambiguous:
         raise InputRejected(ambiguous)
     sheets: dict[str, RawSheet] = {}
-    too_large: list[Problem] = []
+    unread: list[Problem] = []  # files too large, or that the operating system will not hand over
     for name, (file,) in found.items():
         try:
             sheets[name] = read_csv_sheet(file, name)
         except SheetTooLarge as refused:
-            too_large.append(refused.problem)
-    if too_large:
-        raise InputRejected(too_large)
+            unread.append(refused.problem)
+        except OSError as error:
+            unread.append(Problem(name, None, None, io_failure_sentence(error, f"filen '{file.name}'", "læses")))
+    if unread:
+        raise InputRejected(unread)
     files = [file for (file,) in found.values()]
     if not sheets:
         expected = ", ".join(f"{spec.name}.csv" for spec in SHEETS)

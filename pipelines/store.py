@@ -24,6 +24,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines.os_errors import io_failure_sentence
+
 SCHEMA = """
 CREATE TABLE district (district_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, area_m2 DOUBLE, boundary_geojson VARCHAR);
 CREATE TABLE administration (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL);
@@ -62,6 +64,10 @@ LOAD_WAIT_SECONDS = 120.0
 
 class LoadBusy(RuntimeError):
     """Another load of the same database did not finish in time; the message is Danish."""
+
+
+class StoreFailure(RuntimeError):
+    """The database could not be written; the message is Danish and says why. The live file is as it was."""
 
 
 def lock_path(db_path: Path) -> Path:
@@ -122,9 +128,13 @@ def write_database(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.D
 
     `sources` lists the files read for this load (source_file, sha256, content); the history of
     earlier loads is carried over. Returns the row count of every table written.
+    Raises StoreFailure when the operating system or DuckDB refuses (read-only folder, full disk, ...).
     """
-    with exclusive_load(db_path):
-        return _write_and_swap(db_path, tables, sources, dataset)
+    try:
+        with exclusive_load(db_path):
+            return _write_and_swap(db_path, tables, sources, dataset)
+    except (OSError, duckdb.IOException) as error:
+        raise StoreFailure(io_failure_sentence(error, f"Databasefilen '{db_path}'", "skrives")) from error
 
 
 def _write_and_swap(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, dataset: dict[str, str]) -> dict[str, int]:

@@ -178,6 +178,81 @@ def test_sheets_wider_or_longer_than_the_caps_are_refused_with_bounded_memory(tm
     assert_refused_in_danish(run_cli("load", source, "--db", small_db), small_db, before, line)
 
 
+# --- 4. Operating-system failures, in Danish ----------------------------------------------------------------
+
+READ_ONLY_FOLDER = """
+import duckdb
+_connect = duckdb.connect
+def connect(database=":memory:", read_only=False, **options):
+    if not read_only:  # what DuckDB says when it may not create the file in the folder
+        raise duckdb.IOException(f'IO Error: Cannot open file "{database}": Permission denied')
+    return _connect(database, read_only=read_only, **options)
+duckdb.connect = connect
+"""
+DISK_FULL = """
+import duckdb
+import pipelines.store as store
+def insert(con, table, frame):
+    raise duckdb.IOException('IO Error: Could not write file "x.tmp": No space left on device')
+store._insert = insert
+"""
+
+
+def _db_is_a_folder(tmp_path, small_db):
+    folder = tmp_path / "databaser"
+    folder.mkdir()
+    result = run_cli("load", write_csv_folder(small_portfolio(), tmp_path / "csv"), "--db", folder)
+    assert list(folder.iterdir()) == []
+    return result, 2, f"{NOT_DONE}: Databasefilen '{folder.resolve()}' kan ikke skrives: det er en mappe, ikke en fil. {UNCHANGED}"
+
+
+def _db_in_a_read_only_folder(tmp_path, small_db):
+    source = write_csv_folder(small_portfolio(), tmp_path / "csv")
+    if os.geteuid() == 0:  # root writes anyway: simulate what DuckDB says in a read-only folder
+        result = run_cli_patched(READ_ONLY_FOLDER, "load", source, "--db", small_db)
+    else:
+        small_db.parent.chmod(0o555)
+        try:
+            result = run_cli("load", source, "--db", small_db)
+        finally:
+            small_db.parent.chmod(0o755)
+    why = "mappen er skrivebeskyttet, eller du har ikke skriveadgang til den"
+    return result, 2, f"{NOT_DONE}: Databasefilen '{small_db.resolve()}' kan ikke skrives: {why}. {UNCHANGED}"
+
+
+def _disk_full(tmp_path, small_db):
+    result = run_cli_patched(DISK_FULL, "load", write_csv_folder(small_portfolio(), tmp_path / "csv"), "--db", small_db)
+    assert not [p for p in small_db.parent.iterdir() if STAGING.fullmatch(p.name)]
+    return result, 2, f"{NOT_DONE}: Databasefilen '{small_db.resolve()}' kan ikke skrives: disken er fuld. {UNCHANGED}"
+
+
+def _csv_file_is_a_folder(tmp_path, small_db):
+    folder = write_csv_folder(small_portfolio(), tmp_path / "csv")
+    (folder / "budget.csv").unlink()
+    (folder / "budget.csv").mkdir()
+    result = run_cli("load", folder, "--db", small_db)
+    return result, 1, "budget: filen 'budget.csv' kan ikke læses: det er en mappe, ikke en fil."
+
+
+def _workbook_is_a_folder(tmp_path, small_db):
+    folder = tmp_path / "indsatser.xlsx"
+    folder.mkdir()
+    result = run_cli("load", folder, "--db", small_db)
+    return result, 1, f"fil: projektmappen '{folder}' kan ikke læses: det er en mappe, ikke en fil."
+
+
+@pytest.mark.parametrize(
+    "case",
+    [_db_is_a_folder, _db_in_a_read_only_folder, _disk_full, _csv_file_is_a_folder, _workbook_is_a_folder],
+    ids=["db-is-folder", "db-folder-read-only", "disk-full", "csv-is-folder", "xlsx-is-folder"],
+)
+def test_operating_system_failures_are_told_in_danish(tmp_path, small_db, case):
+    before = digest(small_db)
+    result, code, line = case(tmp_path, small_db)
+    assert_refused_in_danish(result, small_db, before, line, code)
+    assert "Errno" not in result.stderr and "Error:" not in result.stderr
+
+
 # --- 5. Formulas Excel never calculated ---------------------------------------------------------------------
 
 UNSAVED = "uden gemt værdi – åbn og gem projektmappen i Excel, så formlens resultat bliver gemt."
