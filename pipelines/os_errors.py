@@ -37,6 +37,11 @@ def failure_errno(error: BaseException) -> int | None:
     return next((number for words, number in _DUCKDB_TEXTS if words in text), None)
 
 
+def names_a_cause(error: BaseException) -> bool:
+    """True when `io_failure_sentence` can name why: a known errno, or a file locked by another program."""
+    return failure_errno(error) is not None or any(words in str(error).lower() for words in _LOCKED)
+
+
 def is_io_failure(error: BaseException) -> bool:
     """True for the failures `io_failure_sentence` can explain: OSError and DuckDB's IOException."""
     return isinstance(error, (OSError, duckdb.IOException))

@@ -11,6 +11,7 @@ import tracemalloc
 import zipfile
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
@@ -124,6 +125,44 @@ def test_two_sheets_or_files_for_one_contract_name_are_refused_as_ambiguous(tmp_
     result = run_cli("load", build(tmp_path), "--db", small_db)
     for line in lines:
         assert_refused_in_danish(result, small_db, before, line)
+
+
+# --- 2. --db naming a file this project did not write -----------------------------------------------------
+
+
+def _the_input_workbook(tmp_path: Path) -> tuple[Path, Path, str]:
+    workbook = write_xlsx(small_portfolio(), tmp_path / "indsatser.xlsx")
+    return workbook, workbook, "den er ikke en DuckDB-database"
+
+
+def _a_text_file(tmp_path: Path) -> tuple[Path, Path, str]:
+    notes = tmp_path / "noter.txt"
+    notes.write_text("Mødereferat, budgetudvalget\n", encoding="utf-8")
+    return write_csv_folder(small_portfolio(), tmp_path / "csv"), notes, "den er ikke en DuckDB-database"
+
+
+def _another_duckdb_database(tmp_path: Path) -> tuple[Path, Path, str]:
+    other = tmp_path / "andet.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE regnskab (konto INTEGER, beloeb DOUBLE)")
+        con.execute("INSERT INTO regnskab VALUES (1, 2.5)")
+    return write_csv_folder(small_portfolio(), tmp_path / "csv"), other, "den er en DuckDB-database, men uden dashboardets tabel 'dataset'"
+
+
+@pytest.mark.parametrize("case", [_the_input_workbook, _a_text_file, _another_duckdb_database], ids=["input", "text", "duckdb"])
+def test_db_option_naming_a_file_this_project_did_not_write_is_refused(tmp_path, case):
+    source, db, why = case(tmp_path)
+    before = digest(db)
+    result = run_cli("load", source, "--db", db)
+    assert_refused_in_danish(
+        result,
+        db,
+        before,
+        f"{NOT_DONE}: Databasefilen '{db.resolve()}' er ikke en database fra Sikker By-dashboardet ({why}), så den bliver "
+        f"ikke erstattet. Vælg en anden databasefil med --db (eller SIKKERBY_DB), eller flyt filen. {UNCHANGED}",
+        code=2,
+    )
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".lock"))]
 
 
 # --- 3. Width and length bombs --------------------------------------------------------------------------
