@@ -8,6 +8,7 @@ immutable data version, named by its load id (`dataset.data_version`).
 One load at a time per database: a load takes an exclusive lock on a lock file beside the
 database for the whole read-history, build and swap, so a second load waits for the first and
 carries its load history over (or gives up with a Danish message after `LOAD_WAIT_SECONDS`).
+Under the lock it also removes the staging files a killed load left behind.
 
 Only a database this project wrote (a DuckDB file with its `dataset` table) is ever replaced;
 any other file at the database path is refused, and failures of the operating system are said
@@ -19,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -137,6 +139,28 @@ def exclusive_load(db_path: Path, wait_seconds: float | None = None) -> Iterator
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def staging_path(db_path: Path, load_id: str) -> Path:
+    """Return the file a load builds its new database in, beside `db_path` (DuckDB adds `.wal` while writing)."""
+    return db_path.with_name(f".{db_path.name}.{load_id}.tmp")
+
+
+def remove_abandoned_staging(db_path: Path) -> list[Path]:
+    """Delete the staging files (and their `.wal`) that killed loads of `db_path` left behind; return them.
+
+    Call only while holding the load lock: then no other load of `db_path` is writing one. Only
+    names `staging_path` makes are touched (`.NAME.<32 hex digits>.tmp` and `….tmp.wal`), never
+    another database's staging files or anything else in the folder.
+    """
+    pattern = re.compile(rf"\.{re.escape(db_path.name)}\.[0-9a-f]{{32}}\.tmp(\.wal)?")
+    removed = []
+    for entry in os.scandir(db_path.parent):
+        if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):  # tidying up must not fail the load
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
 def previous_load_log(db_path: Path) -> dict[str, pd.DataFrame]:
     """Return the load history of an existing database (empty when there is none or it is unreadable)."""
     empty = {name: pd.DataFrame() for name in LOG_TABLES}
@@ -173,6 +197,7 @@ def write_database(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.D
         ensure_replaceable(db_path)  # before a lock file is made beside a file that is not ours
         with exclusive_load(db_path):
             ensure_replaceable(db_path)  # again: it may have changed while this load waited
+            remove_abandoned_staging(db_path)
             return _write_and_swap(db_path, tables, sources, dataset)
     except (OSError, duckdb.IOException) as error:
         raise StoreFailure(io_failure_sentence(error, f"Databasefilen '{db_path}'", "skrives")) from error
@@ -184,7 +209,7 @@ def _write_and_swap(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.
     counts = {name: len(frame) for name, frame in tables.items()}
     log = sources.assign(load_id=load_id, loaded_at=datetime.now().replace(microsecond=0))
     rows = pd.DataFrame({"load_id": load_id, "table_name": list(counts), "row_count": list(counts.values())})
-    staging = db_path.with_name(f".{db_path.name}.{load_id}.tmp")
+    staging = staging_path(db_path, load_id)
     try:
         with duckdb.connect(str(staging)) as con:
             con.execute(SCHEMA)

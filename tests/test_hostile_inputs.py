@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
+from pipelines.load import load_portfolio
 from pipelines.problems import InputRejected
 from pipelines.read import read_input
 from tests.conftest import PROJECT_DIR, small_portfolio, write_csv_folder, write_xlsx
@@ -349,3 +350,34 @@ def test_amounts_whose_separator_the_column_makes_ambiguous_are_refused(tmp_path
     result = run_cli("load", write_csv_folder(sheets, tmp_path / "csv"), "--db", small_db)
     assert_refused_in_danish(result, small_db, before, line)
     assert "1 problem(er) fundet" in result.stderr
+
+
+# --- 7. What a killed load leaves behind ---------------------------------------------------------------------
+
+KILLED_WHILE_WRITING = """
+import os
+import pipelines.store as store
+_insert = store._insert
+def insert_then_die(con, table, frame):
+    _insert(con, table, frame)
+    os._exit(137)
+store._insert = insert_then_die
+"""
+
+
+def test_files_left_by_a_killed_load_are_removed_by_the_next_load(tmp_path, small_db):
+    source = write_csv_folder(small_portfolio(), tmp_path / "csv")
+    killed = run_cli_patched(KILLED_WHILE_WRITING, "load", source, "--db", small_db)
+    assert killed.returncode == 137
+    left = sorted(p.name for p in small_db.parent.iterdir() if STAGING.fullmatch(p.name))
+    assert [name.endswith(".wal") for name in left] == [False, True], left
+    others = [".small.duckdb.notes.tmp", ".small.duckdb.0123abcd.tmp", ".andet.duckdb." + "a" * 32 + ".tmp", "small.duckdb.tmp", "mine.wal"]
+    for name in others:
+        (small_db.parent / name).write_text("ikke loaderens", encoding="utf-8")
+    before = digest(small_db)
+    result = run_cli("load", source, "--db", small_db)
+    assert result.returncode == 0, result.stderr
+    assert digest(small_db) != before
+    assert not [p.name for p in small_db.parent.iterdir() if STAGING.fullmatch(p.name)]
+    assert all((small_db.parent / name).read_text(encoding="utf-8") == "ikke loaderens" for name in others)
+    load_portfolio(source, small_db)  # and the loader still works in-process
