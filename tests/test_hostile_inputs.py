@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 import tracemalloc
-import zipfile
 from pathlib import Path
 
 import duckdb
@@ -16,13 +15,12 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from pipelines.load import load_portfolio
 from pipelines.problems import InputRejected
 from pipelines.read import read_input
 from tests.conftest import PROJECT_DIR, small_portfolio, write_csv_folder, write_xlsx
 from tests.test_atomic_load import digest, run_cli
+from tests.test_input_refusals import patched_xlsx
 
-REFUSED = "Indlæsningen blev afvist"
 NOT_DONE = "Indlæsningen blev ikke gennemført"
 UNCHANGED = "Databasen er uændret."
 STAGING = re.compile(r"\.small\.duckdb\.[0-9a-f]{32}\.tmp(\.wal)?")
@@ -52,18 +50,6 @@ def edited_workbook(path: Path, edit) -> Path:
     edit(book)
     book.save(path)
     return path
-
-
-def patched_zip(path: Path, old: bytes, new: bytes) -> Path:
-    """Rewrite bytes in the workbook's sheet XML, as another program might have written them."""
-    patched = path.with_name("patched_" + path.name)
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename.startswith("xl/worksheets/sheet"):
-                data = data.replace(old, new)
-            target.writestr(item, data)
-    return patched
 
 
 # --- 1. Two sheets or files that both answer to one contract name ------------------------------------------
@@ -304,7 +290,7 @@ def test_formula_without_a_saved_value_is_named_as_such(tmp_path, small_db):
         book["budget"]["E4"] = "=SUM(D2:D3)"  # forbrug_kr: optional, read as empty today
         book["indsatser"]["P2"] = '=""'  # begrundelse: a formula whose saved result is empty text is fine
 
-    workbook = patched_zip(
+    workbook = patched_xlsx(
         edited_workbook(tmp_path / "formler.xlsx", edit), b'<c r="P2"><f>""</f><v /></c>', b'<c r="P2" t="str"><f>""</f><v /></c>'
     )
     before = digest(small_db)
@@ -380,4 +366,3 @@ def test_files_left_by_a_killed_load_are_removed_by_the_next_load(tmp_path, smal
     assert digest(small_db) != before
     assert not [p.name for p in small_db.parent.iterdir() if STAGING.fullmatch(p.name)]
     assert all((small_db.parent / name).read_text(encoding="utf-8") == "ikke loaderens" for name in others)
-    load_portfolio(source, small_db)  # and the loader still works in-process
