@@ -96,8 +96,8 @@ def ensure_replaceable(db_path: Path) -> None:
         with duckdb.connect(str(db_path), read_only=True) as con:
             columns = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [METADATA_TABLE]).fetchall()
     except duckdb.Error as error:
-        if names_a_cause(error):
-            raise
+        if isinstance(error, duckdb.IOException) and names_a_cause(error):
+            raise  # locked, no access, ...: said by write_database
         raise StoreFailure(_not_ours_message(db_path, "den ligner en DuckDB-database, men kan ikke åbnes")) from error
     if not {"key", "value"} <= {name for (name,) in columns}:
         raise StoreFailure(_not_ours_message(db_path, f"den er en DuckDB-database, men uden dashboardets tabel '{METADATA_TABLE}'"))
