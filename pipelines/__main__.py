@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from pipelines.load import LoadResult, build, load_portfolio
+from pipelines.os_errors import io_failure_sentence, is_io_failure
 from pipelines.problems import InputRejected
-from pipelines.store import LoadBusy, loaded_portfolio_source
+from pipelines.store import LoadBusy, StoreFailure, loaded_portfolio_source
 from sikkerby.formatting import mio_kr, number
 from sikkerby.paths import database_path
 
@@ -40,8 +41,15 @@ def main(argv: list[str] | None = None) -> int:
     except LoadBusy as busy:
         print(f"Indlæsningen blev ikke gennemført: {busy} Databasen er uændret.", file=sys.stderr)
         return 3
+    except StoreFailure as failure:
+        print(f"Indlæsningen blev ikke gennemført: {failure} Databasen er uændret.", file=sys.stderr)
+        return 2
     except Exception as error:  # the analyst sees a sentence, never a traceback
-        print(f"Indlæsningen mislykkedes: {type(error).__name__}: {error}. Databasen er uændret.", file=sys.stderr)
+        if is_io_failure(error):
+            where = f"Filen '{error.filename}'" if getattr(error, "filename", None) else "En fil"
+            print(f"Indlæsningen mislykkedes: {io_failure_sentence(error, where, 'bruges')} Databasen er uændret.", file=sys.stderr)
+        else:
+            print(f"Indlæsningen mislykkedes: {type(error).__name__}: {error}. Databasen er uændret.", file=sys.stderr)
         return 2
     print(summary(result))
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 from pipelines.contract import ColumnSpec, Kind
 from sikkerby import vocabulary as vocab
@@ -19,6 +20,21 @@ class CellError(ValueError):
 _THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+")
 _THOUSANDS_COMMA = re.compile(r"\d{1,3}(,\d{3}){2,}")
 _UNITS = re.compile(r"\s*(kr\.?|dkk|%)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class UnsavedFormula:
+    """A workbook cell with a formula but no saved result: the program that wrote it never calculated it."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return f"={self.formula}"
+
+    def message(self) -> str:
+        """Say in Danish that the cell's value is unknown until Excel calculates and saves it."""
+        shown = f" ({self})" if self.formula else ""
+        return f"cellen indeholder en formel{shown} uden gemt værdi – åbn og gem projektmappen i Excel, så formlens resultat bliver gemt."
 
 
 def is_empty(value: object) -> bool:
@@ -69,6 +85,59 @@ def column_is_danish(values: list[object]) -> bool:
     return not any(re.search(r"\.(\d{1,2}|\d{4,})$", t) or _THOUSANDS_COMMA.fullmatch(t.lstrip("+-")) for t in texts)
 
 
+# One dot or comma followed by exactly three digits: `1.711` is 1711 the Danish way and 1,711 the
+# English way (`1,711` the other way round). A leading 0 (`0.125`) is never a thousands group.
+_EITHER_WAY = re.compile(r"[1-9]\d{0,2}([.,])\d{3}")
+# What the rest of a column shows about its style, and the words for it, in the order they are named.
+_DOT_DECIMAL = (re.compile(r"\d+\.(\d{1,2}|\d{4,})|\d{1,3}(,\d{3})+\.\d+"), "kolonnen bruger punktum som decimaltegn")
+_COMMA_GROUPS = (re.compile(r"\d{1,3}(,\d{3}){2,}|\d{1,3}(,\d{3})+\.\d+"), "kolonnen bruger komma som tusindtalsseparator")
+_UNGROUPED = (re.compile(r"\d{4,}([.,]\d+)?"), "kolonnen skriver andre tal uden tusindtalsseparator")
+# A dot read as thousands separator needs a column that groups thousands with dots and has no decimal point;
+# a comma read as decimal sign needs a column without decimal points or comma groups.
+_AGAINST = {".": (_DOT_DECIMAL, _COMMA_GROUPS, _UNGROUPED), ",": (_DOT_DECIMAL, _COMMA_GROUPS)}
+SAME_STYLE_HINT = "Skriv alle tal i kolonnen på samme måde, fx 1.711 og 1.711,50 eller 1711 og 1711,50."
+
+
+def ambiguous_numbers(cells: list[tuple[int, object]]) -> dict[int, str]:
+    """Return, by row, a Danish message for each number whose separator the rest of its column makes ambiguous.
+
+    `cells` are a column's (Excel row, value) pairs. `1.711` is read as 1711 and `1,711` as 1,711
+    (the Danish way) unless another cell of the column is written another way: a decimal point
+    (`1711.50`), commas grouping thousands (`1,234,567`), or, against a thousands dot, an amount
+    over 999 without separator (`1711,50`). Then nothing says which was meant, and the cell is refused.
+    """
+    texts = [(row, str(value).strip(), _bare_digits(value)) for row, value in cells if isinstance(value, str)]
+    either_way = {row: shape.group(1) for row, _, digits in texts if (shape := _EITHER_WAY.fullmatch(digits))}
+    first_shown: dict[str, tuple[int, str]] = {}  # per style: the first cell that shows it
+    for row, typed, digits in texts:
+        for pattern, words in (_DOT_DECIMAL, _COMMA_GROUPS, _UNGROUPED):
+            if row not in either_way and words not in first_shown and pattern.fullmatch(digits):
+                first_shown[words] = (row, typed)
+    found: dict[int, str] = {}
+    for row, typed, digits in texts:
+        separator = either_way.get(row)
+        against = [(words, first_shown[words]) for _, words in _AGAINST.get(separator, ()) if words in first_shown]
+        if against:
+            words, (example_row, example) = against[0]
+            found[row] = _ambiguous_message(typed, digits, separator, f"{words} (fx '{example}' i række {example_row})")
+    return found
+
+
+def _bare_digits(value: object) -> str:
+    """Return a number as typed without spaces, unit and sign: ` -1.711 kr.` → `1.711`."""
+    return _UNITS.sub("", str(value).replace("\u00a0", "").replace(" ", "").strip()).lstrip("+-")
+
+
+def _ambiguous_message(typed: str, digits: str, separator: str, evidence: str) -> str:
+    whole, decimal = digits.replace(separator, ""), digits.replace(separator, ",")
+    readings = (
+        f"punktummet kan være tusindtalsseparator ({whole}) eller decimaltegn ({decimal})"
+        if separator == "."
+        else f"kommaet kan være decimaltegn ({decimal}) eller tusindtalsseparator ({whole})"
+    )
+    return f"'{typed}' er tvetydigt: {readings}, og {evidence}. {SAME_STYLE_HINT}"
+
+
 def parse_text(value: object) -> str:
     """Return a cell as trimmed text; whole Excel numbers lose their `.0`."""
     if isinstance(value, float) and value.is_integer():
@@ -94,6 +163,8 @@ def lost_characters_message(value: object) -> str:
 
 def parse_cell(value: object, spec: ColumnSpec, danish: bool) -> object:
     """Return the typed value of one cell for its column spec (None when empty)."""
+    if isinstance(value, UnsavedFormula):
+        raise CellError(value.message())
     if has_lost_characters(value):
         raise CellError(lost_characters_message(value))
     if spec.kind in (Kind.WHOLE, Kind.NUMBER) and isinstance(value, float) and math.isnan(value):

@@ -9,21 +9,39 @@ from __future__ import annotations
 import bisect
 import codecs
 import csv
+import errno
 import hashlib
 import io
+import os
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import openpyxl
 import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, FORMULA_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
+from openpyxl.xml.functions import iterparse
 
+from pipelines.cells import UnsavedFormula
 from pipelines.contract import SHEETS
+from pipelines.os_errors import io_failure_sentence
 from pipelines.problems import InputRejected, Problem
+from sikkerby import formatting
 from sikkerby.vocabulary import match_key
 
 FILE_SHEET = "fil"
 HEADER_SEARCH_ROWS = 10
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".txt")
+T = TypeVar("T")
+# Caps on what a sheet may fill, checked while reading so a file cannot make the reader use gigabytes:
+# the widest contract sheet has 17 columns, and a portfolio has hundreds or a few thousand rows.
+MAX_COLUMNS = 200
+MAX_ROWS = 100_000
+EXCEL_COLUMNS = 16_384  # A to XFD: more cells than this in one row is a broken file
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -62,12 +80,15 @@ def read_input(path: Path) -> RawInput:
     """Read a workbook or a folder of CSV files; raise InputRejected if it cannot be read."""
     path = Path(path)
     if path.is_dir():
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:  # named like a workbook: a folder here is a mistake
+            folder = IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+            raise InputRejected([Problem(FILE_SHEET, None, None, io_failure_sentence(folder, f"projektmappen '{path}'", "læses"))])
         return read_csv_folder(path)
     if not path.exists():
         raise InputRejected([Problem(FILE_SHEET, None, None, f"'{path}' findes ikke.")])
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return read_workbook(path)
-    if path.suffix.lower() in (".csv", ".txt"):
+    if path.suffix.lower() in CSV_SUFFIXES:
         return read_csv_folder(path.parent, only=path)
     raise InputRejected(
         [Problem(FILE_SHEET, None, None, f"'{path.name}' er hverken en Excel-projektmappe (.xlsx) eller en mappe med CSV-filer.")]
@@ -78,57 +99,241 @@ def read_workbook(path: Path) -> RawInput:
     """Read the contract's sheets from an .xlsx workbook (sheet names matched loosely)."""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except OSError as error:
+        raise InputRejected([Problem(FILE_SHEET, None, None, io_failure_sentence(error, f"projektmappen '{path}'", "læses"))]) from error
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise InputRejected(
             [Problem(FILE_SHEET, None, None, f"'{path.name}' kan ikke læses som Excel-projektmappe ({type(error).__name__}).")]
         ) from error
-    wanted = {match_key(spec.name): spec.name for spec in SHEETS}
     sheets: dict[str, RawSheet] = {}
     try:
-        for worksheet in book.worksheets:
-            name = wanted.get(match_key(worksheet.title))
-            if name and name not in sheets:
-                worksheet.reset_dimensions()  # some exporters write a wrong used range; read every row
+        found = contract_matches(book.worksheets, lambda worksheet: worksheet.title)
+        ambiguous = [
+            Problem(name, None, None, ambiguous_sheets_message(name, [_sheet_label(w) for w in worksheets]))
+            for name, worksheets in found.items()
+            if len(worksheets) > 1
+        ]
+        if ambiguous:
+            raise InputRejected(ambiguous)
+        too_large: list[Problem] = []
+        for name, (worksheet,) in found.items():
+            try:
                 sheets[name] = read_worksheet(worksheet, name)
+            except SheetTooLarge as refused:
+                too_large.append(refused.problem)
+        if too_large:
+            raise InputRejected(too_large)
     finally:
         book.close()
     return RawInput(sheets, [path])
 
 
+def contract_matches(items: list[T], name_of: Callable[[T], str]) -> dict[str, list[T]]:
+    """Group sheets (or files) by the contract sheet their name matches, in contract order.
+
+    Names match as headers do (case, surrounding spaces, æ/ø/å spellings ignored), so `Indsatser `,
+    `indsætser` and `indsatser` all answer to `indsatser`: more than one is ambiguous.
+    """
+    wanted = {match_key(spec.name): spec.name for spec in SHEETS}
+    found: dict[str, list[T]] = {spec.name: [] for spec in SHEETS}
+    for item in items:
+        name = wanted.get(match_key(name_of(item)))
+        if name:
+            found[name].append(item)
+    return {name: matches for name, matches in found.items() if matches}
+
+
+def ambiguous_sheets_message(name: str, labels: list[str], files: bool = False) -> str:
+    """Say in Danish that several sheets (or CSV files) answer to one contract name, naming each (labels come quoted)."""
+    listing = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " og " + labels[-1]
+    if files:
+        return (
+            f"mappen har flere filer, der passer til filen '{name}.csv': {listing}. "
+            "Det er uklart, hvilken der skal indlæses; flyt eller omdøb dem, der ikke skal bruges."
+        )
+    return (
+        f"projektmappen har flere ark, der passer til arket '{name}': {listing}. "
+        "Det er uklart, hvilket der skal indlæses; slet eller omdøb dem, der ikke skal bruges (også skjulte ark)."
+    )
+
+
+def _sheet_label(worksheet) -> str:
+    hidden = " (skjult)" if worksheet.sheet_state in ("hidden", "veryHidden") else ""
+    return f"'{worksheet.title}'{hidden}"
+
+
+class SheetTooLarge(Exception):
+    """A sheet has content beyond `MAX_ROWS` or `MAX_COLUMNS`; carries the problem naming the first such cell."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
 def read_worksheet(worksheet, name: str) -> RawSheet:
-    """Read one worksheet; a cell openpyxl cannot read (`NaN` written as a number) ends it with a problem."""
+    """Read one worksheet; a cell openpyxl cannot read (`NaN` written as a number) ends it with a problem.
+
+    Raises SheetTooLarge for content beyond the caps, before it costs memory.
+    """
     rows: list[tuple] = []
     try:
-        for row in worksheet.iter_rows(values_only=True):
+        for row_number, row in worksheet_rows(worksheet, name):
+            rows.extend([()] * (row_number - len(rows) - 1))  # empty rows keep the Excel row numbers
             rows.append(row)
+    except SheetTooLarge:
+        raise
     except Exception as error:  # openpyxl raises ValueError, TypeError, ... for a malformed cell
         sheet = sheet_from_rows(name, rows)
-        row = len(rows) + 1  # rows come in order, gaps filled, so the next one is the broken one
+        broken = error.row if isinstance(error, UnreadableCell) else len(rows) + 1
+        cause = error.error if isinstance(error, UnreadableCell) else error
         sheet.problems.append(
             Problem(
                 name,
-                row,
+                broken,
                 None,
-                f"rækken har en celle, som ikke kan læses ({type(error).__name__}: {error}), så arket er kun læst til og med "
-                f"række {row - 1}. Skriv cellens værdi igen i Excel, og gem projektmappen.",
+                f"rækken har en celle, som ikke kan læses ({type(cause).__name__}: {cause}), så arket er kun læst til og med "
+                f"række {broken - 1}. Skriv cellens værdi igen i Excel, og gem projektmappen.",
             )
         )
         return sheet
     return sheet_from_rows(name, rows)
 
 
+class UnreadableCell(Exception):
+    """openpyxl could not read a cell of Excel row `row`; `error` says why."""
+
+    def __init__(self, row: int, error: Exception):
+        self.row, self.error = row, error
+        super().__init__(f"row {row}: {error}")
+
+
+def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
+    """Yield (Excel row number, values up to the row's last filled cell) for each row with content, in order.
+
+    Streams the sheet's XML one cell at a time and keeps only filled cells, so memory follows the
+    content, never the used range the file claims (`<dimension>`) nor a lone cell in column XFD:
+    a filled cell beyond `MAX_ROWS` or `MAX_COLUMNS` raises SheetTooLarge as soon as it is met.
+    Rows that repeat or go back (never written by Excel) are skipped, as openpyxl does.
+    """
+    book = worksheet.parent
+    with worksheet._get_source() as source:
+        parser = _FormulaAwareParser(
+            source,
+            worksheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        sheet_data = None
+        in_row = False
+        row_number = last_yielded = cells = 0
+        values: dict[int, object] = {}
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == DATA_TAG:
+                    sheet_data = element
+                elif element.tag == ROW_TAG:
+                    in_row, row_number, cells, values = True, _row_number(element, row_number), 0, {}
+                    parser.row_counter, parser.col_counter = row_number, 0
+            elif element.tag == CELL_TAG and in_row:
+                cells += 1
+                try:
+                    if cells > EXCEL_COLUMNS:
+                        raise ValueError(f"more than {EXCEL_COLUMNS} cells in one row")
+                    cell = parser.parse_cell(element)
+                except Exception as error:  # openpyxl raises ValueError, TypeError, ... for a malformed cell
+                    raise UnreadableCell(row_number, error) from error
+                element.clear()
+                value, column = cell["value"], cell["column"]
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue  # a formatted but empty cell costs nothing and is never refused
+                if row_number > MAX_ROWS:
+                    raise SheetTooLarge(Problem(name, row_number, None, _too_long_message("projektmappen")))
+                if column > MAX_COLUMNS:
+                    raise SheetTooLarge(
+                        Problem(name, row_number, f"kolonne {get_column_letter(column)}", _too_wide_message("projektmappen"))
+                    )
+                values[column] = value
+            elif element.tag == ROW_TAG:
+                if values and row_number > last_yielded:
+                    yield row_number, tuple(values.get(c) for c in range(1, max(values) + 1))
+                    last_yielded = row_number
+                in_row = False
+                if sheet_data is not None:
+                    sheet_data.clear()  # the finished row: nothing of it stays in memory
+
+
+class _FormulaAwareParser(WorkSheetParser):
+    """openpyxl's cell parser, reading saved values, that marks a formula without one as UnsavedFormula.
+
+    openpyxl itself reads such a cell as empty, so a formula never calculated would be reported
+    as "skal udfyldes", or in an optional column be loaded as empty without a word.
+    """
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        formula = element.find(FORMULA_TAG)
+        saved_empty_text = element.get("t") == "str" and element.find(VALUE_TAG) is not None  # `=""` and the like
+        if cell["value"] is None and formula is not None and not saved_empty_text:
+            cell["value"] = UnsavedFormula(formula.text or "")
+        return cell
+
+
+def _row_number(row_element, previous: int) -> int:
+    """Return a `<row>` element's Excel row number (`r`, written as `5` or `5.0`), or the next one without it."""
+    text = row_element.get("r")
+    if text is None:
+        return previous + 1
+    try:
+        return int(text)
+    except ValueError:
+        value = float(text)
+        if not value.is_integer():
+            raise UnreadableCell(previous + 1, ValueError(f"{text} is not a valid row number")) from None
+        return int(value)
+
+
+def _too_wide_message(saved_as: str) -> str:
+    return (
+        f"cellen er udfyldt, men der læses højst {MAX_COLUMNS} kolonner (A til {get_column_letter(MAX_COLUMNS)}) pr. ark. "
+        f"Slet indholdet af cellerne til højre for tabellen, og gem {saved_as} igen."
+    )
+
+
+def _too_long_message(saved_as: str) -> str:
+    return (
+        f"rækken er udfyldt, men der læses højst {formatting.number(MAX_ROWS)} rækker pr. ark. "
+        f"Slet indholdet af rækkerne under tabellen, og gem {saved_as} igen."
+    )
+
+
 def read_csv_folder(folder: Path, only: Path | None = None) -> RawInput:
     """Read one CSV file per sheet (indsatser.csv, budget.csv, ...) from a folder."""
-    wanted = {match_key(spec.name): spec.name for spec in SHEETS}
+    try:
+        candidates = [only] if only else sorted(file for file in folder.iterdir() if file.suffix.lower() in CSV_SUFFIXES)
+    except OSError as error:
+        raise InputRejected([Problem(FILE_SHEET, None, None, io_failure_sentence(error, f"mappen '{folder}'", "læses"))]) from error
+    found = contract_matches(candidates, lambda file: file.stem)
+    ambiguous = [
+        Problem(name, None, None, ambiguous_sheets_message(name, [f"'{file.name}'" for file in files], files=True))
+        for name, files in found.items()
+        if len(files) > 1
+    ]
+    if ambiguous:
+        raise InputRejected(ambiguous)
     sheets: dict[str, RawSheet] = {}
-    files: list[Path] = []
-    candidates = [only] if only else sorted(folder.iterdir())
-    for file in candidates:
-        name = wanted.get(match_key(file.stem))
-        if file.suffix.lower() not in (".csv", ".txt") or not name or name in sheets:
-            continue
-        sheets[name] = read_csv_sheet(file, name)
-        files.append(file)
+    unread: list[Problem] = []  # files too large, or that the operating system will not hand over
+    for name, (file,) in found.items():
+        try:
+            sheets[name] = read_csv_sheet(file, name)
+        except SheetTooLarge as refused:
+            unread.append(refused.problem)
+        except OSError as error:
+            unread.append(Problem(name, None, None, io_failure_sentence(error, f"filen '{file.name}'", "læses")))
+    if unread:
+        raise InputRejected(unread)
+    files = [file for (file,) in found.values()]
     if not sheets:
         expected = ", ".join(f"{spec.name}.csv" for spec in SHEETS)
         raise InputRejected([Problem(FILE_SHEET, None, None, f"ingen af filerne {expected} findes i '{folder}'.")])
@@ -139,6 +344,7 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
     """Read one CSV file: UTF-8 (BOM or not), UTF-16 or Windows-1252; `;`, `,` or tab separated.
 
     Bytes that are no text in the file's encoding are reported per line (never loaded as U+FFFD).
+    Raises SheetTooLarge for a filled field beyond `MAX_COLUMNS` or a filled row beyond `MAX_ROWS`.
     """
     decoded = decode_csv_bytes(file.read_bytes())
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, Unix and old Mac line endings
@@ -147,7 +353,14 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
     try:
         reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
         for row in reader:
-            rows.append(tuple(row))
+            width = next((i for i in range(len(row), 0, -1) if row[i - 1].strip()), 0)  # blank trailing fields cost nothing
+            if width > MAX_COLUMNS:
+                column = next(i for i in range(MAX_COLUMNS, width) if row[i].strip()) + 1
+                problem = Problem(name, len(rows) + 1, f"kolonne {get_column_letter(column)}", _too_wide_message("filen"))
+                raise SheetTooLarge(problem)
+            if width and len(rows) + 1 > MAX_ROWS:
+                raise SheetTooLarge(Problem(name, len(rows) + 1, None, _too_long_message("filen")))
+            rows.append(tuple(row[:width]))
             last_lines.append(reader.line_num)
     except csv.Error as error:
         raise InputRejected([Problem(name, None, None, f"'{file.name}' kan ikke læses som CSV ({error}).")]) from error

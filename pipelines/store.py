@@ -8,6 +8,11 @@ immutable data version, named by its load id (`dataset.data_version`).
 One load at a time per database: a load takes an exclusive lock on a lock file beside the
 database for the whole read-history, build and swap, so a second load waits for the first and
 carries its load history over (or gives up with a Danish message after `LOAD_WAIT_SECONDS`).
+Under the lock it also removes the staging files a killed load left behind.
+
+Only a database this project wrote (a DuckDB file with its `dataset` table) is ever replaced;
+any other file at the database path is refused, and failures of the operating system are said
+in Danish (`StoreFailure`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,6 +29,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from pipelines.os_errors import io_failure_sentence, names_a_cause
 
 SCHEMA = """
 CREATE TABLE district (district_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, area_m2 DOUBLE, boundary_geojson VARCHAR);
@@ -57,11 +65,49 @@ CREATE TABLE dataset (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 """
 
 LOG_TABLES = ("load_log", "load_table_rows")
+METADATA_TABLE = "dataset"  # key/value facts every database this project writes carries (data_version, source, ...)
+DUCKDB_MAGIC = b"DUCK"  # bytes 8 to 11 of every DuckDB database file, after the header's checksum
+DUCKDB_MAGIC_OFFSET = 8
 LOAD_WAIT_SECONDS = 120.0
 
 
 class LoadBusy(RuntimeError):
     """Another load of the same database did not finish in time; the message is Danish."""
+
+
+class StoreFailure(RuntimeError):
+    """The database could not be written; the message is Danish and says why. The live file is as it was."""
+
+
+def ensure_replaceable(db_path: Path) -> None:
+    """Refuse to replace anything but a missing file or a DuckDB database this project wrote.
+
+    A mistyped `--db` (the input workbook, a document, another program's database) must not be
+    overwritten. Raises StoreFailure saying what the file is instead, or the OSError / DuckDB
+    IOException met while looking (a folder, no access, locked by another program).
+    """
+    if not os.path.lexists(db_path):
+        return
+    with open(db_path, "rb") as handle:
+        header = handle.read(DUCKDB_MAGIC_OFFSET + len(DUCKDB_MAGIC))
+    if header[DUCKDB_MAGIC_OFFSET:] != DUCKDB_MAGIC:
+        raise StoreFailure(_not_ours_message(db_path, "den er ikke en DuckDB-database"))
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            columns = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [METADATA_TABLE]).fetchall()
+    except duckdb.Error as error:
+        if isinstance(error, duckdb.IOException) and names_a_cause(error):
+            raise  # locked, no access, ...: said by write_database
+        raise StoreFailure(_not_ours_message(db_path, "den ligner en DuckDB-database, men kan ikke åbnes")) from error
+    if not {"key", "value"} <= {name for (name,) in columns}:
+        raise StoreFailure(_not_ours_message(db_path, f"den er en DuckDB-database, men uden dashboardets tabel '{METADATA_TABLE}'"))
+
+
+def _not_ours_message(db_path: Path, why: str) -> str:
+    return (
+        f"Databasefilen '{db_path}' er ikke en database fra Sikker By-dashboardet ({why}), så den bliver ikke erstattet. "
+        "Vælg en anden databasefil med --db (eller SIKKERBY_DB), eller flyt filen."
+    )
 
 
 def lock_path(db_path: Path) -> Path:
@@ -93,6 +139,28 @@ def exclusive_load(db_path: Path, wait_seconds: float | None = None) -> Iterator
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def staging_path(db_path: Path, load_id: str) -> Path:
+    """Return the file a load builds its new database in, beside `db_path` (DuckDB adds `.wal` while writing)."""
+    return db_path.with_name(f".{db_path.name}.{load_id}.tmp")
+
+
+def remove_abandoned_staging(db_path: Path) -> list[Path]:
+    """Delete the staging files (and their `.wal`) that killed loads of `db_path` left behind; return them.
+
+    Call only while holding the load lock: then no other load of `db_path` is writing one. Only
+    names `staging_path` makes are touched (`.NAME.<32 hex digits>.tmp` and `….tmp.wal`), never
+    another database's staging files or anything else in the folder.
+    """
+    pattern = re.compile(rf"\.{re.escape(db_path.name)}\.[0-9a-f]{{32}}\.tmp(\.wal)?")
+    removed = []
+    for entry in os.scandir(db_path.parent):
+        if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):  # tidying up must not fail the load
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
 def previous_load_log(db_path: Path) -> dict[str, pd.DataFrame]:
     """Return the load history of an existing database (empty when there is none or it is unreadable)."""
     empty = {name: pd.DataFrame() for name in LOG_TABLES}
@@ -122,9 +190,17 @@ def write_database(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.D
 
     `sources` lists the files read for this load (source_file, sha256, content); the history of
     earlier loads is carried over. Returns the row count of every table written.
+    Raises StoreFailure when `db_path` is a file this project did not write, or when the operating
+    system or DuckDB refuses (read-only folder, full disk, ...).
     """
-    with exclusive_load(db_path):
-        return _write_and_swap(db_path, tables, sources, dataset)
+    try:
+        ensure_replaceable(db_path)  # before a lock file is made beside a file that is not ours
+        with exclusive_load(db_path):
+            ensure_replaceable(db_path)  # again: it may have changed while this load waited
+            remove_abandoned_staging(db_path)
+            return _write_and_swap(db_path, tables, sources, dataset)
+    except (OSError, duckdb.IOException) as error:
+        raise StoreFailure(io_failure_sentence(error, f"Databasefilen '{db_path}'", "skrives")) from error
 
 
 def _write_and_swap(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, dataset: dict[str, str]) -> dict[str, int]:
@@ -133,7 +209,7 @@ def _write_and_swap(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.
     counts = {name: len(frame) for name, frame in tables.items()}
     log = sources.assign(load_id=load_id, loaded_at=datetime.now().replace(microsecond=0))
     rows = pd.DataFrame({"load_id": load_id, "table_name": list(counts), "row_count": list(counts.values())})
-    staging = db_path.with_name(f".{db_path.name}.{load_id}.tmp")
+    staging = staging_path(db_path, load_id)
     try:
         with duckdb.connect(str(staging)) as con:
             con.execute(SCHEMA)

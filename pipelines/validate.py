@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
-from pipelines.cells import CellError, column_is_danish, has_lost_characters, lost_characters_message, parse_cell
+from pipelines.cells import CellError, ambiguous_numbers, column_is_danish, has_lost_characters, lost_characters_message, parse_cell
 from pipelines.contract import ACTIVITY, BUDGET, EFFECT_TARGETS, INITIATIVES, SHEETS, ColumnSpec, Kind, SheetSpec
 from pipelines.problems import InputRejected, Problem
 from pipelines.read import RawInput, RawSheet
@@ -99,7 +99,12 @@ def typed_sheet(sheet: RawSheet, spec: SheetSpec) -> TypedSheet:
             continue
         values = []
         danish = column_is_danish(frame[column.header].tolist())
+        ambiguous = ambiguous_numbers(list(frame[column.header].items())) if column.kind is Kind.NUMBER else {}
         for row, cell in frame[column.header].items():
+            if row in ambiguous:
+                result.problems.append(Problem(spec.name, int(row), column.header, ambiguous[row]))
+                values.append(None)
+                continue
             try:
                 values.append(parse_cell(cell, column, danish))
             except CellError as error:
