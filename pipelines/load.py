@@ -39,10 +39,11 @@ def reference_tables() -> dict[str, pd.DataFrame]:
     }
 
 
-def load_portfolio(source: Path, db_path: Path) -> LoadResult:
+def load_portfolio(source: Path, db_path: Path, keep_version: bool = True) -> LoadResult:
     """Validate a workbook or CSV folder and replace the database's portfolio with it.
 
     Raises InputRejected (and leaves the database untouched) when the input breaks the contract.
+    The replaced file is kept as a version unless `keep_version` is False (a staged copy).
     """
     raw = read_input(source)
     portfolio = transform.portfolio_tables(validated_sheets(raw))
@@ -59,7 +60,7 @@ def load_portfolio(source: Path, db_path: Path) -> LoadResult:
         "portfolio_is_sample": "true" if is_sample else "false",
         "portfolio_source": ", ".join(path.name for path in raw.source_files),
     }
-    counts = write_database(db_path, reference_tables() | portfolio, sources, dataset)
+    counts = write_database(db_path, reference_tables() | portfolio, sources, dataset, keep=keep_version)
     budget_by_year = portfolio["budget"].groupby("year")["budget_kr"].sum().to_dict()
     return LoadResult(db_path, counts, is_sample, tuple(sorted(budget_by_year)), budget_by_year)
 

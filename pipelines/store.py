@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import re
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -185,11 +187,14 @@ def loaded_portfolio_source(db_path: Path) -> str | None:
     return None if facts.get("portfolio_is_sample") == "true" else facts.get("portfolio_source", "indlæst projektmappe")
 
 
-def write_database(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, dataset: dict[str, str]) -> dict[str, int]:
+def write_database(
+    db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, dataset: dict[str, str], keep: bool = True
+) -> dict[str, int]:
     """Build a complete database from `tables` and swap it in place of `db_path` in one step.
 
     `sources` lists the files read for this load (source_file, sha256, content); the history of
-    earlier loads is carried over. Returns the row count of every table written.
+    earlier loads is carried over. With `keep`, the file it replaces is kept as a version
+    (`keep_version`), so the Data page can restore it. Returns the row count of every table written.
     Raises StoreFailure when `db_path` is a file this project did not write, or when the operating
     system or DuckDB refuses (read-only folder, full disk, ...).
     """
@@ -198,12 +203,14 @@ def write_database(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.D
         with exclusive_load(db_path):
             ensure_replaceable(db_path)  # again: it may have changed while this load waited
             remove_abandoned_staging(db_path)
-            return _write_and_swap(db_path, tables, sources, dataset)
+            return _write_and_swap(db_path, tables, sources, dataset, keep)
     except (OSError, duckdb.IOException) as error:
         raise StoreFailure(io_failure_sentence(error, f"Databasefilen '{db_path}'", "skrives")) from error
 
 
-def _write_and_swap(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, dataset: dict[str, str]) -> dict[str, int]:
+def _write_and_swap(
+    db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, dataset: dict[str, str], keep: bool
+) -> dict[str, int]:
     history = previous_load_log(db_path)
     load_id = uuid.uuid4().hex
     counts = {name: len(frame) for name, frame in tables.items()}
@@ -224,12 +231,44 @@ def _write_and_swap(db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.
                 _insert(con, name, frame)
             _insert(con, "dataset", pd.DataFrame({"key": list(dataset) + ["data_version"], "value": list(dataset.values()) + [load_id]}))
             con.execute("CHECKPOINT")
+        if keep:
+            keep_version(db_path)
         os.replace(staging, db_path)
     finally:
         for leftover in (staging, staging.with_name(staging.name + ".wal")):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
     return counts
+
+
+def versions_dir(db_path: Path) -> Path:
+    """Return the folder where replaced versions of `db_path` are kept."""
+    return db_path.with_name(db_path.name + ".versions")
+
+
+def keep_version(db_path: Path) -> None:
+    """Keep the current file as a version (a hard link, else a copy), described by its own load log."""
+    if not db_path.exists():
+        return
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        version_id = con.execute("SELECT value FROM dataset WHERE key = 'data_version'").fetchone()[0]
+        row = con.execute(
+            "SELECT loaded_at, source_file, sha256 FROM load_log WHERE load_id = ? AND content = 'indsatser' ORDER BY source_file LIMIT 1",
+            [version_id],
+        ).fetchone()
+    folder = versions_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = folder / f"{version_id}.duckdb"
+    if not kept.exists():
+        try:
+            os.link(db_path, kept)
+        except OSError:
+            shutil.copyfile(db_path, kept)
+    description = folder / f"{version_id}.json"
+    if not description.exists():
+        loaded_at, name, sha = row if row else (None, "", "")
+        info = {"version_id": version_id, "published_at": loaded_at.isoformat() if loaded_at else "", "file_name": name, "sha256": sha}
+        description.write_text(json.dumps(info | {"changes": "indlæst med kommandolinjen"}, ensure_ascii=False), encoding="utf-8")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from pipelines.load import LoadResult, load_portfolio
 from pipelines.read import file_sha256
-from pipelines.store import exclusive_load, lock_path
+from pipelines.store import exclusive_load, keep_version, lock_path, versions_dir
 
 KEEP = 5
 
@@ -64,10 +64,6 @@ class Staged:
     changes: Changes
 
 
-def versions_dir(live: Path) -> Path:
-    return live.with_name(live.name + ".versions")
-
-
 def staging_dir(live: Path) -> Path:
     return live.with_name(f".{live.name}.staging")
 
@@ -89,7 +85,7 @@ def stage(upload: Path, file_name: str, live: Path) -> Staged:
     try:
         if live.exists():
             shutil.copyfile(live, staged)
-        result = load_portfolio(upload, staged)
+        result = load_portfolio(upload, staged, keep_version=False)
     except BaseException:
         _remove(staged)
         raise
@@ -143,7 +139,7 @@ def publish(staged: Staged, live: Path) -> None:
             raise VersionConflict(
                 "Data er blevet opdateret, siden filen blev indlæst. Indlæs filen igen, så ændringerne vises mod de nye data."
             )
-        _keep_live(live)
+        keep_version(live)
         _describe(live, staged.path, staged.file_name, staged.sha256, staged.changes.sentence())
         os.replace(staged.path, live)
         _remove(staged.path)  # only its lock file is left
@@ -165,7 +161,7 @@ def restore(version_id: str, live: Path) -> None:
         copy = staging_dir(live) / f"{uuid.uuid4().hex}.duckdb"
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, copy)
-        _keep_live(live)
+        keep_version(live)
         os.replace(copy, live)
         _prune(live)
 
@@ -195,29 +191,11 @@ def _from_load_log(db: Path, version_id: str) -> dict:
     loaded_at, name, sha = row if row else (None, "", "")
     return {
         "version_id": version_id,
-        "published_at": str(loaded_at or ""),
+        "published_at": loaded_at.isoformat() if loaded_at else "",
         "file_name": name,
         "sha256": sha,
         "changes": "indlæst med kommandolinjen",
     }
-
-
-def _keep_live(live: Path) -> None:
-    """Keep the live file as a version (hard link; a copy where links are not possible), with its description."""
-    live_id = data_version(live)
-    if live_id is None:
-        return
-    folder = versions_dir(live)
-    folder.mkdir(parents=True, exist_ok=True)
-    kept = folder / f"{live_id}.duckdb"
-    if not kept.exists():
-        try:
-            os.link(live, kept)
-        except OSError:
-            shutil.copyfile(live, kept)
-    description = folder / f"{live_id}.json"
-    if not description.exists():
-        description.write_text(json.dumps(_from_load_log(live, live_id), ensure_ascii=False), encoding="utf-8")
 
 
 def _describe(live: Path, db: Path, file_name: str, sha256: str, changes: str) -> None:

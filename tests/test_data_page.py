@@ -176,3 +176,15 @@ def test_a_staged_upload_is_refused_if_the_live_data_changed_meanwhile(live_db, 
     at.button(key="data_publish").click().run()
     assert any("Data er blevet opdateret, siden filen blev indlæst" in e.value for e in at.error)
     assert sha(live_db) == after_other_load
+
+
+def test_a_load_from_the_command_line_keeps_the_version_it_replaces(live_db, tmp_path):
+    from pipelines.__main__ import main
+
+    assert main(["load", str(write_csv_folder(changed_portfolio(), tmp_path / "cli")), "--db", str(live_db)]) == 0
+    at = open_app("data")
+    versions = table(at, "Fil")
+    assert versions["Live"].tolist() == ["Ja", ""]  # the new load is live, the small fixture is kept
+    assert versions["Ændringer"].tolist() == ["indlæst med kommandolinjen"] * 2
+    at.button(key="data_restore").click().run()
+    assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "3,7"  # the small fixture again

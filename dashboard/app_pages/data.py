@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import layout, queries
 from pipelines import upload, versions
 from pipelines.problems import InputRejected
-from pipelines.store import LoadBusy
+from pipelines.store import LoadBusy, StoreFailure
 from sikkerby import formatting as fmt
 
 STAGED, REFUSED, DONE = "data_staged", "data_refused", "data_upload_done"
@@ -41,8 +41,8 @@ if uploaded is not None and st.session_state.get(DONE) != uploaded.file_id:
             st.session_state[STAGED] = versions.stage(path, upload.safe_name(uploaded.name), live)
     except InputRejected as rejected:
         st.session_state[REFUSED] = (upload.safe_name(uploaded.name), rejected.problems)
-    except LoadBusy as busy:
-        st.session_state[REFUSED] = (upload.safe_name(uploaded.name), [str(busy)])
+    except (LoadBusy, StoreFailure) as failure:  # Danish already: another load, a read-only folder, a full disk …
+        st.session_state[REFUSED] = (upload.safe_name(uploaded.name), [str(failure)])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -80,7 +80,7 @@ if staged := st.session_state.get(STAGED):
     if live_col.button("Gør data live", type="primary", icon=":material/publish:", width="stretch", key="data_publish"):
         try:
             versions.publish(staged, live)
-        except (versions.VersionConflict, LoadBusy) as conflict:
+        except (versions.VersionConflict, LoadBusy, StoreFailure) as conflict:
             st.error(str(conflict), icon=":material/error:")
         else:
             st.session_state.pop(STAGED)
