@@ -71,6 +71,7 @@ METADATA_TABLE = "dataset"  # key/value facts every database this project writes
 DUCKDB_MAGIC = b"DUCK"  # bytes 8 to 11 of every DuckDB database file, after the header's checksum
 DUCKDB_MAGIC_OFFSET = 8
 LOAD_WAIT_SECONDS = 120.0
+KEEP = 5  # replaced versions kept for a restore
 
 
 class LoadBusy(RuntimeError):
@@ -269,6 +270,22 @@ def keep_version(db_path: Path) -> None:
         loaded_at, name, sha = row if row else (None, "", "")
         info = {"version_id": version_id, "published_at": loaded_at.isoformat() if loaded_at else "", "file_name": name, "sha256": sha}
         description.write_text(json.dumps(info | {"changes": "indlæst med kommandolinjen"}, ensure_ascii=False), encoding="utf-8")
+    prune_versions(db_path)
+
+
+def prune_versions(live: Path) -> None:
+    """Keep the newest `KEEP` replaced versions (by when they went live); the live file is never among them."""
+    folder = versions_dir(live)
+
+    def went_live(path: Path) -> str:
+        description = path.with_suffix(".json")
+        return json.loads(description.read_text(encoding="utf-8")).get("published_at", "") if description.exists() else ""
+
+    kept = sorted(folder.glob("*.duckdb"), key=went_live, reverse=True)
+    for old in kept[KEEP:]:
+        for leftover in (old, old.with_name(old.name + ".wal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

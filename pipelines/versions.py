@@ -31,8 +31,6 @@ from pipelines.load import LoadResult, load_portfolio
 from pipelines.read import file_sha256
 from pipelines.store import exclusive_load, keep_version, lock_path, versions_dir
 
-KEEP = 5
-
 
 class VersionConflict(RuntimeError):
     """The live data changed after the upload was staged; the message is Danish."""
@@ -143,7 +141,6 @@ def publish(staged: Staged, live: Path) -> None:
         _describe(live, staged.path, staged.file_name, staged.sha256, staged.changes.sentence())
         os.replace(staged.path, live)
         _remove(staged.path)  # only its lock file is left
-        _prune(live)
 
 
 def discard(staged: Staged) -> None:
@@ -163,7 +160,6 @@ def restore(version_id: str, live: Path) -> None:
         shutil.copyfile(source, copy)
         keep_version(live)
         os.replace(copy, live)
-        _prune(live)
 
 
 def listing(live: Path) -> pd.DataFrame:
@@ -210,20 +206,6 @@ def _describe(live: Path, db: Path, file_name: str, sha256: str, changes: str) -
         "sha256": sha256,
     }
     (folder / f"{version_id}.json").write_text(json.dumps(info | {"changes": changes}, ensure_ascii=False), encoding="utf-8")
-
-
-def _prune(live: Path) -> None:
-    """Keep the newest `KEEP` versions besides the live one (by when they went live)."""
-    folder = versions_dir(live)
-    live_id = data_version(live)
-
-    def went_live(path: Path) -> str:
-        description = path.with_suffix(".json")
-        return json.loads(description.read_text(encoding="utf-8")).get("published_at", "") if description.exists() else ""
-
-    kept = sorted((p for p in folder.glob("*.duckdb") if p.stem != live_id), key=went_live, reverse=True)
-    for old in kept[KEEP:]:
-        _remove(old)
 
 
 def _remove(path: Path) -> None:

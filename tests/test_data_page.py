@@ -188,3 +188,13 @@ def test_a_load_from_the_command_line_keeps_the_version_it_replaces(live_db, tmp
     assert versions["Ændringer"].tolist() == ["indlæst med kommandolinjen"] * 2
     at.button(key="data_restore").click().run()
     assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "3,7"  # the small fixture again
+
+
+def test_only_the_newest_five_replaced_versions_are_kept(live_db, tmp_path):
+    from pipelines.load import load_portfolio
+    from pipelines.store import versions_dir
+
+    folder = write_csv_folder(small_portfolio(), tmp_path / "again")
+    for _ in range(7):
+        load_portfolio(folder, live_db)
+    assert len(list(versions_dir(live_db).glob("*.duckdb"))) == 5  # seven files were replaced; the two oldest are gone

@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import layout, queries
 from pipelines import upload, versions
 from pipelines.problems import InputRejected
-from pipelines.store import LoadBusy, StoreFailure
+from pipelines.store import KEEP, LoadBusy, StoreFailure
 from sikkerby import formatting as fmt
 
 STAGED, REFUSED, DONE = "data_staged", "data_refused", "data_upload_done"
@@ -94,7 +94,7 @@ if staged := st.session_state.get(STAGED):
 
 st.divider()
 st.subheader("Versioner")
-st.caption(f"Data, der har været live, med den fil de kom fra. De seneste {versions.KEEP} gemmes og kan gendannes med ét klik.")
+st.caption(f"Data, der har været live, med den fil de kom fra. De seneste {KEEP} gemmes og kan gendannes med ét klik.")
 listing = versions.listing(live)
 shown = pd.DataFrame(
     {
