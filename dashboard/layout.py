@@ -121,11 +121,15 @@ def chart(fig: go.Figure, data: pd.DataFrame, what: str, key: str, select_points
 
 
 def download_csv(data: pd.DataFrame, what: str, key: str, label: str = "Hent data (CSV)") -> None:
-    """Offer the frame as a CSV for Danish Excel, named after what it is and the filters."""
+    """Offer the frame as a CSV for Danish Excel, named after what it is and the filters.
+
+    The bytes are built when the button is clicked, not on every run: a page with ten downloads of
+    large tables would otherwise build ten files nobody asked for.
+    """
     context = page_context()
     st.download_button(
         label,
-        data=export.csv_bytes(data),
+        data=lambda: export.csv_bytes(data),
         file_name=context.file_name(what),
         mime=export.CSV_MIME,
         key=f"csv_{key}",

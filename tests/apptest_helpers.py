@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -55,14 +56,21 @@ def sql_value(db: Path, sql: str, params: list | None = None):
 
 
 class Downloads:
-    """Captures what every download button offers: file id → (file name, bytes)."""
+    """Captures what every download button offers: file id → (file name, bytes), or the builder of a file built on click."""
 
     def __init__(self) -> None:
         self.files: dict[str, tuple[str | None, bytes]] = {}
+        self.on_click: dict[str, tuple[str | None, Callable[[], bytes | str]]] = {}
+        self.built = 0  # how many files built on click were built (by a test's click)
 
     def get(self, at: AppTest, key: str) -> tuple[str | None, bytes]:
-        """Return the file name and bytes behind the download button with this key."""
+        """Return the file name and bytes behind the download button with this key (built now if it is built on click)."""
         button = next(b for b in at.download_button if b.proto.id.endswith(key))
+        if button.proto.deferred_file_id:  # what a click does: the app builds the file then
+            name, build = self.on_click[button.proto.deferred_file_id]
+            self.built += 1
+            data = build()
+            return name, data.encode("utf-8") if isinstance(data, str) else data
         return self.files[button.proto.url.rsplit("/", 1)[-1].split(".")[0]]
 
 

@@ -11,6 +11,7 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
+from streamlit.runtime.media_file_manager import MediaFileManager  # noqa: E402
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage  # noqa: E402
 
 from pipelines.load import build, load_portfolio  # noqa: E402
@@ -214,5 +215,13 @@ def downloads(monkeypatch) -> Downloads:
         captured.files[file_id] = (filename, path_or_data)
         return file_id
 
+    original_deferred = MediaFileManager.add_deferred
+
+    def recording_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = original_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+        captured.on_click[file_id] = (file_name, data_callable)
+        return file_id
+
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording_deferred)
     return captured

@@ -95,3 +95,17 @@ def test_every_chart_and_table_has_its_own_csv(page, query):
     assert len(csv_keys) == len(set(csv_keys)), "two downloads share a key"
     assert all(chart in csv_keys for chart in charts), (charts, csv_keys)
     assert len(csv_keys) == len(charts) + len(at.dataframe), (charts, csv_keys, len(at.dataframe))
+
+
+def test_no_export_is_built_until_it_is_asked_for(sample_db, monkeypatch, downloads):
+    from dashboard import export
+
+    monkeypatch.setenv("SIKKERBY_DB", str(sample_db))
+    built = []
+    for name in ("csv_bytes", "xlsx_bytes"):
+        original = getattr(export, name)
+        monkeypatch.setattr(export, name, lambda *args, _original=original, _name=name: built.append(_name) or _original(*args))
+    at = open_app("initiatives")
+    assert len(at.download_button) >= 3 and built == []  # a table, a chart and the workbook offered, nothing built
+    downloads.get(at, "xlsx_initiatives")
+    assert built == ["xlsx_bytes"]  # only what was clicked

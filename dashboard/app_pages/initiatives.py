@@ -65,7 +65,7 @@ st.caption(
 )
 st.download_button(
     "Hent tabel (Excel)",
-    data=export.xlsx_bytes(shown, "indsatser"),
+    data=lambda: export.xlsx_bytes(shown, "indsatser"),
     file_name=context.file_name("indsatser", "xlsx"),
     mime=export.XLSX_MIME,
     key="xlsx_initiatives",
