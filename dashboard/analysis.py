@@ -29,12 +29,12 @@ def effect_target_progress(targets: pd.DataFrame) -> pd.DataFrame:
     out["progress"] = progress.mask(shown_equal, progress.clip(lower=1)).mask((span == 0) & actual.notna(), shown_equal.astype(float))
     out["status"] = [_status(p, b, a, s) for p, b, a, s in zip(out["progress"], baseline, actual, span, strict=True)]
     out.loc[shown_equal & baseline.notna(), "status"] = "Nået"
-    out["label"] = [plotly_text(_shorten(str(name), LABEL_WIDTH)) for name in out["initiative"]]
-    out["detail"] = [
-        f"Udgangspunkt {_value(b, u)} → mål {_value(t, u)} ({fmt.year(y)}) · seneste {_value(a, u)}"
-        for b, t, a, u, y in zip(out["baseline"], out["target"], out["actual"], out["unit"], out["year"], strict=True)
-    ]
-    out["hover"] = [f"{plotly_text(indicator)}<br>{detail}" for indicator, detail in zip(out["indicator"], out["detail"], strict=True)]
+    out["label"] = fmt.column(out["initiative"].astype(str), lambda name: plotly_text(_shorten(name, LABEL_WIDTH)))
+    unit = out["unit"].where(out["unit"].map(lambda u: isinstance(u, str) and bool(u)), None)
+    shown = {c: _values(out[c], unit) for c in ("baseline", "target", "actual")}
+    year = fmt.column(out["year"], fmt.year)
+    out["detail"] = "Udgangspunkt " + shown["baseline"] + " → mål " + shown["target"] + " (" + year + ") · seneste " + shown["actual"]
+    out["hover"] = fmt.column(out["indicator"], plotly_text) + "<br>" + out["detail"]
     return out
 
 
@@ -68,9 +68,11 @@ def _status(progress: float, baseline: float, actual: float, span: float) -> str
     return "Bagud"
 
 
-def _value(value: object, unit: object) -> str:
-    shown = fmt.trimmed(value, SHOWN_DECIMALS)
-    return f"{shown} {unit}" if isinstance(unit, str) and unit and shown != fmt.MISSING else shown
+def _values(values: pd.Series, unit: pd.Series) -> pd.Series:
+    """Values as shown (up to three decimals, Danish style) with their unit; a missing value is "–" without a unit."""
+    shown = fmt.column(values, lambda v: fmt.trimmed(v, SHOWN_DECIMALS))
+    with_unit = shown + " " + unit.fillna("").astype(str)
+    return shown.where(unit.isna() | (shown == fmt.MISSING), with_unit).astype(object)
 
 
 ON_TRACK_STATUSES = ("Nået", "På vej")

@@ -151,12 +151,15 @@ def table(
     """Show a table with Danish numbers (sortable on the underlying values) and, under it, its own CSV download.
 
     `pinned` names a column that stays in view while the others scroll sideways; `widths` sets columns' px widths.
+    A table longer than `PAGE_ROWS` is shown a page at a time, sorted on the server (so sorting covers every
+    row), and only the shown page is formatted and sent to the browser; the CSV always holds every row.
     """
     config = {name: st.column_config.Column(width=px) for name, px in (widths or {}).items()}
     if pinned:
         config[pinned] = st.column_config.Column(pinned=True, width=(widths or {}).get(pinned, "medium"))
+    shown = data if len(data) <= PAGE_ROWS else _one_page(data, key)
     st.dataframe(
-        tables.styled(data, formats),
+        tables.styled(shown, formats),
         hide_index=True,
         key=f"table_{key}",
         height=height,
@@ -164,6 +167,28 @@ def table(
         column_config=config or None,
     )
     download_csv(data, what, key, label=label)
+
+
+PAGE_ROWS = 500  # rows a table shows at once; a browser draws this many at once without waiting, the Styler formats them fast
+
+
+def _one_page(data: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Return one page of a long table, sorted as the reader chose (all rows are sorted, then one page is cut)."""
+    pages = -(-len(data) // PAGE_ROWS)
+    sort_col, order_col, page_col = st.columns([3, 2, 2], vertical_alignment="bottom")
+    by = sort_col.selectbox("Sortér efter", ["(som vist)", *map(str, data.columns)], key=f"table_{key}_sort")
+    descending = order_col.segmented_control(
+        "Rækkefølge", ["Størst først", "Mindst først"], default="Størst først", key=f"table_{key}_order"
+    )
+    page = page_col.number_input(f"Side (af {fmt.number(pages)})", min_value=1, max_value=pages, value=1, step=1, key=f"table_{key}_page")
+    if by != "(som vist)":
+        data = data.sort_values(by, ascending=descending == "Mindst først", kind="stable", na_position="last")
+    start = (int(page) - 1) * PAGE_ROWS
+    st.caption(
+        f"Viser række {fmt.number(start + 1)}–{fmt.number(min(start + PAGE_ROWS, len(data)))} af {fmt.number(len(data))}. "
+        "CSV-filen under tabellen har alle rækker."
+    )
+    return data.iloc[start : start + PAGE_ROWS]
 
 
 def empty_state(what: str, context: PageContext) -> None:
