@@ -76,6 +76,14 @@ def _values(values: pd.Series, unit: pd.Series) -> pd.Series:
 
 
 ON_TRACK_STATUSES = ("Nået", "På vej")
+FURTHEST_FIRST = {"Bagud": 0, "Ingen måling": 1, "Uden udgangspunkt": 2, "På vej": 3, "Nået": 4}
+
+
+def furthest_behind(progress: pd.DataFrame, count: int) -> pd.DataFrame:
+    """Return the `count` effect targets furthest from their target: behind first (least progress first), reached last."""
+    order = progress["status"].map(FURTHEST_FIRST).fillna(len(FURTHEST_FIRST))
+    ranked = progress.assign(_order=order).sort_values(["_order", "progress"], kind="stable", na_position="last")
+    return ranked.head(count).drop(columns="_order")
 
 
 def targets_on_track(progress: pd.DataFrame) -> pd.Series:

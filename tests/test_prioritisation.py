@@ -51,3 +51,17 @@ def test_initiatives_without_budget_or_reach_are_listed_apart_with_the_reason():
 def test_nothing_to_place_gives_no_threshold():
     placement = place_initiatives(initiatives([("B", 0, 50, "lovende")]))
     assert placement.placed.empty and placement.median_kr_per_participant is None
+
+
+def test_the_targets_furthest_behind_come_first_and_reached_ones_last():
+    from dashboard.analysis import furthest_behind
+
+    progress = pd.DataFrame(
+        {
+            "status": ["Nået", "Bagud", "På vej", "Ingen måling", "Bagud"],
+            "progress": [1.2, 0.3, 0.6, float("nan"), -0.1],
+        },
+        index=["reached", "behind", "on_way", "unmeasured", "worst"],
+    )
+    assert furthest_behind(progress, 3).index.tolist() == ["worst", "behind", "unmeasured"]
+    assert furthest_behind(progress, 10).index.tolist()[-1] == "reached"

@@ -8,6 +8,8 @@ from dashboard import analysis, charts, layout, palette, queries
 from dashboard.labels import FINANCING_LABELS, GOAL_SHORT_NAMES, STATUS_LABELS, administration_label
 from sikkerby import formatting as fmt
 
+CHART_TARGETS = 12  # effect targets drawn per goal; more would make a chart taller than any screen
+
 context = layout.page_header("Strategiske mål", "Sikker By – Vi gør København tryggere: de fire strategiske målsætninger")
 source, filters = context.source, context.filters
 
@@ -82,6 +84,9 @@ for goal in by_goal.itertuples(index=False):
     counts = mine_targets["status"].value_counts()
     behind = int(counts.get("Bagud", 0))
     title = f"{behind} af {len(mine_targets)} effektmål er bagud" if behind else f"Alle {len(mine_targets)} effektmål er nået eller på vej"
+    drawn = analysis.furthest_behind(mine_targets, CHART_TARGETS)
+    if len(drawn) < len(mine_targets):
+        title += f"; de {len(drawn)}, der er længst fra målet, vises (alle står i tabellen)"
     export = mine_targets.rename(
         columns={
             "initiative": "Indsats",
@@ -97,12 +102,12 @@ for goal in by_goal.itertuples(index=False):
         ["Indsats", "Indikator", "Enhed", "Målår", "Udgangspunkt", "Mål", "Seneste", "Fremdrift (%)", "Status"]
     ]
     layout.chart(
-        charts.effect_progress(mine_targets, title, context.source_line()),
-        export,
+        charts.effect_progress(drawn, title, context.source_line()),
+        export.loc[drawn.index],
         f"maal{goal.goal_id}_effektmaal",
         f"goal_{goal.goal_id}_targets",
     )
-    with st.expander("Effektmål som tabel"):
+    with st.expander(f"Alle {fmt.number(len(mine_targets))} effektmål som tabel"):
         layout.table(
             export,
             f"maal{goal.goal_id}_effektmaal_tabel",
