@@ -478,36 +478,41 @@ def priority_bubbles(placed: pd.DataFrame, median: float, title: str, source: st
     count = placed.groupby("evidence")["kr_per_participant"].transform("count")
     y = level + ((spread - 1) / count.clip(lower=2) - 0.5) * 0.5 * (count > 1)
     largest = float(placed["budget_kr"].max()) if len(placed) else 1.0
+    size = (placed["budget_kr"] / largest) ** 0.5 * 46 + 8
+    text = (
+        fmt.column(placed["name"], plotly_text)
+        + "<br>"
+        + placed["administration_code"].astype(str)
+        + " · budget "
+        + fmt.column(placed["budget_kr"], fmt.mio_kr)
+        + " · "
+        + fmt.column(placed["participants"], fmt.number)
+        + " deltagere<br>"
+        + fmt.column(placed["kr_per_participant"], fmt.kr)
+        + " pr. deltager · "
+        + placed["quadrant"].astype(str)
+        + placed["do_less"].map({True: "<br><b>Foreslået gjort mindre af</b>", False: ""}).astype(str)
+    )
     fig = go.Figure()
-    for area_id, part in placed.groupby("focus_area_id", sort=True):
+    # One trace per focus area and outline, so colour, symbol and outline are single values (plotly checks lists item by item).
+    for (area_id, do_less), part in placed.groupby(["focus_area_id", "do_less"], sort=True):
         rows = part.index
         fig.add_scatter(
-            x=part["kr_per_participant"],
-            y=y[rows],
+            x=part["kr_per_participant"].to_numpy(dtype=float),
+            y=y[rows].to_numpy(dtype=float),
             mode="markers",
             name=str(part["focus_area"].iloc[0]),
+            legendgroup=str(area_id),
+            showlegend=not do_less or not (placed["focus_area_id"].eq(area_id) & ~placed["do_less"]).any(),
             marker={
-                "size": (part["budget_kr"] / largest) ** 0.5 * 46 + 8,
+                "size": size[rows].to_numpy(dtype=float),
                 "color": palette.FOCUS_AREA_COLOURS.get(area_id, palette.NEUTRAL),
                 "opacity": 0.8,
-                "symbol": ["diamond" if d else "circle" for d in part["do_less"]],
-                "line": {"color": ["#111" if d else "white" for d in part["do_less"]], "width": [3 if d else 1 for d in part["do_less"]]},
+                "symbol": "diamond" if do_less else "circle",
+                "line": {"color": "#111" if do_less else "white", "width": 3 if do_less else 1},
             },
             customdata=part[["initiative_id"]].to_numpy(),
-            text=[
-                f"{plotly_text(n)}<br>{a} · budget {fmt.mio_kr(b)} · {fmt.number(r)} deltagere<br>{fmt.kr(c)} pr. deltager · {q}"
-                + ("<br><b>Foreslået gjort mindre af</b>" if d else "")
-                for n, a, b, r, c, q, d in zip(
-                    part["name"],
-                    part["administration_code"],
-                    part["budget_kr"],
-                    part["participants"],
-                    part["kr_per_participant"],
-                    part["quadrant"],
-                    part["do_less"],
-                    strict=True,
-                )
-            ],
+            text=text[rows].to_numpy(dtype=object),
             hovertemplate="%{text}<extra></extra>",
         )
     fig.add_vline(x=median, line_dash="dash", line_color="#555")
@@ -538,5 +543,5 @@ def priority_bubbles(placed: pd.DataFrame, median: float, title: str, source: st
         x_title="Budget pr. deltager (kr., logaritmisk akse)",
         y_title="Evidens",
         height=520,
-        legend_entries=len(fig.data),
+        legend_entries=sum(1 for trace in fig.data if trace.showlegend is not False),
     )

@@ -65,3 +65,30 @@ def test_the_targets_furthest_behind_come_first_and_reached_ones_last():
     )
     assert furthest_behind(progress, 3).index.tolist() == ["worst", "behind", "unmeasured"]
     assert furthest_behind(progress, 10).index.tolist()[-1] == "reached"
+
+
+def test_bubbles_mark_what_is_proposed_to_be_done_less_of_and_list_each_focus_area_once():
+    from dashboard import charts
+
+    placed = pd.DataFrame(
+        {
+            "initiative_id": ["A", "B", "C"],
+            "name": ["<b>A</b>", "B", "C"],
+            "administration_code": ["SOF", "BUF", "SOF"],
+            "focus_area_id": [1, 1, 2],
+            "focus_area": ["Lokal indsats", "Lokal indsats", "Fritidsliv med indhold"],
+            "budget_kr": [1_000_000.0, 250_000.0, 500_000.0],
+            "participants": [100.0, 10.0, 50.0],
+            "kr_per_participant": [10_000.0, 25_000.0, 10_000.0],
+            "evidence": ["dokumenteret", "ukendt", "lovende"],
+            "do_less": [False, True, False],
+            "quadrant": ["Gør mere af", "Gør mindre af", "Gør mere af"],
+        }
+    )
+    fig = charts.priority_bubbles(placed, 10_000.0, "t", "kilde")
+    by_id = {trace.customdata[0][0]: trace for trace in fig.data}
+    assert by_id["B"].marker.symbol == "diamond" and by_id["B"].marker.line.color == "#111"
+    assert by_id["A"].marker.symbol == "circle"
+    assert sorted(t.name for t in fig.data if t.showlegend is not False) == ["Fritidsliv med indhold", "Lokal indsats"]
+    assert by_id["A"].text[0].startswith("&lt;b&gt;A&lt;/b&gt;<br>SOF · budget 1,0 mio. kr. · 100 deltagere<br>10.000 kr. pr. deltager")
+    assert by_id["B"].text[0].endswith("<br><b>Foreslået gjort mindre af</b>")

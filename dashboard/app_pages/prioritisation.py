@@ -7,6 +7,8 @@ import streamlit as st
 from dashboard import charts, labels, layout, prioritisation, queries, tables
 from sikkerby import formatting as fmt
 
+BUBBLES = 400  # bubbles drawn at most: more hide each other and slow every browser down
+
 context = layout.page_header(
     "Prioritering", "Hvad skal der gøres mere og mindre af? Indsatserne {year} efter budget pr. deltager og evidens"
 )
@@ -30,6 +32,9 @@ title = (
     f"{fmt.number(dear_weak)} {'indsats er dyr' if dear_weak == 1 else 'indsatser er dyre'} med svag evidens, "
     f"{fmt.number(cheap_strong)} {'er billig' if cheap_strong == 1 else 'er billige'} med stærk evidens"
 )
+drawn = placed if len(placed) <= BUBBLES else placed.nlargest(BUBBLES, "budget_kr")
+if len(drawn) < len(placed):
+    title += f" (de {fmt.number(BUBBLES)} største efter budget er tegnet; alle står i CSV-filen)"
 chart_column, side_column = st.columns([3, 1])
 with chart_column:
     if placed.empty:
@@ -55,7 +60,7 @@ with chart_column:
             ]
         ]
         selected = layout.chart(
-            charts.priority_bubbles(placed, placement.median_kr_per_participant, title, context.source_line()),
+            charts.priority_bubbles(drawn, placement.median_kr_per_participant, title, context.source_line()),
             export,
             "prioritering",
             "priority",
