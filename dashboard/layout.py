@@ -169,7 +169,7 @@ def table(
     download_csv(data, what, key, label=label)
 
 
-PAGE_ROWS = 500  # rows a table shows at once; a browser draws this many at once without waiting, the Styler formats them fast
+PAGE_ROWS = 200  # rows a table shows at once: more than a screen holds, few enough to format on every run (the Styler is per cell)
 
 
 def _one_page(data: pd.DataFrame, key: str) -> pd.DataFrame:
