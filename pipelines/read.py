@@ -38,9 +38,9 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
 T = TypeVar("T")
 # Caps on what a sheet may fill, checked while reading so a file cannot make the reader use gigabytes:
-# the widest contract sheet has 17 columns, and a portfolio has hundreds or a few thousand rows.
+# the widest contract sheet has 17 columns; rows are many (other municipalities, many years) but not unbounded.
 MAX_COLUMNS = 200
-MAX_ROWS = 100_000
+MAX_ROWS = 5_000_000  # a thousand times the sample has about 750.000 budget and as many activity rows
 EXCEL_COLUMNS = 16_384  # A to XFD: more cells than this in one row is a broken file
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
