@@ -24,8 +24,11 @@ build: $(VENV)/.runtime-installed  ## rebuild the database from data/ (reference
 sample: $(VENV)/.runtime-installed  ## regenerate the sample workbook data/sample/indsatser.xlsx
 	$(BIN)/python scripts/generate_sample_portfolio.py
 
-bench: $(VENV)/.dev-installed  ## time the pipeline build and the main page queries
-	$(BIN)/python scripts/benchmark.py
+# Not part of `make test`: loads and page runs at 1×, 100× and 1000× the sample against their floors
+# (benchmarks/results.md, about 30 minutes), then the browser load test with 20 sessions.
+bench: $(VENV)/.dev-installed  ## measure load and pages at 1×, 100×, 1000×; browser load test with 20 sessions
+	$(BIN)/python scripts/benchmark.py $(SCALES)
+	SIKKERBY_LOAD_SESSIONS=20 $(BIN)/pytest -q tests/test_browser.py -k sessions
 
 # Not part of `make test`: mutates dashboard/queries.py, dashboard/analysis.py and pipelines/transform.py
 # (see [tool.mutmut] in pyproject.toml) and runs the fast tests against each mutant. Starts afresh, so

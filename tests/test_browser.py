@@ -325,3 +325,49 @@ def test_an_analyst_loads_refused_and_good_files_goes_live_and_restores(app_url,
     wait_until_settled(page)
     assert sha() == before  # the first version is live again, byte for byte
     page.close()
+
+
+LOAD_SESSIONS = int(os.environ.get("SIKKERBY_LOAD_SESSIONS", "5"))  # `make bench` runs 20
+
+
+def test_sessions_clicking_while_the_data_is_swapped_never_mix_two_versions(app_url, browser, browser_db, tmp_path):
+    """Issue 10: sessions click through pages while the data is swapped five times between two portfolios.
+
+    After every swap, each open session's next clicks show the new version, never an error, and the start
+    page's decided budget equals the decided rows of the Indsatser table's CSV in the same session.
+    """
+    import io
+
+    import pandas as pd
+
+    from pipelines.load import load_portfolio
+    from tests.conftest import small_portfolio, write_csv_folder
+
+    portfolios = [PROJECT_DIR / "data" / "sample" / "indsatser.xlsx", write_csv_folder(small_portfolio(), tmp_path / "small")]
+    contexts = [
+        browser.new_context(viewport={"width": 1400, "height": 900}, locale="da-DK", accept_downloads=True) for _ in range(LOAD_SESSIONS)
+    ]
+    pages = [context.new_page() for context in contexts]
+    for page in pages:
+        page.goto(app_url)
+        page.get_by_role("heading", name="Overblik", level=1).wait_for()
+    try:
+        for swap in range(6):  # the first round reads the data as it is; then five swaps
+            if swap:
+                load_portfolio(portfolios[swap % 2], browser_db)
+            for page in pages:
+                open_page(page, "Overblik")
+                assert page.locator("[data-testid='stException']").count() == 0
+                assert page.get_by_text("Der skete en fejl").count() == 0
+                decided = page.locator("[data-testid='stMetric']").filter(has_text="Besluttet budget").first.inner_text()
+                open_page(page, "Indsatser")
+                with page.expect_download() as download_info:
+                    page.get_by_role("button", name="Hent tabel (CSV)").click()
+                rows = pd.read_csv(io.BytesIO(Path(download_info.value.path()).read_bytes()), sep=";", decimal=",", encoding="utf-8-sig")
+                total = rows.loc[rows["Status"] != "Foreslået", "Budget (kr.)"].sum()
+                shown = f"{total / 1e6:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+                assert shown in decided, (swap, shown, decided)
+    finally:
+        for context in contexts:
+            context.close()
+        load_portfolio(portfolios[0], browser_db)  # the sample again, for any test after this one
