@@ -58,7 +58,28 @@ def _read(source: Source, sql: str, params: list | dict | None = None) -> pd.Dat
 
 
 def _scoped(source: Source, filters: Filters, body: str, **extra: object) -> pd.DataFrame:
-    return _read(source, _SCOPE + body, filters.as_params() | VOCABULARY | extra)
+    return _read(source, scope_sql(filters) + body, filters.as_params() | VOCABULARY | extra)
+
+
+# Each initiative filter's condition, added to `chosen` only when the filter is set: a condition that
+# always holds still costs a join (the goal EXISTS, the district IN) on every query of every page.
+_CONDITIONS = {
+    "administrations": "list_contains(f.administrations, i.administration_code)",
+    "focus_areas": "list_contains(f.focus_areas, i.focus_area_id)",
+    "statuses": "list_contains(f.statuses, i.status)",
+    "financing": "list_contains(f.financing, i.financing)",
+    "evidence": "list_contains(f.evidence, i.evidence)",
+    "only_do_less": "i.do_less",
+    "goals": "i.initiative_id IN (SELECT g.initiative_id FROM initiative_goal g, f WHERE list_contains(f.goals, g.goal_id))",
+    "districts": "(i.initiative_id IN (SELECT initiative_id FROM budget_scope_all) "
+    "OR i.initiative_id IN (SELECT initiative_id FROM activity_scope_all))",
+}
+
+
+def scope_sql(filters: Filters) -> str:
+    """Return `_SCOPE` with the conditions of the filters that are set (the others cost nothing)."""
+    active = [condition for name, condition in _CONDITIONS.items() if getattr(filters, name)]
+    return _SCOPE.replace("{initiative_conditions}", "".join(f"\n      AND {c}" for c in active))
 
 
 # The domain's words go in as parameters, never as SQL literals; `_SCOPE` names them once in `f`.
@@ -121,18 +142,7 @@ chosen AS (
     FROM initiative i
     JOIN focus_area fa USING (focus_area_id)
     JOIN administration a ON a.code = i.administration_code, f
-    WHERE (len(f.administrations) = 0 OR list_contains(f.administrations, i.administration_code))
-      AND (len(f.focus_areas) = 0 OR list_contains(f.focus_areas, i.focus_area_id))
-      AND (len(f.statuses) = 0 OR list_contains(f.statuses, i.status))
-      AND (len(f.financing) = 0 OR list_contains(f.financing, i.financing))
-      AND (len(f.evidence) = 0 OR list_contains(f.evidence, i.evidence))
-      AND (NOT f.only_do_less OR i.do_less)
-      AND (len(f.goals) = 0 OR EXISTS (
-            SELECT 1 FROM initiative_goal g
-            WHERE g.initiative_id = i.initiative_id AND list_contains(f.goals, g.goal_id)))
-      AND (len(f.districts) = 0
-           OR i.initiative_id IN (SELECT initiative_id FROM budget_scope_all)
-           OR i.initiative_id IN (SELECT initiative_id FROM activity_scope_all))
+    WHERE TRUE {initiative_conditions}
 ),
 budget_scope AS (
     SELECT b.* FROM budget_scope_all b JOIN chosen USING (initiative_id)
