@@ -120,16 +120,20 @@ def chart(fig: go.Figure, data: pd.DataFrame, what: str, key: str, select_points
     return list(event.selection.points) if select_points and event else []
 
 
+BUILT_ON_CLICK_ROWS = 2_000  # a CSV of more rows is built when asked for
+
+
 def download_csv(data: pd.DataFrame, what: str, key: str, label: str = "Hent data (CSV)") -> None:
     """Offer the frame as a CSV for Danish Excel, named after what it is and the filters.
 
-    The bytes are built when the button is clicked, not on every run: a page with ten downloads of
-    large tables would otherwise build ten files nobody asked for.
+    A large table's bytes are built when the button is clicked, not on every run: a page with ten
+    downloads of large tables would otherwise build ten files nobody asked for. A small one's are built
+    at once (it costs nothing, and a file ready in the page downloads at once).
     """
     context = page_context()
     st.download_button(
         label,
-        data=lambda: export.csv_bytes(data),
+        data=(lambda: export.csv_bytes(data)) if len(data) > BUILT_ON_CLICK_ROWS else export.csv_bytes(data),
         file_name=context.file_name(what),
         mime=export.CSV_MIME,
         key=f"csv_{key}",

@@ -361,8 +361,12 @@ def test_sessions_clicking_while_the_data_is_swapped_never_mix_two_versions(app_
                 assert page.get_by_text("Der skete en fejl").count() == 0
                 decided = page.locator("[data-testid='stMetric']").filter(has_text="Besluttet budget").first.inner_text()
                 open_page(page, "Indsatser")
-                with page.expect_download() as download_info:
-                    page.get_by_role("button", name="Hent tabel (CSV)").click()
+                try:
+                    with page.expect_download() as download_info:
+                        page.get_by_role("button", name="Hent tabel (CSV)").click()
+                except Exception:
+                    page.screenshot(path=str(ARTIFACTS / f"belastning_fejl_{swap}.png"), full_page=True)
+                    raise
                 rows = pd.read_csv(io.BytesIO(Path(download_info.value.path()).read_bytes()), sep=";", decimal=",", encoding="utf-8-sig")
                 total = rows.loc[rows["Status"] != "Foreslået", "Budget (kr.)"].sum()
                 shown = f"{total / 1e6:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")

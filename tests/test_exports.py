@@ -97,10 +97,11 @@ def test_every_chart_and_table_has_its_own_csv(page, query):
     assert len(csv_keys) == len(charts) + len(at.dataframe), (charts, csv_keys, len(at.dataframe))
 
 
-def test_no_export_is_built_until_it_is_asked_for(sample_db, monkeypatch, downloads):
-    from dashboard import export
+def test_no_export_of_a_large_table_is_built_until_it_is_asked_for(sample_db, monkeypatch, downloads):
+    from dashboard import export, layout
 
     monkeypatch.setenv("SIKKERBY_DB", str(sample_db))
+    monkeypatch.setattr(layout, "BUILT_ON_CLICK_ROWS", 0)  # every table counts as large here
     built = []
     for name in ("csv_bytes", "xlsx_bytes"):
         original = getattr(export, name)
