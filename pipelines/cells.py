@@ -123,6 +123,11 @@ def ambiguous_numbers(cells: list[tuple[int, object]]) -> dict[int, str]:
     return found
 
 
+def may_be_ambiguous(values: list[object]) -> bool:
+    """True if a text among `values` has one separator followed by three digits (`1.711`), which `ambiguous_numbers` may refuse."""
+    return any(isinstance(value, str) and _EITHER_WAY.fullmatch(_bare_digits(value)) for value in values)
+
+
 def _bare_digits(value: object) -> str:
     """Return a number as typed without spaces, unit and sign: ` -1.711 kr.` → `1.711`."""
     return _UNITS.sub("", str(value).replace("\u00a0", "").replace(" ", "").strip()).lstrip("+-")
