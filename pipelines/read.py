@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 import openpyxl
 import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, FORMULA_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
 from openpyxl.xml.functions import iterparse
@@ -348,20 +351,24 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
     """
     decoded = decode_csv_bytes(file.read_bytes())
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, Unix and old Mac line endings
-    rows: list[tuple] = []
-    last_lines: list[int] = []  # the physical line each row ends on (a quoted cell may span lines)
+    rows: list[list[str]] = []
+    last_lines: list[int] = []  # the physical line each row ends on (a quoted cell may span lines), for undecodable bytes
+    lines_needed = decoded.failed_encoding is not None
     try:
         reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
         for row in reader:
-            width = next((i for i in range(len(row), 0, -1) if row[i - 1].strip()), 0)  # blank trailing fields cost nothing
-            if width > MAX_COLUMNS:
-                column = next(i for i in range(MAX_COLUMNS, width) if row[i].strip()) + 1
-                problem = Problem(name, len(rows) + 1, f"kolonne {get_column_letter(column)}", _too_wide_message("filen"))
-                raise SheetTooLarge(problem)
-            if width and len(rows) + 1 > MAX_ROWS:
+            if row and (len(row) > MAX_COLUMNS or not row[-1].strip()):  # blank trailing fields cost nothing
+                width = next((i for i in range(len(row), 0, -1) if row[i - 1].strip()), 0)
+                if width > MAX_COLUMNS:
+                    column = next(i for i in range(MAX_COLUMNS, width) if row[i].strip()) + 1
+                    problem = Problem(name, len(rows) + 1, f"kolonne {get_column_letter(column)}", _too_wide_message("filen"))
+                    raise SheetTooLarge(problem)
+                del row[width:]
+            if row and len(rows) >= MAX_ROWS:
                 raise SheetTooLarge(Problem(name, len(rows) + 1, None, _too_long_message("filen")))
-            rows.append(tuple(row[:width]))
-            last_lines.append(reader.line_num)
+            rows.append(row)
+            if lines_needed:
+                last_lines.append(reader.line_num)
     except csv.Error as error:
         raise InputRejected([Problem(name, None, None, f"'{file.name}' kan ikke læses som CSV ({error}).")]) from error
     sheet = sheet_from_rows(name, rows)
@@ -442,7 +449,11 @@ def sheet_from_rows(name: str, rows: list[tuple]) -> RawSheet:
     The header is the row, among the first ten non-empty ones, that names the most contract
     headers, so a title or a note above the table does no harm.
     """
-    numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(_filled(cell) for cell in row)]
+    numbered = [
+        (number, row)
+        for number, row in enumerate(rows, start=1)
+        if row and ((type(last := row[-1]) is str and last.strip()) or any(map(_filled, row)))
+    ]
     if not numbered:
         return RawSheet(name, pd.DataFrame())
     scores = [sum(_filled(c) and canonical_header(c) in _CONTRACT_HEADERS for c in row) for _, row in numbered[:HEADER_SEARCH_ROWS]]
@@ -450,8 +461,13 @@ def sheet_from_rows(name: str, rows: list[tuple]) -> RawSheet:
     (header_row, header), body = numbered[start], numbered[start + 1 :]
     headers = [canonical_header(cell) if _filled(cell) else f"_kolonne_{i + 1}" for i, cell in enumerate(header)]
     width = len(headers)
-    records = [tuple(_clean_cell(c) for c in (tuple(row) + (None,) * width)[:width]) for _, row in body]
-    frame = pd.DataFrame(records, columns=headers, index=pd.Index([n for n, _ in body], name="row"), dtype=object)
+    padding = [None] * width
+    cells = np.empty((len(body), width), dtype=object)
+    if body:
+        cells[:] = [row if len(row) == width and isinstance(row, list) else (list(row) + padding)[:width] for _, row in body]
+    index = pd.Index([n for n, _ in body], name="row", dtype="int64")
+    frame = pd.DataFrame({i: _clean_column(cells[:, i]) for i in range(width)}, index=index, dtype=object)
+    frame.columns = headers
     frame = frame.loc[:, [not h.startswith("_kolonne_") or frame[h].notna().any() for h in headers]]
     duplicates = sorted({h for h in frame.columns[frame.columns.duplicated()] if not h.startswith("_kolonne_")})
     return RawSheet(name, frame.loc[:, ~frame.columns.duplicated()], header_row, duplicates)
@@ -468,7 +484,7 @@ def canonical_header(cell: object) -> str:
 
 
 def _filled(cell: object) -> bool:
-    return cell is not None and str(cell).strip() != ""
+    return cell is not None and bool(cell.strip() if type(cell) is str else str(cell).strip())
 
 
 def _clean_cell(cell: object) -> object:
@@ -478,3 +494,26 @@ def _clean_cell(cell: object) -> object:
         stripped = cell.replace("\u00a0", " ").strip()
         return stripped or None
     return cell
+
+
+# Python's whitespace (what `str.strip` removes; a test checks the list), as an RE2 class for Arrow.
+PYTHON_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in PYTHON_WHITESPACE) + "]"
+_NEEDS_CLEANING = f"^{_SPACE}|{_SPACE}$|\\x{{a0}}|^$"  # U+00A0 anywhere is read as a space
+
+
+def _clean_column(values: np.ndarray) -> np.ndarray:
+    """Return a column's cells cleaned as `_clean_cell` does; text that needs no cleaning is checked in Arrow, not cell by cell."""
+    try:
+        texts = pyarrow.array(values, type=pyarrow.string(), from_pandas=False)
+    except (pyarrow.ArrowTypeError, pyarrow.ArrowInvalid):  # a workbook's numbers and dates
+        texts = None
+    if texts is None:
+        cleaned = np.empty(len(values), dtype=object)
+        cleaned[:] = [_clean_cell(cell) for cell in values.tolist()]
+        return cleaned
+    dirty = np.flatnonzero(pc.match_substring_regex(texts, _NEEDS_CLEANING).fill_null(False).to_numpy(zero_copy_only=False))
+    if len(dirty):
+        values = values.copy()
+        values[dirty] = [_clean_cell(cell) for cell in values[dirty].tolist()]
+    return values

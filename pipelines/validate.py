@@ -149,7 +149,7 @@ def typed_column(cells: pd.Series, column: ColumnSpec) -> tuple[pd.Series, dict[
         readings = [_reading(value, column, danish) for value in values[rest].tolist()]
         typed, messages = _objects([value for value, _ in readings]), _objects([message for _, message in readings])
     bad = pd.notna(messages)
-    failed: dict[int, str] = dict(zip(rows[rest[bad]].tolist(), messages[bad].tolist()))
+    failed: dict[int, str] = dict(zip(rows[rest[bad]].tolist(), messages[bad].tolist(), strict=True))
     if column.kind is Kind.NUMBER and may_be_ambiguous(values[rest].tolist()):
         for row, message in ambiguous_numbers(list(cells.items())).items():
             failed[int(row)] = message
@@ -219,9 +219,10 @@ def _canonical_ids(initiatives: TypedSheet | None) -> dict[str, str] | None:
 def rule_problems(sheet: TypedSheet, spec: SheetSpec, canonical_ids: dict[str, str] | None) -> list[Problem]:
     """Check the contract's rules on a typed sheet with pandera; return every breach not already reported."""
     frame = sheet.frame
-    if spec is not INITIATIVES and canonical_ids is not None:
+    if spec is not INITIATIVES and canonical_ids is not None and frame["indsats_id"].notna().any():
         ids = frame["indsats_id"]
-        frame = frame.assign(indsats_id=ids.map(lambda i: canonical_ids.get(str(i).upper(), i) if pd.notna(i) else i))
+        spelled = ids.str.upper().map(canonical_ids)  # each id as `indsatser` spells it
+        frame = frame.assign(indsats_id=spelled.where(spelled.notna(), ids))
         sheet.frame = frame
     if spec is INITIATIVES:
         frame = frame.assign(_id_key=frame["indsats_id"].map(lambda i: str(i).upper() if pd.notna(i) else i))
