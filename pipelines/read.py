@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, FORMULA_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
 from openpyxl.xml.functions import iterparse
 
-from pipelines.cells import UnsavedFormula
+from pipelines.cells import NEEDS_CLEANING, UnsavedFormula
 from pipelines.contract import SHEETS
 from pipelines.os_errors import io_failure_sentence
 from pipelines.problems import InputRejected, Problem
@@ -354,19 +354,21 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
     rows: list[list[str]] = []
     last_lines: list[int] = []  # the physical line each row ends on (a quoted cell may span lines), for undecodable bytes
     lines_needed = decoded.failed_encoding is not None
+    shared = {}.setdefault  # one string object per distinct text: ids, years and districts repeat down a long file
     try:
         reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
         for row in reader:
-            if row and (len(row) > MAX_COLUMNS or not row[-1].strip()):  # blank trailing fields cost nothing
+            if len(row) > MAX_COLUMNS:
                 width = next((i for i in range(len(row), 0, -1) if row[i - 1].strip()), 0)
                 if width > MAX_COLUMNS:
                     column = next(i for i in range(MAX_COLUMNS, width) if row[i].strip()) + 1
                     problem = Problem(name, len(rows) + 1, f"kolonne {get_column_letter(column)}", _too_wide_message("filen"))
                     raise SheetTooLarge(problem)
-                del row[width:]
+            while row and not row[-1].strip():  # blank trailing fields cost nothing
+                row.pop()
             if row and len(rows) >= MAX_ROWS:
                 raise SheetTooLarge(Problem(name, len(rows) + 1, None, _too_long_message("filen")))
-            rows.append(row)
+            rows.append(list(map(shared, row, row)))
             if lines_needed:
                 last_lines.append(reader.line_num)
     except csv.Error as error:
@@ -496,12 +498,6 @@ def _clean_cell(cell: object) -> object:
     return cell
 
 
-# Python's whitespace (what `str.strip` removes; a test checks the list), as an RE2 class for Arrow.
-PYTHON_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in PYTHON_WHITESPACE) + "]"
-_NEEDS_CLEANING = f"^{_SPACE}|{_SPACE}$|\\x{{a0}}|^$"  # U+00A0 anywhere is read as a space
-
-
 def _clean_column(values: np.ndarray) -> np.ndarray:
     """Return a column's cells cleaned as `_clean_cell` does; text that needs no cleaning is checked in Arrow, not cell by cell."""
     try:
@@ -512,7 +508,7 @@ def _clean_column(values: np.ndarray) -> np.ndarray:
         cleaned = np.empty(len(values), dtype=object)
         cleaned[:] = [_clean_cell(cell) for cell in values.tolist()]
         return cleaned
-    dirty = np.flatnonzero(pc.match_substring_regex(texts, _NEEDS_CLEANING).fill_null(False).to_numpy(zero_copy_only=False))
+    dirty = np.flatnonzero(pc.match_substring_regex(texts, NEEDS_CLEANING).fill_null(False).to_numpy(zero_copy_only=False))
     if len(dirty):
         values = values.copy()
         values[dirty] = [_clean_cell(cell) for cell in values[dirty].tolist()]

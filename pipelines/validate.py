@@ -17,6 +17,7 @@ import pyarrow as pyarrow
 import pyarrow.compute as pc
 
 from pipelines.cells import (
+    NEEDS_CLEANING_OR_LOST,
     CellError,
     ambiguous_numbers,
     column_is_danish,
@@ -137,6 +138,8 @@ def typed_column(cells: pd.Series, column: ColumnSpec) -> tuple[pd.Series, dict[
         plain = pc.match_substring_regex(text, _PLAIN_NUMBER).fill_null(False).to_numpy(zero_copy_only=False)
         floats[plain] = text.filter(plain).cast(pyarrow.float64()).to_numpy(zero_copy_only=False)
         pending &= ~plain
+    if column.kind is Kind.TEXT and text is not None and not pc.any(pc.match_substring_regex(text, NEEDS_CLEANING_OR_LOST)).as_py():
+        pending[pc.is_valid(text).to_numpy(zero_copy_only=False)] = False  # trimmed text without lost letters reads as itself
     rest = np.flatnonzero(pending)
     # Plain numbers neither show a style nor are ambiguous, so the rest decides both.
     danish = column_is_danish(values[rest].tolist()) if number else True
@@ -157,7 +160,7 @@ def typed_column(cells: pd.Series, column: ColumnSpec) -> tuple[pd.Series, dict[
         floats[rest] = np.where(pd.isna(typed), np.nan, typed).astype(float)
         floats[np.isin(rows, list(failed))] = np.nan
         return pd.Series(pd.array(floats, dtype=_DTYPES[column.kind]), index=cells.index), failed
-    everything = np.empty(len(values), dtype=object)
+    everything = values.copy()
     everything[rest] = typed
     everything[np.isin(rows, list(failed))] = None
     return _typed_column(everything.tolist(), cells.index, column), failed
@@ -275,7 +278,8 @@ def sheet_schema(spec: SheetSpec, canonical_ids: dict[str, str] | None) -> pa.Da
         if column.kind is Kind.WHOLE:
             checks.append(pa.Check(lambda s: s % 1 == 0, error="skal være et helt tal"))
         if column.header == "indsats_id" and spec is not INITIATIVES and canonical_ids is not None:
-            checks.append(pa.Check.isin(sorted(set(canonical_ids.values())), error=UNKNOWN_ID))
+            known = pd.Index(sorted(set(canonical_ids.values())))  # in a closure: pandera deep-copies a list given to Check.isin
+            checks.append(pa.Check(lambda s, known=known: s.isin(known), error=UNKNOWN_ID))
         columns[column.header] = pa.Column(_DTYPES[column.kind], checks=checks, nullable=not column.required, coerce=True)
     if spec is INITIATIVES:
         columns["_id_key"] = pa.Column(nullable=True, unique=True)
