@@ -439,7 +439,7 @@ def undecodable_problems(file: Path, name: str, text: str, decoded: DecodedText,
 
 def sniff_delimiter(text: str) -> str:
     """Return `;`, `,` or tab: whichever splits the header line into the most fields."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    header = next((line for line in io.StringIO(text) if line.strip()), "")  # line by line: the file may be long
     counts = {delimiter: header.count(delimiter) for delimiter in (";", "\t", ",")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -508,8 +508,10 @@ def _clean_column(values: np.ndarray) -> np.ndarray:
         cleaned = np.empty(len(values), dtype=object)
         cleaned[:] = [_clean_cell(cell) for cell in values.tolist()]
         return cleaned
-    dirty = np.flatnonzero(pc.match_substring_regex(texts, NEEDS_CLEANING).fill_null(False).to_numpy(zero_copy_only=False))
-    if len(dirty):
+    dirty = pc.match_substring_regex(texts, NEEDS_CLEANING).fill_null(False)
+    if pc.any(dirty).as_py():
         values = values.copy()
+        values[pc.equal(texts, "").fill_null(False).to_numpy(zero_copy_only=False)] = None  # empty fields, as most gaps are
+        dirty = np.flatnonzero(pc.and_(dirty, pc.not_equal(texts, "")).fill_null(False).to_numpy(zero_copy_only=False))
         values[dirty] = [_clean_cell(cell) for cell in values[dirty].tolist()]
     return values

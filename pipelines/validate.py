@@ -224,8 +224,12 @@ def rule_problems(sheet: TypedSheet, spec: SheetSpec, canonical_ids: dict[str, s
     frame = sheet.frame
     if spec is not INITIATIVES and canonical_ids is not None and frame["indsats_id"].notna().any():
         ids = frame["indsats_id"]
-        spelled = ids.str.upper().map(canonical_ids)  # each id as `indsatser` spells it
-        frame = frame.assign(indsats_id=spelled.where(spelled.notna(), ids))
+        codes, distinct = pd.factorize(ids)  # each distinct id upper-cased once
+        spelled = pd.Series(pd.Index(distinct).str.upper().map(canonical_ids).to_numpy(dtype=object), dtype=object)
+        spelled = pd.Series(np.append(spelled.to_numpy(), None)[codes], index=ids.index, dtype=object)  # -1 (missing) picks None
+        frame = frame.assign(
+            indsats_id=pd.Series(spelled.where(spelled.notna(), ids).to_numpy(), index=ids.index)
+        )  # dtype inferred as before
         sheet.frame = frame
     if spec is INITIATIVES:
         frame = frame.assign(_id_key=frame["indsats_id"].map(lambda i: str(i).upper() if pd.notna(i) else i))
