@@ -10,6 +10,7 @@ import bisect
 import codecs
 import csv
 import errno
+import functools
 import hashlib
 import io
 import os
@@ -20,13 +21,9 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, FORMULA_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
-from openpyxl.xml.functions import iterparse
 
 from pipelines.cells import NEEDS_CLEANING, UnsavedFormula
 from pipelines.contract import SHEETS
@@ -100,6 +97,8 @@ def read_input(path: Path) -> RawInput:
 
 def read_workbook(path: Path) -> RawInput:
     """Read the contract's sheets from an .xlsx workbook (sheet names matched loosely)."""
+    import openpyxl  # here, not at the top: a CSV load need not wait for it
+
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except OSError as error:
@@ -218,9 +217,12 @@ def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
     a filled cell beyond `MAX_ROWS` or `MAX_COLUMNS` raises SheetTooLarge as soon as it is met.
     Rows that repeat or go back (never written by Excel) are skipped, as openpyxl does.
     """
+    from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, ROW_TAG
+    from openpyxl.xml.functions import iterparse
+
     book = worksheet.parent
     with worksheet._get_source() as source:
-        parser = _FormulaAwareParser(
+        parser = _formula_aware_parser()(
             source,
             worksheet._shared_strings,
             data_only=True,
@@ -254,9 +256,7 @@ def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
                 if row_number > MAX_ROWS:
                     raise SheetTooLarge(Problem(name, row_number, None, _too_long_message("projektmappen")))
                 if column > MAX_COLUMNS:
-                    raise SheetTooLarge(
-                        Problem(name, row_number, f"kolonne {get_column_letter(column)}", _too_wide_message("projektmappen"))
-                    )
+                    raise SheetTooLarge(Problem(name, row_number, f"kolonne {column_letter(column)}", _too_wide_message("projektmappen")))
                 values[column] = value
             elif element.tag == ROW_TAG:
                 if values and row_number > last_yielded:
@@ -267,20 +267,27 @@ def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
                     sheet_data.clear()  # the finished row: nothing of it stays in memory
 
 
-class _FormulaAwareParser(WorkSheetParser):
-    """openpyxl's cell parser, reading saved values, that marks a formula without one as UnsavedFormula.
+@functools.cache
+def _formula_aware_parser() -> type:
+    """Return openpyxl's cell parser, subclassed to mark a formula without saved value (made on first use)."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
-    openpyxl itself reads such a cell as empty, so a formula never calculated would be reported
-    as "skal udfyldes", or in an optional column be loaded as empty without a word.
-    """
+    class FormulaAwareParser(WorkSheetParser):
+        """openpyxl's cell parser, reading saved values, that marks a formula without one as UnsavedFormula.
 
-    def parse_cell(self, element):
-        cell = super().parse_cell(element)
-        formula = element.find(FORMULA_TAG)
-        saved_empty_text = element.get("t") == "str" and element.find(VALUE_TAG) is not None  # `=""` and the like
-        if cell["value"] is None and formula is not None and not saved_empty_text:
-            cell["value"] = UnsavedFormula(formula.text or "")
-        return cell
+        openpyxl itself reads such a cell as empty, so a formula never calculated would be reported
+        as "skal udfyldes", or in an optional column be loaded as empty without a word.
+        """
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            formula = element.find(FORMULA_TAG)
+            saved_empty_text = element.get("t") == "str" and element.find(VALUE_TAG) is not None  # `=""` and the like
+            if cell["value"] is None and formula is not None and not saved_empty_text:
+                cell["value"] = UnsavedFormula(formula.text or "")
+            return cell
+
+    return FormulaAwareParser
 
 
 def _row_number(row_element, previous: int) -> int:
@@ -297,9 +304,18 @@ def _row_number(row_element, previous: int) -> int:
         return int(value)
 
 
+def column_letter(number: int) -> str:
+    """Return Excel's letters for a column number (1 = A, 27 = AA, 16384 = XFD)."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
 def _too_wide_message(saved_as: str) -> str:
     return (
-        f"cellen er udfyldt, men der læses højst {MAX_COLUMNS} kolonner (A til {get_column_letter(MAX_COLUMNS)}) pr. ark. "
+        f"cellen er udfyldt, men der læses højst {MAX_COLUMNS} kolonner (A til {column_letter(MAX_COLUMNS)}) pr. ark. "
         f"Slet indholdet af cellerne til højre for tabellen, og gem {saved_as} igen."
     )
 
@@ -362,7 +378,7 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
                 width = next((i for i in range(len(row), 0, -1) if row[i - 1].strip()), 0)
                 if width > MAX_COLUMNS:
                     column = next(i for i in range(MAX_COLUMNS, width) if row[i].strip()) + 1
-                    problem = Problem(name, len(rows) + 1, f"kolonne {get_column_letter(column)}", _too_wide_message("filen"))
+                    problem = Problem(name, len(rows) + 1, f"kolonne {column_letter(column)}", _too_wide_message("filen"))
                     raise SheetTooLarge(problem)
             while row and not row[-1].strip():  # blank trailing fields cost nothing
                 row.pop()

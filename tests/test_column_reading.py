@@ -95,3 +95,19 @@ def test_bad_cells_among_many_clean_rows_are_named_with_sheet_row_and_column(tmp
         "aktivitet, række 7, heraf_18_25: '-3' må ikke være under 0.",
     ]
     assert {INITIATIVES.name, BUDGET.name, ACTIVITY.name} == {p.sheet for p in rejected.value.problems}
+
+
+def test_column_letters_are_excels():
+    from openpyxl.utils import get_column_letter
+
+    from pipelines.read import column_letter
+
+    assert [column_letter(n) for n in range(1, 16_385)] == [get_column_letter(n) for n in range(1, 16_385)]
+
+
+def test_a_csv_load_does_not_import_openpyxl():
+    import subprocess
+    import sys
+
+    code = "import sys, pipelines.__main__; print('openpyxl' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
