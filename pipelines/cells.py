@@ -123,6 +123,11 @@ def ambiguous_numbers(cells: list[tuple[int, object]]) -> dict[int, str]:
     return found
 
 
+def may_be_ambiguous(values: list[object]) -> bool:
+    """True if a text among `values` has one separator followed by three digits (`1.711`), which `ambiguous_numbers` may refuse."""
+    return any(isinstance(value, str) and _EITHER_WAY.fullmatch(_bare_digits(value)) for value in values)
+
+
 def _bare_digits(value: object) -> str:
     """Return a number as typed without spaces, unit and sign: ` -1.711 kr.` → `1.711`."""
     return _UNITS.sub("", str(value).replace("\u00a0", "").replace(" ", "").strip()).lstrip("+-")
@@ -146,6 +151,14 @@ def parse_text(value: object) -> str:
 
 
 LOST_CHARACTER = "\ufffd"  # what a program puts where it could not read a character
+
+
+# Python's whitespace (what `str.strip` removes; a test checks the list), as an RE2 class for Arrow.
+PYTHON_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in PYTHON_WHITESPACE) + "]"
+# A text an Arrow regex finds that reading would change: surrounding spaces, U+00A0 (read as a space), or nothing at all.
+NEEDS_CLEANING = f"^{_SPACE}|{_SPACE}$|\\x{{a0}}|^$"
+NEEDS_CLEANING_OR_LOST = NEEDS_CLEANING + "|\\x{fffd}"
 
 
 def has_lost_characters(value: object) -> bool:

@@ -5,6 +5,9 @@ Both read the real reference data again and write a complete new database throug
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,14 +42,31 @@ def reference_tables() -> dict[str, pd.DataFrame]:
     }
 
 
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while millions of cells become lists and frames, then restore it.
+
+    Each collection would walk every list made so far, so a long file cost far more than its rows;
+    memory is still freed as usual when the last reference to an object goes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_portfolio(source: Path, db_path: Path, keep_version: bool = True) -> LoadResult:
     """Validate a workbook or CSV folder and replace the database's portfolio with it.
 
     Raises InputRejected (and leaves the database untouched) when the input breaks the contract.
     The replaced file is kept as a version unless `keep_version` is False (a staged copy).
     """
-    raw = read_input(source)
-    portfolio = transform.portfolio_tables(validated_sheets(raw))
+    with cyclic_gc_paused():
+        raw = read_input(source)
+        portfolio = transform.portfolio_tables(validated_sheets(raw))
     is_sample = Path(source).resolve() == SAMPLE_WORKBOOK.resolve()
     sources = pd.DataFrame(
         [(path.name, file_sha256(path), "indsatser") for path in raw.source_files]

@@ -10,6 +10,7 @@ import bisect
 import codecs
 import csv
 import errno
+import functools
 import hashlib
 import io
 import os
@@ -19,13 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-import openpyxl
+import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, FORMULA_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
-from openpyxl.xml.functions import iterparse
+import pyarrow
+import pyarrow.compute as pc
 
-from pipelines.cells import UnsavedFormula
+from pipelines.cells import NEEDS_CLEANING, UnsavedFormula
 from pipelines.contract import SHEETS
 from pipelines.os_errors import io_failure_sentence
 from pipelines.problems import InputRejected, Problem
@@ -97,6 +97,8 @@ def read_input(path: Path) -> RawInput:
 
 def read_workbook(path: Path) -> RawInput:
     """Read the contract's sheets from an .xlsx workbook (sheet names matched loosely)."""
+    import openpyxl  # here, not at the top: a CSV load need not wait for it
+
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except OSError as error:
@@ -215,9 +217,12 @@ def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
     a filled cell beyond `MAX_ROWS` or `MAX_COLUMNS` raises SheetTooLarge as soon as it is met.
     Rows that repeat or go back (never written by Excel) are skipped, as openpyxl does.
     """
+    from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, ROW_TAG
+    from openpyxl.xml.functions import iterparse
+
     book = worksheet.parent
     with worksheet._get_source() as source:
-        parser = _FormulaAwareParser(
+        parser = _formula_aware_parser()(
             source,
             worksheet._shared_strings,
             data_only=True,
@@ -251,9 +256,7 @@ def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
                 if row_number > MAX_ROWS:
                     raise SheetTooLarge(Problem(name, row_number, None, _too_long_message("projektmappen")))
                 if column > MAX_COLUMNS:
-                    raise SheetTooLarge(
-                        Problem(name, row_number, f"kolonne {get_column_letter(column)}", _too_wide_message("projektmappen"))
-                    )
+                    raise SheetTooLarge(Problem(name, row_number, f"kolonne {column_letter(column)}", _too_wide_message("projektmappen")))
                 values[column] = value
             elif element.tag == ROW_TAG:
                 if values and row_number > last_yielded:
@@ -264,20 +267,27 @@ def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
                     sheet_data.clear()  # the finished row: nothing of it stays in memory
 
 
-class _FormulaAwareParser(WorkSheetParser):
-    """openpyxl's cell parser, reading saved values, that marks a formula without one as UnsavedFormula.
+@functools.cache
+def _formula_aware_parser() -> type:
+    """Return openpyxl's cell parser, subclassed to mark a formula without saved value (made on first use)."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
-    openpyxl itself reads such a cell as empty, so a formula never calculated would be reported
-    as "skal udfyldes", or in an optional column be loaded as empty without a word.
-    """
+    class FormulaAwareParser(WorkSheetParser):
+        """openpyxl's cell parser, reading saved values, that marks a formula without one as UnsavedFormula.
 
-    def parse_cell(self, element):
-        cell = super().parse_cell(element)
-        formula = element.find(FORMULA_TAG)
-        saved_empty_text = element.get("t") == "str" and element.find(VALUE_TAG) is not None  # `=""` and the like
-        if cell["value"] is None and formula is not None and not saved_empty_text:
-            cell["value"] = UnsavedFormula(formula.text or "")
-        return cell
+        openpyxl itself reads such a cell as empty, so a formula never calculated would be reported
+        as "skal udfyldes", or in an optional column be loaded as empty without a word.
+        """
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            formula = element.find(FORMULA_TAG)
+            saved_empty_text = element.get("t") == "str" and element.find(VALUE_TAG) is not None  # `=""` and the like
+            if cell["value"] is None and formula is not None and not saved_empty_text:
+                cell["value"] = UnsavedFormula(formula.text or "")
+            return cell
+
+    return FormulaAwareParser
 
 
 def _row_number(row_element, previous: int) -> int:
@@ -294,9 +304,18 @@ def _row_number(row_element, previous: int) -> int:
         return int(value)
 
 
+def column_letter(number: int) -> str:
+    """Return Excel's letters for a column number (1 = A, 27 = AA, 16384 = XFD)."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
 def _too_wide_message(saved_as: str) -> str:
     return (
-        f"cellen er udfyldt, men der læses højst {MAX_COLUMNS} kolonner (A til {get_column_letter(MAX_COLUMNS)}) pr. ark. "
+        f"cellen er udfyldt, men der læses højst {MAX_COLUMNS} kolonner (A til {column_letter(MAX_COLUMNS)}) pr. ark. "
         f"Slet indholdet af cellerne til højre for tabellen, og gem {saved_as} igen."
     )
 
@@ -348,20 +367,26 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
     """
     decoded = decode_csv_bytes(file.read_bytes())
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, Unix and old Mac line endings
-    rows: list[tuple] = []
-    last_lines: list[int] = []  # the physical line each row ends on (a quoted cell may span lines)
+    rows: list[list[str]] = []
+    last_lines: list[int] = []  # the physical line each row ends on (a quoted cell may span lines), for undecodable bytes
+    lines_needed = decoded.failed_encoding is not None
+    shared = {}.setdefault  # one string object per distinct text: ids, years and districts repeat down a long file
     try:
         reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
         for row in reader:
-            width = next((i for i in range(len(row), 0, -1) if row[i - 1].strip()), 0)  # blank trailing fields cost nothing
-            if width > MAX_COLUMNS:
-                column = next(i for i in range(MAX_COLUMNS, width) if row[i].strip()) + 1
-                problem = Problem(name, len(rows) + 1, f"kolonne {get_column_letter(column)}", _too_wide_message("filen"))
-                raise SheetTooLarge(problem)
-            if width and len(rows) + 1 > MAX_ROWS:
+            if len(row) > MAX_COLUMNS:
+                width = next((i for i in range(len(row), 0, -1) if row[i - 1].strip()), 0)
+                if width > MAX_COLUMNS:
+                    column = next(i for i in range(MAX_COLUMNS, width) if row[i].strip()) + 1
+                    problem = Problem(name, len(rows) + 1, f"kolonne {column_letter(column)}", _too_wide_message("filen"))
+                    raise SheetTooLarge(problem)
+            while row and not row[-1].strip():  # blank trailing fields cost nothing
+                row.pop()
+            if row and len(rows) >= MAX_ROWS:
                 raise SheetTooLarge(Problem(name, len(rows) + 1, None, _too_long_message("filen")))
-            rows.append(tuple(row[:width]))
-            last_lines.append(reader.line_num)
+            rows.append(list(map(shared, row, row)))
+            if lines_needed:
+                last_lines.append(reader.line_num)
     except csv.Error as error:
         raise InputRejected([Problem(name, None, None, f"'{file.name}' kan ikke læses som CSV ({error}).")]) from error
     sheet = sheet_from_rows(name, rows)
@@ -430,7 +455,7 @@ def undecodable_problems(file: Path, name: str, text: str, decoded: DecodedText,
 
 def sniff_delimiter(text: str) -> str:
     """Return `;`, `,` or tab: whichever splits the header line into the most fields."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    header = next((line for line in io.StringIO(text) if line.strip()), "")  # line by line: the file may be long
     counts = {delimiter: header.count(delimiter) for delimiter in (";", "\t", ",")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -442,7 +467,11 @@ def sheet_from_rows(name: str, rows: list[tuple]) -> RawSheet:
     The header is the row, among the first ten non-empty ones, that names the most contract
     headers, so a title or a note above the table does no harm.
     """
-    numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(_filled(cell) for cell in row)]
+    numbered = [
+        (number, row)
+        for number, row in enumerate(rows, start=1)
+        if row and ((type(last := row[-1]) is str and last.strip()) or any(map(_filled, row)))
+    ]
     if not numbered:
         return RawSheet(name, pd.DataFrame())
     scores = [sum(_filled(c) and canonical_header(c) in _CONTRACT_HEADERS for c in row) for _, row in numbered[:HEADER_SEARCH_ROWS]]
@@ -450,8 +479,13 @@ def sheet_from_rows(name: str, rows: list[tuple]) -> RawSheet:
     (header_row, header), body = numbered[start], numbered[start + 1 :]
     headers = [canonical_header(cell) if _filled(cell) else f"_kolonne_{i + 1}" for i, cell in enumerate(header)]
     width = len(headers)
-    records = [tuple(_clean_cell(c) for c in (tuple(row) + (None,) * width)[:width]) for _, row in body]
-    frame = pd.DataFrame(records, columns=headers, index=pd.Index([n for n, _ in body], name="row"), dtype=object)
+    padding = [None] * width
+    cells = np.empty((len(body), width), dtype=object)
+    if body:
+        cells[:] = [row if len(row) == width and isinstance(row, list) else (list(row) + padding)[:width] for _, row in body]
+    index = pd.Index([n for n, _ in body], name="row", dtype="int64")
+    frame = pd.DataFrame({i: _clean_column(cells[:, i]) for i in range(width)}, index=index, dtype=object)
+    frame.columns = headers
     frame = frame.loc[:, [not h.startswith("_kolonne_") or frame[h].notna().any() for h in headers]]
     duplicates = sorted({h for h in frame.columns[frame.columns.duplicated()] if not h.startswith("_kolonne_")})
     return RawSheet(name, frame.loc[:, ~frame.columns.duplicated()], header_row, duplicates)
@@ -468,7 +502,7 @@ def canonical_header(cell: object) -> str:
 
 
 def _filled(cell: object) -> bool:
-    return cell is not None and str(cell).strip() != ""
+    return cell is not None and bool(cell.strip() if type(cell) is str else str(cell).strip())
 
 
 def _clean_cell(cell: object) -> object:
@@ -478,3 +512,22 @@ def _clean_cell(cell: object) -> object:
         stripped = cell.replace("\u00a0", " ").strip()
         return stripped or None
     return cell
+
+
+def _clean_column(values: np.ndarray) -> np.ndarray:
+    """Return a column's cells cleaned as `_clean_cell` does; text that needs no cleaning is checked in Arrow, not cell by cell."""
+    try:
+        texts = pyarrow.array(values, type=pyarrow.string(), from_pandas=False)
+    except (pyarrow.ArrowTypeError, pyarrow.ArrowInvalid):  # a workbook's numbers and dates
+        texts = None
+    if texts is None:
+        cleaned = np.empty(len(values), dtype=object)
+        cleaned[:] = [_clean_cell(cell) for cell in values.tolist()]
+        return cleaned
+    dirty = pc.match_substring_regex(texts, NEEDS_CLEANING).fill_null(False)
+    if pc.any(dirty).as_py():
+        values = values.copy()
+        values[pc.equal(texts, "").fill_null(False).to_numpy(zero_copy_only=False)] = None  # empty fields, as most gaps are
+        dirty = np.flatnonzero(pc.and_(dirty, pc.not_equal(texts, "")).fill_null(False).to_numpy(zero_copy_only=False))
+        values[dirty] = [_clean_cell(cell) for cell in values[dirty].tolist()]
+    return values

@@ -10,10 +10,22 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
-from pipelines.cells import CellError, ambiguous_numbers, column_is_danish, has_lost_characters, lost_characters_message, parse_cell
+from pipelines.cells import (
+    NEEDS_CLEANING_OR_LOST,
+    CellError,
+    ambiguous_numbers,
+    column_is_danish,
+    has_lost_characters,
+    lost_characters_message,
+    may_be_ambiguous,
+    parse_cell,
+)
 from pipelines.contract import ACTIVITY, BUDGET, EFFECT_TARGETS, INITIATIVES, SHEETS, ColumnSpec, Kind, SheetSpec
 from pipelines.problems import InputRejected, Problem
 from pipelines.read import RawInput, RawSheet
@@ -97,22 +109,84 @@ def typed_sheet(sheet: RawSheet, spec: SheetSpec) -> TypedSheet:
                 )
             columns[column.header] = _typed_column([column.default] * len(frame), frame.index, column)
             continue
-        values = []
-        danish = column_is_danish(frame[column.header].tolist())
-        ambiguous = ambiguous_numbers(list(frame[column.header].items())) if column.kind is Kind.NUMBER else {}
-        for row, cell in frame[column.header].items():
-            if row in ambiguous:
-                result.problems.append(Problem(spec.name, int(row), column.header, ambiguous[row]))
-                values.append(None)
-                continue
-            try:
-                values.append(parse_cell(cell, column, danish))
-            except CellError as error:
-                result.problems.append(Problem(spec.name, int(row), column.header, str(error)))
-                values.append(None)
-        columns[column.header] = _typed_column(values, frame.index, column)
+        typed, failed = typed_column(frame[column.header], column)
+        result.problems += [Problem(spec.name, int(row), column.header, message) for row, message in failed.items()]
+        columns[column.header] = typed
     result.frame = pd.DataFrame(columns, index=frame.index)
     return result
+
+
+# A whole number as most cells hold it: digits only, few enough to be exact as a float.
+_PLAIN_NUMBER = r"^[0-9]{1,15}$"
+
+
+def typed_column(cells: pd.Series, column: ColumnSpec) -> tuple[pd.Series, dict[int, str]]:
+    """Read a whole column into its kind; return the typed column and a Danish message per row that cannot be read.
+
+    Plain whole numbers (`1711000`) are converted in Arrow at once. Every other distinct text is
+    read once by `parse_cell` and its value or message given to each row that holds it; only cells
+    that are not text (a workbook's numbers and dates) are read one by one. The values and messages
+    are those of reading each cell with `parse_cell`, in the column's number style (`column_is_danish`).
+    """
+    values = cells.to_numpy(dtype=object)
+    rows = cells.index.to_numpy()
+    number = column.kind in (Kind.WHOLE, Kind.NUMBER)
+    pending = np.ones(len(values), dtype=bool)
+    floats = np.full(len(values), np.nan) if number else None
+    text = _text_array(values)
+    if number and text is not None:
+        plain = pc.match_substring_regex(text, _PLAIN_NUMBER).fill_null(False).to_numpy(zero_copy_only=False)
+        floats[plain] = text.filter(plain).cast(pyarrow.float64()).to_numpy(zero_copy_only=False)
+        pending &= ~plain
+    if column.kind is Kind.TEXT and text is not None and not pc.any(pc.match_substring_regex(text, NEEDS_CLEANING_OR_LOST)).as_py():
+        pending[pc.is_valid(text).to_numpy(zero_copy_only=False)] = False  # trimmed text without lost letters reads as itself
+    rest = np.flatnonzero(pending)
+    # Plain numbers neither show a style nor are ambiguous, so the rest decides both.
+    danish = column_is_danish(values[rest].tolist()) if number else True
+    if text is not None:  # text or empty only: each distinct text is read once; -1 (empty) picks the last reading
+        codes, distinct = pd.factorize(values[rest])
+        readings = [_reading(value, column, danish) for value in distinct.tolist()] + [_reading(None, column, danish)]
+        typed = _objects([value for value, _ in readings])[codes]
+        messages = _objects([message for _, message in readings])[codes]
+    else:
+        readings = [_reading(value, column, danish) for value in values[rest].tolist()]
+        typed, messages = _objects([value for value, _ in readings]), _objects([message for _, message in readings])
+    bad = pd.notna(messages)
+    failed: dict[int, str] = dict(zip(rows[rest[bad]].tolist(), messages[bad].tolist(), strict=True))
+    if column.kind is Kind.NUMBER and may_be_ambiguous(values[rest].tolist()):
+        for row, message in ambiguous_numbers(list(cells.items())).items():
+            failed[int(row)] = message
+    if number:
+        floats[rest] = np.where(pd.isna(typed), np.nan, typed).astype(float)
+        floats[np.isin(rows, list(failed))] = np.nan
+        return pd.Series(pd.array(floats, dtype=_DTYPES[column.kind]), index=cells.index), failed
+    everything = values.copy()
+    everything[rest] = typed
+    everything[np.isin(rows, list(failed))] = None
+    return _typed_column(everything.tolist(), cells.index, column), failed
+
+
+def _objects(items: list) -> np.ndarray:
+    """Return a list as a one-dimensional object array (numpy would nest tuples)."""
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
+
+
+def _text_array(values: np.ndarray) -> pyarrow.Array | None:
+    """Return the cells as an Arrow string array when each is text or empty (as in a CSV file), else None."""
+    try:
+        return pyarrow.array(values, type=pyarrow.string(), from_pandas=False)
+    except (pyarrow.ArrowTypeError, pyarrow.ArrowInvalid):
+        return None
+
+
+def _reading(value: object, column: ColumnSpec, danish: bool) -> tuple[object, str | None]:
+    """Return a cell's typed value and None, or None and the Danish message why it cannot be read."""
+    try:
+        return parse_cell(value, column, danish), None
+    except CellError as error:
+        return None, str(error)
 
 
 def _look_alike(header: str, candidates: list[str]) -> str | None:
@@ -148,9 +222,14 @@ def _canonical_ids(initiatives: TypedSheet | None) -> dict[str, str] | None:
 def rule_problems(sheet: TypedSheet, spec: SheetSpec, canonical_ids: dict[str, str] | None) -> list[Problem]:
     """Check the contract's rules on a typed sheet with pandera; return every breach not already reported."""
     frame = sheet.frame
-    if spec is not INITIATIVES and canonical_ids is not None:
+    if spec is not INITIATIVES and canonical_ids is not None and frame["indsats_id"].notna().any():
         ids = frame["indsats_id"]
-        frame = frame.assign(indsats_id=ids.map(lambda i: canonical_ids.get(str(i).upper(), i) if pd.notna(i) else i))
+        codes, distinct = pd.factorize(ids)  # each distinct id upper-cased once
+        spelled = pd.Series(pd.Index(distinct).str.upper().map(canonical_ids).to_numpy(dtype=object), dtype=object)
+        spelled = pd.Series(np.append(spelled.to_numpy(), None)[codes], index=ids.index, dtype=object)  # -1 (missing) picks None
+        frame = frame.assign(
+            indsats_id=pd.Series(spelled.where(spelled.notna(), ids).to_numpy(), index=ids.index)
+        )  # dtype inferred as before
         sheet.frame = frame
     if spec is INITIATIVES:
         frame = frame.assign(_id_key=frame["indsats_id"].map(lambda i: str(i).upper() if pd.notna(i) else i))
@@ -203,7 +282,8 @@ def sheet_schema(spec: SheetSpec, canonical_ids: dict[str, str] | None) -> pa.Da
         if column.kind is Kind.WHOLE:
             checks.append(pa.Check(lambda s: s % 1 == 0, error="skal være et helt tal"))
         if column.header == "indsats_id" and spec is not INITIATIVES and canonical_ids is not None:
-            checks.append(pa.Check.isin(sorted(set(canonical_ids.values())), error=UNKNOWN_ID))
+            known = pd.Index(sorted(set(canonical_ids.values())))  # in a closure: pandera deep-copies a list given to Check.isin
+            checks.append(pa.Check(lambda s, known=known: s.isin(known), error=UNKNOWN_ID))
         columns[column.header] = pa.Column(_DTYPES[column.kind], checks=checks, nullable=not column.required, coerce=True)
     if spec is INITIATIVES:
         columns["_id_key"] = pa.Column(nullable=True, unique=True)
