@@ -9,6 +9,9 @@ queries start from `_SCOPE`, which applies the sidebar filters once, the same wa
 - a district filter keeps only budget and activity lines of those districts, so city-wide lines
   ('Hele byen') are left out while it is set;
 - population is taken for the latest year available up to the chosen year.
+
+People counts broken down by district, initiative or both leave this module through
+`disclosure.suppress` (counts of 1–4 read "<5", and what would give them away "skjult").
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
+from dashboard import disclosure
 from dashboard.database import DataVersion, current_database, read_frame
 from dashboard.filters import Filters
 from sikkerby import vocabulary as vocab
@@ -227,9 +231,10 @@ def key_figures(source: Source, filters: Filters) -> pd.DataFrame:
     """Return the key figures for the chosen year and the year before (one row per year).
 
     Decided budget (existing and new initiatives) and proposed budget are apart; so are the budget
-    of initiatives that lack financing and of those only partly financed.
+    of initiatives that lack financing and of those only partly financed. The 18–25-year-olds reached
+    are the city's figure; under a filter they are the chosen part's, and the disclosure rule applies.
     """
-    return _scoped(
+    figures = _scoped(
         source,
         filters,
         """
@@ -278,6 +283,7 @@ def key_figures(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY y.year
         """,
     ).assign(reached_per_1000=lambda d: ratio(d["reached_18_25"] * 1000, d["residents_18_25"]))
+    return _narrowed_reach(source, filters, figures)
 
 
 @st.cache_data(**CACHE)
@@ -462,9 +468,10 @@ def budget_by_funding_source(source: Source, filters: Filters) -> pd.DataFrame:
 def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
     """Return per district: residents 18–25, of them reached, reached per 1,000, and 18–25 budget per young resident.
 
-    All ten districts: pass filters without districts; the page highlights the chosen ones.
+    All ten districts: pass filters without districts; the page highlights the chosen ones. Reached
+    and per 1,000 follow the disclosure rule; `reached_18_25_true_sum` is their true total, for the city's figure.
     """
-    return _scoped(
+    frame = _scoped(
         source,
         filters,
         """
@@ -493,6 +500,54 @@ def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY d.district_id
         """,
     )
+    frame["reached_18_25" + disclosure.TRUE_SUM_SUFFIX] = frame["reached_18_25"].sum()
+    return _reach_per_district_disclosed(frame)
+
+
+def _reach_per_district_disclosed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Apply the disclosure rule to 18–25-year-olds reached per district; the city's figure (their total) is drawn beside them."""
+    return disclosure.suppress(frame, ["reached_18_25"], rates={"reached_per_1000": "reached_18_25"}, totals=["reached_18_25"])
+
+
+@st.cache_data(**CACHE)
+def young_adults_reached_by_year_and_district(source: Source, filters: Filters) -> pd.DataFrame:
+    """Return per year with activity and district: 18–25-year-olds reached, as the district table of each year hides them.
+
+    The district filter does not apply (every district of a year is one group); a figure summed over
+    chosen districts reads from this which of their cells are hidden.
+    """
+    frame = _scoped(
+        source,
+        filters.without_districts(),
+        """
+        , reached AS (
+            SELECT year, district_id, SUM(COALESCE(participants_18_25, 0)) AS reached_18_25
+            FROM activity_scope WHERE district_id IS NOT NULL GROUP BY ALL
+        )
+        SELECT y.year, d.district_id, COALESCE(r.reached_18_25, 0) AS reached_18_25
+        FROM (SELECT DISTINCT year FROM activity_scope) y
+        CROSS JOIN district d
+        LEFT JOIN reached r ON r.year = y.year AND r.district_id = d.district_id
+        ORDER BY y.year, d.district_id
+        """,
+    )
+    return disclosure.suppress(frame, ["reached_18_25"], totals=["reached_18_25"], groups=["year"])
+
+
+def _narrowed_reach(source: Source, filters: Filters, frame: pd.DataFrame) -> pd.DataFrame:
+    """Apply the disclosure rule to yearly 18–25-year-olds reached under filters (a city total without any filter stays).
+
+    Under a district filter, a year's sum over the chosen districts is hidden when it holds some but
+    not all of the cells the district table of that year hides.
+    """
+    if filters == Filters(year=filters.year):
+        return frame
+    also = {}
+    if filters.by_district:
+        pattern = young_adults_reached_by_year_and_district(source, filters)
+        covered = disclosure.partly_covered(pattern, "reached_18_25", "year", pattern["district_id"].isin(filters.districts))
+        also = {"reached_18_25": frame["year"].map(covered).fillna(False).astype(bool)}
+    return disclosure.suppress(frame, ["reached_18_25"], rates={"reached_per_1000": "reached_18_25"}, also=also)
 
 
 @st.cache_data(**CACHE)
@@ -512,8 +567,11 @@ def city_wide_young_adults_reached(source: Source, filters: Filters) -> int:
 
 @st.cache_data(**CACHE)
 def young_adults_trend(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return per year: 18–25-year-olds reached (in districts and city-wide) and per 1,000 residents 18–25."""
-    return _scoped(
+    """Return per year: 18–25-year-olds reached (in districts and city-wide) and per 1,000 residents 18–25.
+
+    The city's figure; under a filter the chosen part's, with the disclosure rule applied.
+    """
+    frame = _scoped(
         source,
         filters,
         """
@@ -532,6 +590,7 @@ def young_adults_trend(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY y.year
         """,
     )
+    return _narrowed_reach(source, filters, frame)
 
 
 # --- Strategiske mål --------------------------------------------------------------------------
@@ -598,9 +657,11 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
     """Return one row per chosen initiative with the year's budget and people reached.
 
     `active_in_year` says whether it has budget or participants in the chosen year (and, with a
-    district filter, in those districts).
+    district filter, in those districts). People counts and kr. per person follow the disclosure
+    rule; with a district filter, an initiative's sum over the chosen districts is hidden when it holds
+    some but not all of the cells its history hides for the year.
     """
-    return _scoped(
+    frame = _scoped(
         source,
         filters,
         """
@@ -632,12 +693,54 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY budget_kr DESC, c.name
         """,
     )
+    also = {}
+    if filters.by_district:
+        pattern = initiative_lines(source, filters.year)
+        chosen = pattern["district_id"].isin(filters.districts)
+        for column in PEOPLE:
+            covered = disclosure.partly_covered(pattern, column, "initiative_id", chosen)
+            also[column] = frame["initiative_id"].map(covered).fillna(False).astype(bool)
+    return disclosure.suppress(
+        frame,
+        PEOPLE,
+        parts={"participants_18_25": "participants"},
+        rates={"kr_per_participant": "participants", "kr_per_young_participant": "participants_18_25"},
+        totals=["participants_18_25"],  # the year's 18–25 total is on Unge 18–25 (the trend, and the districts with Hele byen)
+        also=also,
+    )
+
+
+PEOPLE = ["participants", "participants_18_25"]
+
+
+def _lines_disclosed(frame: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Apply the disclosure rule to an initiative's lines of a year: the year's totals stand in the Indsatser table."""
+    return disclosure.suppress(frame, PEOPLE, parts={"participants_18_25": "participants"}, totals=PEOPLE, groups=[group])
+
+
+@st.cache_data(**CACHE)
+def initiative_lines(source: Source, year: int) -> pd.DataFrame:
+    """Return every initiative's people per district (city-wide first) in a year, as its history hides them."""
+    frame = _read(
+        source,
+        """
+        SELECT initiative_id, district_id, SUM(participants) AS participants, SUM(participants_18_25) AS participants_18_25
+        FROM activity WHERE year = $year
+        GROUP BY ALL
+        ORDER BY initiative_id, district_id NULLS FIRST
+        """,
+        {"year": year},
+    )
+    return _lines_disclosed(frame, "initiative_id")
 
 
 @st.cache_data(**CACHE)
 def initiative_history(source: Source, initiative_id: str) -> pd.DataFrame:
-    """Return one initiative's budget, spending and people reached per year and district (all years)."""
-    return _read(
+    """Return one initiative's budget, spending and people reached per year and district (all years).
+
+    People follow the disclosure rule, each year a group whose totals stand in the Indsatser table.
+    """
+    frame = _read(
         source,
         """
         WITH money AS (
@@ -659,6 +762,7 @@ def initiative_history(source: Source, initiative_id: str) -> pd.DataFrame:
         """,
         {"id": initiative_id, "city_wide": vocab.CITY_WIDE_LABEL},
     )
+    return _lines_disclosed(frame, "year")
 
 
 # --- Scenarier --------------------------------------------------------------------------------

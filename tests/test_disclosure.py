@@ -1,20 +1,28 @@
 """Disclosure control: people counts of 1–4 read "<5", and nothing shown lets a reader work one out.
 
 First the rule itself (`dashboard.disclosure.suppress`) on frames typed in by hand, then how hidden
-figures are written (formatting, tables, CSV, xlsx).
+figures are written (formatting, tables, CSV, xlsx), then every page and download of the app on a
+portfolio with small counts, attacked with the totals a reader has beside each table.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import pickle
+import re
+from typing import NamedTuple
 
 import openpyxl
 import pandas as pd
+import pytest
+import streamlit as st
 
 from dashboard import disclosure, tables
 from dashboard.export import csv_bytes, xlsx_bytes
 from sikkerby import formatting as fmt
+from tests.apptest_helpers import PAGES, displayed, open_app, read_danish_csv
+from tests.conftest import small_portfolio
 
 FEW, HIDDEN = "<5", "skjult"
 
@@ -166,3 +174,240 @@ def test_csv_and_xlsx_write_the_marker_and_keep_numbers_numeric():
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, "x"))).active
     assert [sheet["B2"].value, sheet["B3"].value, sheet["B4"].value] == [7.95, HIDDEN, 0]
     assert sheet["B3"].data_type == "s" and sheet["B2"].data_type == "n"
+
+
+# --- Every page and every download, on a portfolio with small counts ----------------------------
+#
+# The small portfolio (tests/conftest.py, described in tests/test_figures_by_hand.py) with two
+# activity lines added in 2010:
+# - SOF-001 in Bispebjerg: 3 people, 2 of them 18–25 (both 1–4);
+# - TMF-001 in Valby: 12 people, 10 of them 18–25 (12 − 10 = 2 older ones).
+# By hand, 2010:
+# - 18–25-year-olds reached per district: Nørrebro 110 (SOF-001), Valby 10 (TMF-001), Bispebjerg 2
+#   (SOF-001), the other seven 0; city-wide 0 (BUF-001's 85 have no 18–25s). City: 122.
+# - Unge 18–25 table (the city's 122 is drawn as a line): Bispebjerg "<5"; alone it would be
+#   122 − 110 − 10, so the next smallest non-zero, Valby's 10, is "skjult": Bispebjerg + Valby = 12
+#   with Valby ≥ 5 leaves Bispebjerg 1–4.
+# - Indsatser: SOF-001 123 / 112, BUF-001 85 / 0, TMF-001 12 / 10 → deltagere "skjult" (2 older).
+# - SOF-001's history 2010: Nørrebro 120 / 110, Bispebjerg 3 / 2 → Bispebjerg "<5" / "<5"; beside
+#   its total 123 / 112 in Indsatser, Nørrebro is "skjult" / "skjult" too. TMF-001's: Valby 12 "skjult" / 10.
+# - Bispebjerg chosen: SOF-001's line there, 3 / 2 → "<5" / "<5"; the 18–25 trend and key figure 2 → "<5".
+# - Nørrebro chosen: SOF-001's 120 / 110 there are hidden in its history → its sum there is "skjult".
+
+VIEWS = {"default": {"aar": "2010"}, "Bispebjerg": {"aar": "2010", "bydel": "Bispebjerg"}, "Nørrebro": {"aar": "2010", "bydel": "Nørrebro"}}
+PEOPLE = (
+    "Deltagere (personer)",
+    "Heraf 18–25 år (personer)",
+    "Nået 18–25 år (personer)",
+    "Nået 18–25 år, udgangspunkt (personer)",
+    "Nået 18–25 år, scenarie (personer)",
+)
+WHOLE, PART = "Deltagere (personer)", "Heraf 18–25 år (personer)"
+RATE_OF = {
+    "Kr./deltager": WHOLE,
+    "Kr./18–25-årig": PART,
+    "Nået pr. 1.000 unge": "Nået 18–25 år (personer)",
+    "Nået pr. 1.000 unge, udgangspunkt": "Nået 18–25 år, udgangspunkt (personer)",
+    "Nået pr. 1.000 unge, scenarie": "Nået 18–25 år, scenarie (personer)",
+}
+REACH = {"Nørrebro": 110, "Valby": 10, "Bispebjerg": 2}  # per district; every other district 0
+AREA_REACH = {"Socialt udsatte unge over 18 år": {"Nørrebro": 110, "Bispebjerg": 2}, "Lokal indsats": {"Valby": 10}}  # SOF, TMF
+AREA_NAMES = {1: "Lokal indsats", 4: "Socialt udsatte unge over 18 år"}
+TREND = {"default": 122, "Bispebjerg": None, "Nørrebro": 110}  # 18–25 reached under the view's filters; Bispebjerg's 2 reads "<5"
+INITIATIVES = {  # (deltagere, heraf 18–25) in the chosen districts
+    "default": {"SOF-001": (123, 112), "BUF-001": (85, 0), "TMF-001": (12, 10)},
+    "Bispebjerg": {"SOF-001": (3, 2)},
+    "Nørrebro": {"SOF-001": (120, 110)},
+}
+HISTORY = {  # 2010 lines per initiative and district, and the year's totals a reader sees in Indsatser (None: hidden there)
+    "SOF-001": ({"Nørrebro": (120, 110), "Bispebjerg": (3, 2)}, (123, 112)),
+    "TMF-001": ({"Valby": (12, 10)}, (None, 10)),
+    "BUF-001": ({"Hele byen": (85, 0)}, (85, 0)),
+}
+DETAIL_KEYS = {"initiatives": "initiative_detail", "prioritisation": "priority_detail"}
+
+
+def small_counts_portfolio() -> dict[str, pd.DataFrame]:
+    sheets = small_portfolio()
+    activity = sheets["aktivitet"]
+    added = pd.DataFrame(
+        [["SOF-001", "2010", "Bispebjerg", "3", "2", ""], ["TMF-001", "2010", "Valby", "12", "10", ""]], columns=activity.columns
+    )
+    sheets["aktivitet"] = pd.concat([activity, added], ignore_index=True)
+    return sheets
+
+
+def cell(value: object) -> object:
+    """A cell as a number, a marker ("<5", "skjult") or None: from a table's text (Danish), a CSV or a workbook."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if not isinstance(value, (int, float)):
+        text = str(value).strip().removesuffix(" kr.").strip()
+        if text in (FEW, HIDDEN):
+            return text
+        if text in ("", fmt.MISSING, "nan", "None"):
+            return None
+        value = float(text.replace(".", "").replace(",", "."))
+    return int(value) if float(value).is_integer() else float(value)
+
+
+class Reading(NamedTuple):
+    """One table or download as a reader has it, with what the reader knows beside it."""
+
+    where: str
+    frame: pd.DataFrame
+    initiative: str | None  # the initiative whose history this is
+    area: str | None  # the focus area of an Indsatsområder table
+
+
+def area_of(name: str) -> str | None:
+    """The focus area an Indsatsområder download belongs to (`omraade4_daekning_2010.csv`)."""
+    found = re.search(r"omraade(\d+)_", name)
+    return AREA_NAMES.get(int(found.group(1)), "") if found else None
+
+
+def tables_under_headers(node, header: str | None = None):
+    """Yield every table on the page in order, with the header (an Indsatsområder area) it stands under."""
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "type", None) == "header":
+            header = child.value
+        elif getattr(child, "type", None) == "dataframe":
+            yield child, header
+        yield from tables_under_headers(child, header)
+
+
+def readings(at, downloads, page: str) -> list[Reading]:
+    """Every table on the page (as text) and every CSV and xlsx it offers; for a history, each initiative in turn."""
+    detail = DETAIL_KEYS.get(page)
+    has_detail = detail is not None and any(box.key == detail for box in at.selectbox)
+    states = list(at.selectbox(key=detail).options) if has_detail else [None]
+    out = []
+    for state in states:
+        if state is not None:
+            at.selectbox(key=detail).select(state).run()
+        chosen = at.selectbox(key=detail).value if has_detail else None
+        out += [Reading(f"table under {h} ({chosen})", displayed(d), chosen, h) for d, h in tables_under_headers(at.main)]
+        for button in at.download_button:
+            file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+            name, data = downloads.files.get(file_id, (None, None))
+            if name and name.endswith(".csv"):
+                out.append(Reading(name, read_danish_csv(data).astype(object), chosen, area_of(name)))
+            elif name and name.endswith(".xlsx"):
+                out.append(Reading(name, pd.read_excel(io.BytesIO(data)).astype(object), chosen, area_of(name)))
+    return out
+
+
+def true_values(reading: Reading, view: str) -> pd.DataFrame:
+    """The true people counts behind a table's rows, worked out by hand above (None where the table has no such row)."""
+    frame, columns = reading.frame, [c for c in reading.frame.columns if c in PEOPLE]
+    truth = pd.DataFrame(index=frame.index, columns=columns, dtype=object)
+    for i, row in frame.iterrows():
+        if "Id" in frame:  # initiatives: in the chosen districts
+            pair = INITIATIVES[view].get(row["Id"])
+            values = dict(zip((WHOLE, PART), pair or (None, None), strict=True))
+        elif "Bydel" in frame and "År" in frame:  # one initiative's history
+            lines = HISTORY[reading.initiative][0]
+            values = dict(zip((WHOLE, PART), lines.get(row["Bydel"], (None, None)), strict=True))
+        elif "Bydel" in frame:  # per district (an Indsatsområder table: that area's initiatives only)
+            reach = REACH if reading.area is None else AREA_REACH.get(reading.area, {})  # no area: the whole city
+            values = dict.fromkeys(columns, reach.get(row["Bydel"], 0))
+        else:  # per year: the chosen district's, or the city's
+            values = dict.fromkeys(columns, 122 if view == "default" else REACH[view])
+        for column in columns:
+            truth.loc[i, column] = values.get(column)
+    return truth
+
+
+def known_total(reading: Reading, column: str, truth: pd.DataFrame, view: str) -> int | None:
+    """The column total a reader has beside the table: shown on the page, or worked out from another page."""
+    frame = reading.frame
+    if "Bydel" in frame and "År" in frame:  # a history: the year's totals stand in Indsatser (unless hidden there)
+        whole, part = HISTORY[reading.initiative][1]
+        return whole if column == WHOLE else part
+    if "Bydel" in frame:  # per district: the city line on Unge 18–25 (with the area's filter on Indsatsområder)
+        return int(sum(v for v in truth[column] if v is not None))
+    if column == PART:  # 18–25 per initiative: the trend on Unge 18–25 under the same filters
+        return TREND[view]
+    return None  # deltagere per initiative, or years: no total of them is shown anywhere
+
+
+def possible(cells: list, total: int | None, low: list[int], high: list[int]) -> dict[int, set[int]]:
+    """For each hidden cell: every whole number it can hold, given the shown cells, the markers and the column total."""
+    hidden = [i for i, v in enumerate(cells) if isinstance(v, str)]
+    if total is None:
+        return {i: set(range(low[i], high[i] + 1)) for i in hidden}
+    rest = round(total - sum(v for v in cells if isinstance(v, (int, float))))
+    ranges = {i: range(max(low[i], 0), min(high[i], rest) + 1) for i in hidden}
+    out = {}
+    for i in hidden:
+        sums = {0}
+        for j in hidden:
+            if j != i:
+                sums = {s + x for s in sums for x in ranges[j] if s + x <= rest}
+        out[i] = {x for x in ranges[i] if rest - x in sums}
+    return out
+
+
+def recovered(frame: pd.DataFrame, totals: dict[str, int | None]) -> list[str]:
+    """Try to work out each hidden count: from the column totals, the other cells and each row's deltagere − heraf 18–25.
+
+    The reader knows the rule: "<5" is 1–4; "skjult" is at least 5 (or any number, if that leaves no
+    solution); heraf 18–25 is at most deltagere. Returns what is recovered to one value in 1–4.
+    """
+    cells = {c: [cell(v) for v in frame[c]] for c in totals}
+    bounds = {}
+    for strong in (True, False):
+        for c, values in cells.items():
+            low = [1 if v == FEW else (5 if strong else 0) for v in values]
+            high = [4 if v == FEW else 10**4 for v in values]
+            if c == PART and WHOLE in cells:  # a part is at most its whole
+                high = [min(h, w) if isinstance(w, (int, float)) else h for h, w in zip(high, cells[WHOLE], strict=True)]
+            if c == WHOLE and PART in cells:
+                low = [max(lo, p) if isinstance(p, (int, float)) else lo for lo, p in zip(low, cells[PART], strict=True)]
+            bounds[c] = possible(values, totals[c], low, high)
+        if all(all(v) for b in bounds.values() for v in b.values()):
+            break
+    found = [f"{c} row {i} = {next(iter(v))}" for c, b in bounds.items() for i, v in b.items() if len(v) == 1 and 1 <= next(iter(v)) <= 4]
+    if WHOLE in cells and PART in cells:
+        for i, (whole, part) in enumerate(zip(cells[WHOLE], cells[PART], strict=True)):
+            wholes = bounds[WHOLE].get(i, {whole}) if whole is not None else set()
+            parts = bounds[PART].get(i, {part}) if part is not None else set()
+            older = {w - p for w in wholes for p in parts if isinstance(w, (int, float)) and isinstance(p, (int, float)) and w >= p}
+            if len(older) == 1 and 1 <= next(iter(older)) <= 4:
+                found.append(f"deltagere − heraf 18–25 in row {i} = {next(iter(older))}")
+    return found
+
+
+@pytest.fixture
+def small_counts(app_on_portfolio):
+    st.cache_data.clear()
+    yield app_on_portfolio(small_counts_portfolio(), "small_counts")
+    st.cache_data.clear()
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("page", list(PAGES))
+def test_no_table_or_download_shows_or_gives_away_a_count_of_one_to_four(small_counts, downloads, page, view):
+    at = open_app(page, VIEWS[view])
+    shown, hidden = set(), set()
+    for reading in readings(at, downloads, page):
+        columns = [c for c in reading.frame.columns if c in PEOPLE]
+        if not columns:
+            continue
+        truth = true_values(reading, view)
+        for column in columns:
+            for value, true in zip(reading.frame[column], truth[column], strict=True):
+                value = cell(value)
+                if isinstance(value, str):
+                    hidden.add(true)
+                elif value is not None:
+                    assert not 1 <= value <= 4, (reading.where, column, value)
+                    assert value == true, (reading.where, column, value, true)  # the true figure, where shown
+                    shown.add(value)
+        for rate, count in RATE_OF.items():
+            if rate in reading.frame and count in reading.frame:
+                for r, n in zip(reading.frame[rate], reading.frame[count], strict=True):
+                    assert not (isinstance(cell(n), str) and isinstance(cell(r), (int, float))), (reading.where, rate)
+        totals = {column: known_total(reading, column, truth, view) for column in columns}
+        assert not recovered(reading.frame, totals), (reading.where, recovered(reading.frame, totals))
+    assert not shown & hidden, (page, view, shown & hidden)  # no shown cell equals a count hidden on the same page
