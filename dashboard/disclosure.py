@@ -14,9 +14,14 @@ and 18–25-årige nået), and stated in Danish on 'Om data' (`RULE`):
    the column is hidden too ("skjult"); when there is none, the first 0.
 4. A rate computed from a hidden count (per 1.000, kr. per person) is hidden with it ("skjult").
 
-A figure that sums some cells of a finer suppressed table (a district filter's sum over the chosen
-districts) must not reveal what that table hides: `partly_covered` names the groups where the sum
-would hold some but not all of the hidden cells, and `suppress(also=...)` hides those sums.
+Every people figure is a sum of cells of one finest table: per year, initiative and district (and
+city-wide), as an initiative's history shows it, with the year's totals beside it in Indsatser. The
+rule is applied there first; a figure summed over some of its cells (a district on Unge 18–25, an
+initiative under a district filter, a year under filters) must not give away what it hides:
+`revealing` names the sums that hold only part of a group's hidden cells (or an unprotected one),
+and `suppress(also=...)` hides them before the rule runs on the table of sums. The same is done
+between a table of sums and sums of its cells (the districts of Unge 18–25 and a year's figure for
+the chosen districts).
 
 Under filters, the key figures and the yearly trend are the chosen part's figures, not the city's,
 so rule 1 (and 4) applies to them too. Budgets are never hidden. City totals (key figures, the
@@ -38,6 +43,7 @@ THRESHOLD = 5
 FEW = "<5"
 HIDDEN = "skjult"
 TRUE_SUM_SUFFIX = "_true_sum"
+EXPOSED_SUFFIX = "_exposed"
 RULE = (
     "Tal for personer (deltagere, heraf 18–25 år og 18–25-årige nået) fordelt på bydel, indsats eller indsats og bydel "
     'vises som "<5", når de er 1–4; 0 vises som 0. Kan et skjult tal regnes ud af de andre tal i samme tabel, diagram '
@@ -59,6 +65,7 @@ def suppress(
     totals: Sequence[str] = (),
     groups: Sequence[str] = (),
     also: Mapping[str, pd.Series] | None = None,
+    exposed: bool = False,
 ) -> pd.DataFrame:
     """Return `frame` with the rule applied: hidden cells hold `Hidden("<5")` or `Hidden("skjult")` in object columns.
 
@@ -66,7 +73,9 @@ def suppress(
     `participants`). `rates`: rate column → the count column(s) it is computed from. `totals`: count
     columns whose total, per group of `groups`, is shown or can be worked out. `also`: count column →
     a boolean Series (aligned with `frame`) of cells to hide beforehand, for consistency with a finer table.
-    Columns with nothing hidden keep their dtype.
+    Columns with nothing hidden keep their dtype. With `exposed`, each totals column gets a boolean
+    `<column>_exposed`: True on the hidden cells of a group that no further cell could protect (a
+    table of sums over them, `revealing`, must then hide every sum that holds them).
     """
     parts, rates, also = dict(parts or {}), dict(rates or {}), dict(also or {})
     values = {c: pd.to_numeric(frame[c], errors="coerce").astype(float).to_numpy() for c in counts}
@@ -99,6 +108,13 @@ def suppress(
                     changed = True
 
     out = frame.copy()
+    for c in totals if exposed else ():
+        flags = np.zeros(len(frame), dtype=bool)
+        for group in pd.unique(group_ids):
+            rows = np.flatnonzero(group_ids == group)
+            if _determinable(c, rows, values, marks, parts, whole_numbers):
+                flags[rows] = ~_shown(marks[c][rows])
+        out[c + EXPOSED_SUFFIX] = flags
     for c in counts:
         out[c] = _with_hidden(frame[c], marks[c])
     for rate, sources in rates.items():  # 4. rates of a hidden count
@@ -110,17 +126,37 @@ def suppress(
     return out
 
 
-def partly_covered(pattern: pd.DataFrame, column: str, by: str, chosen: pd.Series) -> pd.Series:
-    """Return, per group `by` of a suppressed table, whether the chosen rows hold some but not all of its hidden cells.
+def revealing(pattern: pd.DataFrame, column: str, groups: Sequence[str], sums: Sequence[str], chosen: pd.Series) -> frozenset:
+    """Return the keys of the sums that would give away a cell hidden in `pattern`, a table suppressed in `groups`.
 
-    A sum over the chosen rows then gives away the hidden cells it holds (the sum minus the shown
-    cells), so it must be hidden; a sum over all hidden cells of a group or over none tells nothing
-    the group's total does not.
+    Each sum adds up the chosen rows of `pattern` alike in `sums` (one key per sum: the value, or a
+    tuple for several columns). The hidden cells of a group are safe together: a sum that holds all of
+    them or none tells no more than the group's total. A sum that holds some but not all gives those
+    it holds away (minus the shown cells), and so does a sum holding a group the rule could not
+    protect (`<column>_exposed`). Such sums must be hidden (`suppress(also=...)`).
     """
-    hidden = pattern[column].map(is_hidden).astype(bool)
-    inside = (hidden & chosen).groupby(pattern[by]).any()
-    outside = (hidden & ~chosen).groupby(pattern[by]).any()
-    return inside & outside
+    hidden = pattern[column].map(is_hidden).to_numpy(dtype=bool)
+    flags = pattern[column + EXPOSED_SUFFIX].to_numpy(dtype=bool) if column + EXPOSED_SUFFIX in pattern else np.zeros(len(pattern), bool)
+    group_ids = pattern.groupby(list(groups), sort=False, dropna=False).ngroup().to_numpy()
+    keys = list(pattern[list(sums)].itertuples(index=False, name=None))
+    keys = [k[0] for k in keys] if len(sums) == 1 else keys
+    picked = chosen.to_numpy(dtype=bool)
+    members: dict[int, list[int]] = {}
+    for row in np.flatnonzero(hidden):
+        members.setdefault(group_ids[row], []).append(row)
+    found = set()
+    for rows in members.values():
+        for key in {keys[r] for r in rows if picked[r]}:
+            held = [r for r in rows if picked[r] and keys[r] == key]
+            if len(held) < len(rows) or flags[rows].any():
+                found.add(key)
+    return frozenset(found)
+
+
+def held_by(frame: pd.DataFrame, sums: Sequence[str], keys: frozenset) -> pd.Series:
+    """Return, per row of `frame`, whether its key (the values in `sums`) is among `keys` (from `revealing`)."""
+    rows = list(frame[list(sums)].itertuples(index=False, name=None))
+    return pd.Series([(r[0] if len(sums) == 1 else r) in keys for r in rows], index=frame.index, dtype=bool)
 
 
 def true_sum(frame: pd.DataFrame, column: str) -> float:

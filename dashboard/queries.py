@@ -25,6 +25,7 @@ import streamlit as st
 from dashboard import disclosure
 from dashboard.database import DataVersion, current_database, read_frame
 from dashboard.filters import Filters
+from sikkerby import formatting as fmt
 from sikkerby import vocabulary as vocab
 
 # No time-to-live: a key names one immutable data version, so a cached result never goes stale.
@@ -501,20 +502,25 @@ def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
         """,
     )
     frame["reached_18_25" + disclosure.TRUE_SUM_SUFFIX] = frame["reached_18_25"].sum()
-    return _reach_per_district_disclosed(frame)
-
-
-def _reach_per_district_disclosed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Apply the disclosure rule to 18–25-year-olds reached per district; the city's figure (their total) is drawn beside them."""
-    return disclosure.suppress(frame, ["reached_18_25"], rates={"reached_per_1000": "reached_18_25"}, totals=["reached_18_25"])
+    pattern = young_adults_reached_by_year_and_district(source, filters)
+    year = pattern[pattern["year"] == filters.year]
+    hidden = year.loc[year["reached_18_25"].map(fmt.is_hidden).astype(bool), "district_id"]
+    return disclosure.suppress(
+        frame,
+        ["reached_18_25"],
+        rates={"reached_per_1000": "reached_18_25"},
+        totals=["reached_18_25"],  # the city's figure is drawn beside the districts
+        also={"reached_18_25": frame["district_id"].isin(hidden)},
+    )
 
 
 @st.cache_data(**CACHE)
 def young_adults_reached_by_year_and_district(source: Source, filters: Filters) -> pd.DataFrame:
     """Return per year with activity and district: 18–25-year-olds reached, as the district table of each year hides them.
 
-    The district filter does not apply (every district of a year is one group); a figure summed over
-    chosen districts reads from this which of their cells are hidden.
+    The district filter does not apply (every district of a year is one group, beside the city's
+    figure). A district is hidden where it holds part of an initiative's hidden cells (its history);
+    a figure summed over chosen districts reads from this which of their cells are hidden.
     """
     frame = _scoped(
         source,
@@ -531,22 +537,51 @@ def young_adults_reached_by_year_and_district(source: Source, filters: Filters) 
         ORDER BY y.year, d.district_id
         """,
     )
-    return disclosure.suppress(frame, ["reached_18_25"], totals=["reached_18_25"], groups=["year"])
+    held = _held_back(source, filters.without_districts(), "participants_18_25", ["year", "district_id"], in_districts=True)
+    return disclosure.suppress(
+        frame,
+        ["reached_18_25"],
+        totals=["reached_18_25"],
+        groups=["year"],
+        also={"reached_18_25": disclosure.held_by(frame, ["year", "district_id"], held)},
+        exposed=True,
+    )
+
+
+def _held_back(source: Source, filters: Filters, column: str, sums: list[str], in_districts: bool = False) -> frozenset:
+    """Return the keys of sums over people cells of initiative histories that would give a hidden cell away.
+
+    The cells summed: of the initiatives the filters choose, in the chosen districts (every district
+    and, unless `in_districts`, city-wide), one sum per value of `sums`.
+    """
+    lines = initiative_lines(source)
+    chosen = lines["initiative_id"].isin(chosen_initiatives(source, filters.without_districts()))
+    if filters.by_district:
+        chosen &= lines["district_id"].isin(filters.districts)
+    elif in_districts:
+        chosen &= lines["district_id"].notna()
+    return disclosure.revealing(lines, column, ["year", "initiative_id"], sums, chosen)
+
+
+@st.cache_data(**CACHE)
+def chosen_initiatives(source: Source, filters: Filters) -> tuple[str, ...]:
+    """Return the ids of the initiatives the filters choose."""
+    return tuple(_scoped(source, filters, "SELECT initiative_id FROM chosen ORDER BY initiative_id")["initiative_id"])
 
 
 def _narrowed_reach(source: Source, filters: Filters, frame: pd.DataFrame) -> pd.DataFrame:
     """Apply the disclosure rule to yearly 18–25-year-olds reached under filters (a city total without any filter stays).
 
-    Under a district filter, a year's sum over the chosen districts is hidden when it holds some but
-    not all of the cells the district table of that year hides.
+    A year's figure is hidden when it holds part of an initiative's hidden cells, or (under a district
+    filter) some but not all of the districts that the district table of that year hides.
     """
     if filters == Filters(year=filters.year):
         return frame
-    also = {}
+    held = set(_held_back(source, filters, "participants_18_25", ["year"]))
     if filters.by_district:
         pattern = young_adults_reached_by_year_and_district(source, filters)
-        covered = disclosure.partly_covered(pattern, "reached_18_25", "year", pattern["district_id"].isin(filters.districts))
-        also = {"reached_18_25": frame["year"].map(covered).fillna(False).astype(bool)}
+        held |= disclosure.revealing(pattern, "reached_18_25", ["year"], ["year"], pattern["district_id"].isin(filters.districts))
+    also = {"reached_18_25": frame["year"].isin(held)}
     return disclosure.suppress(frame, ["reached_18_25"], rates={"reached_per_1000": "reached_18_25"}, also=also)
 
 
@@ -693,13 +728,13 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY budget_kr DESC, c.name
         """,
     )
-    also = {}
-    if filters.by_district:
-        pattern = initiative_lines(source, filters.year)
-        chosen = pattern["district_id"].isin(filters.districts)
-        for column in PEOPLE:
-            covered = disclosure.partly_covered(pattern, column, "initiative_id", chosen)
-            also[column] = frame["initiative_id"].map(covered).fillna(False).astype(bool)
+    lines = initiative_lines(source)
+    year = lines["year"] == filters.year
+    chosen = year & lines["district_id"].isin(filters.districts) if filters.by_district else year
+    also = {
+        column: frame["initiative_id"].isin(disclosure.revealing(lines, column, ["year", "initiative_id"], ["initiative_id"], chosen))
+        for column in PEOPLE
+    }
     return disclosure.suppress(
         frame,
         PEOPLE,
@@ -713,32 +748,34 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
 PEOPLE = ["participants", "participants_18_25"]
 
 
-def _lines_disclosed(frame: pd.DataFrame, group: str) -> pd.DataFrame:
-    """Apply the disclosure rule to an initiative's lines of a year: the year's totals stand in the Indsatser table."""
-    return disclosure.suppress(frame, PEOPLE, parts={"participants_18_25": "participants"}, totals=PEOPLE, groups=[group])
-
-
 @st.cache_data(**CACHE)
-def initiative_lines(source: Source, year: int) -> pd.DataFrame:
-    """Return every initiative's people per district (city-wide first) in a year, as its history hides them."""
+def initiative_lines(source: Source) -> pd.DataFrame:
+    """Return the finest people figures: per year, initiative and district (city-wide first), with the disclosure rule applied.
+
+    This is what an initiative's history shows; each initiative's year is a group whose totals
+    stand in the Indsatser table. Every other people figure is a sum of these cells, and hides what
+    would give one of them away (`disclosure.revealing`).
+    """
     frame = _read(
         source,
         """
-        SELECT initiative_id, district_id, SUM(participants) AS participants, SUM(participants_18_25) AS participants_18_25
-        FROM activity WHERE year = $year
+        SELECT year, initiative_id, district_id,
+               SUM(participants) AS participants, SUM(participants_18_25) AS participants_18_25
+        FROM activity
         GROUP BY ALL
-        ORDER BY initiative_id, district_id NULLS FIRST
+        ORDER BY year, initiative_id, district_id NULLS FIRST
         """,
-        {"year": year},
     )
-    return _lines_disclosed(frame, "initiative_id")
+    return disclosure.suppress(
+        frame, PEOPLE, parts={"participants_18_25": "participants"}, totals=PEOPLE, groups=["year", "initiative_id"], exposed=True
+    )
 
 
 @st.cache_data(**CACHE)
 def initiative_history(source: Source, initiative_id: str) -> pd.DataFrame:
     """Return one initiative's budget, spending and people reached per year and district (all years).
 
-    People follow the disclosure rule, each year a group whose totals stand in the Indsatser table.
+    People are read from `initiative_lines`, with the disclosure rule applied there.
     """
     frame = _read(
         source,
@@ -756,13 +793,18 @@ def initiative_history(source: Source, initiative_id: str) -> pd.DataFrame:
                    m.budget_kr, m.spent_kr, r.participants, r.participants_18_25
             FROM money m FULL OUTER JOIN reach r ON m.year = r.year AND m.district_id IS NOT DISTINCT FROM r.district_id
         )
-        SELECT l.year, COALESCE(d.name, $city_wide) AS district, l.budget_kr, l.spent_kr, l.participants, l.participants_18_25
+        SELECT l.year, l.district_id, COALESCE(d.name, $city_wide) AS district, l.budget_kr, l.spent_kr,
+               l.participants, l.participants_18_25
         FROM lines l LEFT JOIN district d USING (district_id)
         ORDER BY l.year, l.district_id NULLS FIRST
         """,
         {"id": initiative_id, "city_wide": vocab.CITY_WIDE_LABEL},
     )
-    return _lines_disclosed(frame, "year")
+    people = initiative_lines(source)
+    people = people.loc[people["initiative_id"] == initiative_id, ["year", "district_id", *PEOPLE]]
+    keys = ["year", "district_id"]
+    disclosed = frame[keys].merge(people, on=keys, how="left", validate="one_to_one").set_index(frame.index)
+    return frame.drop(columns="district_id").assign(**{column: disclosed[column] for column in PEOPLE})
 
 
 # --- Scenarier --------------------------------------------------------------------------------
