@@ -187,8 +187,8 @@ def _determinable(column: str, rows: np.ndarray, values: dict, marks: dict, part
     for k, (low, high) in enumerate(bounds):
         others_low = sum(b[0] for j, b in enumerate(bounds) if j != k)
         others_high = sum(b[1] for j, b in enumerate(bounds) if j != k)
-        if min(high, rest - others_low) - max(low, rest - others_high) < 1:
-            return True
+        if v[hidden[k]] != 0 and min(high, rest - others_low) - max(low, rest - others_high) < 1:
+            return True  # a hidden 0 worked out is a 0: it tells no count of 1–4
     return False
 
 

@@ -11,6 +11,10 @@ import io
 import math
 import pickle
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -20,8 +24,12 @@ import pytest
 import streamlit as st
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from dashboard import disclosure, tables
-from dashboard.export import csv_bytes, xlsx_bytes
+from dashboard import analysis, brief, database, disclosure, queries, scenario_view, tables
+from dashboard.export import csv_bytes, xlsx_book, xlsx_bytes
+from dashboard.filters import Filters
+from dashboard.prioritisation import place_initiatives
+from dashboard.scenario_outcome import outcome
+from dashboard.scenarios import Change, Scenario
 from pipelines.load import load_portfolio
 from sikkerby import formatting as fmt
 from tests.apptest_helpers import PAGES, displayed, open_app, read_danish_csv
@@ -491,3 +499,107 @@ def test_no_count_of_one_to_four_follows_from_all_pages_and_views_together(every
         ):
             if 1 <= value <= 4:
                 assert np.linalg.matrix_rank(np.vstack([equations, vector])) > rank, (key, name, value)
+
+
+# --- The brief, the scenario export, the findings, on the same portfolio ------------------------
+
+
+@pytest.fixture
+def small_counts_db(tmp_path) -> Path:
+    db = tmp_path / "small_counts.duckdb"
+    load_portfolio(write_csv_folder(small_counts_portfolio(), tmp_path / "csv"), db)
+    st.cache_data.clear()
+    yield db
+    st.cache_data.clear()
+
+
+@contextmanager
+def reading_source(db: Path) -> Iterator[queries.Source]:
+    with database.reading(db) as version:
+        yield queries.source_of(version)
+
+
+def test_the_city_figure_and_the_lowest_districts_stay_true_beside_hidden_districts(small_counts_db):
+    with reading_source(small_counts_db) as source:
+        by_district = queries.young_adults_by_district(source, Filters(year=2010))
+    # the dashed city line: all 122 reached in districts over the ten districts' 76.381 residents 18–25, not the 10 shown
+    assert analysis.city_figure(by_district, "reached_18_25", "residents_18_25", scale=1000) == pytest.approx(122 / 76_381 * 1000)
+    assert disclosure.true_sum(by_district, "reached_18_25") == 122
+    # seven districts reach no one: they are the lowest of all, and the two hidden ones are named apart
+    assert analysis.growth_sentence(by_district) == (
+        "7 af de ti bydele når færrest unge; i Bispebjerg nås under 5 og tallet for Nørrebro er skjult"
+    )
+
+
+def test_the_lowest_among_shown_figures_says_so_when_a_hidden_one_might_be_lower():
+    coverage = pd.DataFrame(
+        {
+            "district": ["A", "B", "C", "D"],
+            "reached_18_25": pd.Series([50.0, fmt.Hidden(FEW), 30.0, 20.0], dtype=object),
+            "reached_per_1000": pd.Series([5.0, fmt.Hidden(HIDDEN), 3.0, 2.0], dtype=object),
+        }
+    )
+    assert analysis.growth_sentence(coverage.assign(reached_18_25_true_sum=102)) == (
+        "Lavest dækning af 18–25-årige (af bydelene med viste tal): D, C, A; i B nås under 5"
+    )
+
+
+def test_an_initiative_with_hidden_participants_is_not_placed():
+    initiatives = pd.DataFrame(
+        {
+            "name": ["A", "B", "C"],
+            "budget_kr": [10_000.0, 5_000.0, 8_000.0],
+            "participants": pd.Series([100.0, fmt.Hidden(FEW), fmt.Hidden(HIDDEN)], dtype=object),
+            "evidence": ["lovende", "ukendt", "ukendt"],
+        }
+    )
+    placement = place_initiatives(initiatives)
+    assert placement.placed["name"].tolist() == ["A"]
+    assert dict(zip(placement.unplaced["name"], placement.unplaced["reason"], strict=True)) == {
+        "B": "færre end 5 deltagere (skjult)",  # 5.000 kr. per person would give the count back
+        "C": "antal deltagere skjult (beskytter små tal)",
+    }
+
+
+def test_the_sample_portfolio_never_shows_deltagere_one_to_four_above_heraf_18_25(sample_db):
+    """The sample has 50 activity lines where deltagere − heraf 18–25 is 1–4: no history or Indsatser row may show both."""
+    st.cache_data.clear()
+    with reading_source(sample_db) as source:
+        frames = [queries.initiative_history(source, i) for i in queries.initiatives_table(source, Filters(year=2010))["initiative_id"]]
+        for year in queries.budget_years(source):
+            frames += [queries.initiatives_table(source, Filters(year=year, districts=d)) for d in [(), *((i,) for i in range(1, 11))]]
+    st.cache_data.clear()
+    shown_pairs = 0
+    for frame in frames:
+        for whole, part in zip(frame["participants"], frame["participants_18_25"], strict=True):
+            if not (fmt.is_hidden(whole) or fmt.is_hidden(part) or pd.isna(whole) or pd.isna(part)):
+                assert not 1 <= whole - part <= 4
+                shown_pairs += 1
+    assert shown_pairs > 100  # most figures are still shown
+
+
+def test_the_brief_shows_markers_in_key_figures_findings_and_the_scenario(small_counts_db):
+    with reading_source(small_counts_db) as source:
+        facts = queries.dataset_facts(source)
+        names = dict(zip(queries.districts(source)["district_id"], queries.districts(source)["name"], strict=True))
+        result = outcome(source, Scenario(name="Stop", year=2010, changes={"SOF-001": Change(step=-1.0)}))
+        bispebjerg = brief.committee_brief(source, Filters(year=2010, districts=(8,)), facts, names, date(2026, 11, 27), scenario=result)
+    # 2 of Bispebjerg's 8.339 residents 18–25 would read 0,2 per 1.000: only 2 rounds to that
+    assert "<td>18–25-årige nået pr. 1.000</td><td>skjult</td>" in bispebjerg
+    assert "i Bispebjerg nås under 5 og tallet for Nørrebro er skjult" in bispebjerg  # the annex for SOF-001's area
+    # the scenario stops SOF-001: both its districts fall to 0, but their baselines are hidden, so the scenario is too;
+    # a hidden 0 worked out from the scenario's total is still a 0, so Valby (TMF-001's 10) needs no hiding
+    row = re.search(r"<tr><td>Bispebjerg</td>(.*?)</tr>", bispebjerg).group(1)
+    assert row == "<td class='number'>8.339</td><td class='number'>&lt;5</td><td class='number'>skjult</td>" + ("<td>skjult</td>" * 3)
+    assert "<td>Valby</td><td class='number'>6.151</td><td class='number'>10</td><td class='number'>10</td>" in bispebjerg
+
+
+def test_the_scenario_workbook_writes_the_markers(small_counts_db):
+    with reading_source(small_counts_db) as source:
+        result = outcome(source, Scenario(name="Uændret", year=2010))
+    sheet = scenario_view.result_sheets(result)["Resultat pr. bydel"].set_index("Bydel")
+    assert markers(sheet.loc["Bispebjerg"].iloc[:3]) == [8_339, FEW, FEW]
+    assert markers(sheet.loc["Nørrebro"].iloc[:3]) == [13_840, HIDDEN, HIDDEN]
+    workbook = pd.read_excel(io.BytesIO(xlsx_book({"Resultat pr. bydel": sheet.reset_index()})), index_col="Bydel")
+    assert workbook.loc["Bispebjerg", "Nået 18–25 år, udgangspunkt (personer)"] == FEW
+    assert workbook.loc["Valby", "Nået 18–25 år, udgangspunkt (personer)"] == 10
