@@ -470,7 +470,8 @@ def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
     """Return per district: residents 18–25, of them reached, reached per 1,000, and 18–25 budget per young resident.
 
     All ten districts: pass filters without districts; the page highlights the chosen ones. Reached
-    and per 1,000 follow the disclosure rule; `reached_18_25_true_sum` is their true total, for the city's figure.
+    and per 1,000 follow the disclosure rule; `reached_18_25_true_sum` is their true total, for the city's
+    figure (hidden when that total would give a hidden cell away).
     """
     frame = _scoped(
         source,
@@ -502,6 +503,9 @@ def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
         """,
     )
     frame["reached_18_25" + disclosure.TRUE_SUM_SUFFIX] = frame["reached_18_25"].sum()
+    if filters.year in _held_back(source, filters.without_districts(), "participants_18_25", ["year"], lines="districts"):
+        # the districts' total (the city line) holds part of an initiative's hidden cells, the rest being city-wide
+        frame["reached_18_25" + disclosure.TRUE_SUM_SUFFIX] = fmt.Hidden(disclosure.HIDDEN)
     pattern = young_adults_reached_by_year_and_district(source, filters)
     year = pattern[pattern["year"] == filters.year]
     hidden = year.loc[year["reached_18_25"].map(fmt.is_hidden).astype(bool), "district_id"]
@@ -537,7 +541,7 @@ def young_adults_reached_by_year_and_district(source: Source, filters: Filters) 
         ORDER BY y.year, d.district_id
         """,
     )
-    held = _held_back(source, filters.without_districts(), "participants_18_25", ["year", "district_id"], in_districts=True)
+    held = _held_back(source, filters.without_districts(), "participants_18_25", ["year", "district_id"], lines="districts")
     return disclosure.suppress(
         frame,
         ["reached_18_25"],
@@ -548,19 +552,22 @@ def young_adults_reached_by_year_and_district(source: Source, filters: Filters) 
     )
 
 
-def _held_back(source: Source, filters: Filters, column: str, sums: list[str], in_districts: bool = False) -> frozenset:
+def _held_back(source: Source, filters: Filters, column: str, sums: list[str], lines: str = "chosen") -> frozenset:
     """Return the keys of sums over people cells of initiative histories that would give a hidden cell away.
 
-    The cells summed: of the initiatives the filters choose, in the chosen districts (every district
-    and, unless `in_districts`, city-wide), one sum per value of `sums`.
+    The cells summed: of the initiatives the filters choose, on the `lines` ("chosen": in the chosen
+    districts, or every line without a district filter; "districts": every district's; "city":
+    the city-wide ones), one sum per value of `sums`.
     """
-    lines = initiative_lines(source)
-    chosen = lines["initiative_id"].isin(chosen_initiatives(source, filters.without_districts()))
-    if filters.by_district:
-        chosen &= lines["district_id"].isin(filters.districts)
-    elif in_districts:
-        chosen &= lines["district_id"].notna()
-    return disclosure.revealing(lines, column, ["year", "initiative_id"], sums, chosen)
+    fine = initiative_lines(source)
+    chosen = fine["initiative_id"].isin(chosen_initiatives(source, filters.without_districts()))
+    if lines == "districts":
+        chosen &= fine["district_id"].notna()
+    elif lines == "city":
+        chosen &= fine["district_id"].isna()
+    elif filters.by_district:
+        chosen &= fine["district_id"].isin(filters.districts)
+    return disclosure.revealing(fine, column, ["year", "initiative_id"], sums, chosen)
 
 
 @st.cache_data(**CACHE)
@@ -586,8 +593,13 @@ def _narrowed_reach(source: Source, filters: Filters, frame: pd.DataFrame) -> pd
 
 
 @st.cache_data(**CACHE)
-def city_wide_young_adults_reached(source: Source, filters: Filters) -> int:
-    """Return the year's 18–25-year-olds reached on city-wide activity lines (not placed in a district)."""
+def city_wide_young_adults_reached(source: Source, filters: Filters) -> int | fmt.Hidden:
+    """Return the year's 18–25-year-olds reached on city-wide activity lines (not placed in a district).
+
+    Hidden ("skjult") when the sum holds part of an initiative's hidden cells, the rest being in districts.
+    """
+    if filters.year in _held_back(source, filters, "participants_18_25", ["year"], lines="city"):
+        return fmt.Hidden(disclosure.HIDDEN)
     frame = _scoped(
         source,
         filters,

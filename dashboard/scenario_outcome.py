@@ -66,9 +66,16 @@ def outcome(source: queries.Source, scenario: scenarios.Scenario) -> Outcome:
         by_focus_area=by_area,
         by_administration=by_admin,
         coverage=coverage.reset_index(names="district_id"),
-        city_wide_reached=(float(city_wide["reached_18_25"].sum()), float(city_wide["scenario_reached_18_25"].sum())),
+        city_wide_reached=_city_wide(source, scenario.year, city_wide),
         missing=scenario.missing_from(known),
     )
+
+
+def _city_wide(source: queries.Source, year: int, city_wide: pd.DataFrame) -> tuple[float, float]:
+    """Return the city-wide 18–25-year-olds reached, baseline and scenario; both hidden where Unge 18–25 hides the baseline."""
+    if fmt.is_hidden(queries.city_wide_young_adults_reached(source, Filters(year=year))):
+        return fmt.Hidden(disclosure.HIDDEN), fmt.Hidden(disclosure.HIDDEN)
+    return float(city_wide["reached_18_25"].sum()), float(city_wide["scenario_reached_18_25"].sum())
 
 
 def _disclosed(coverage: pd.DataFrame, shown_reach: pd.Series, lines: pd.DataFrame, changes: dict) -> pd.DataFrame:

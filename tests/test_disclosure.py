@@ -603,3 +603,31 @@ def test_the_scenario_workbook_writes_the_markers(small_counts_db):
     workbook = pd.read_excel(io.BytesIO(xlsx_book({"Resultat pr. bydel": sheet.reset_index()})), index_col="Bydel")
     assert workbook.loc["Bispebjerg", "Nået 18–25 år, udgangspunkt (personer)"] == FEW
     assert workbook.loc["Valby", "Nået 18–25 år, udgangspunkt (personer)"] == 10
+
+
+def test_a_city_total_that_holds_part_of_a_hidden_pair_is_hidden(tmp_path):
+    # SOF-001 also has a city-wide line in 2010: 50 people, 40 of them 18–25. Its 18–25 row is then
+    # Nørrebro 110, Bispebjerg 2 ("<5") and city-wide 40: the next smallest non-zero, 40, is "skjult".
+    # The districts' total (the city line on Unge 18–25) would hold the 2 but not the 40: with the
+    # districts shown (Nørrebro 110, Valby 10), it would be 122 − 120; the city-wide total (40 + BUF-001's 0)
+    # would give the 40, and SOF-001's 152 − 110 − 40 the 2. Both are hidden; the year's total (162) is not.
+    sheets = small_counts_portfolio()
+    activity = sheets["aktivitet"]
+    sheets["aktivitet"] = pd.concat([activity, pd.DataFrame([["SOF-001", "2010", "", "50", "40", ""]], columns=activity.columns)])
+    db = tmp_path / "mixed.duckdb"
+    load_portfolio(write_csv_folder(sheets, tmp_path / "csv"), db)
+    st.cache_data.clear()
+    with reading_source(db) as source:
+        by_district = queries.young_adults_by_district(source, Filters(year=2010))
+        city_wide = queries.city_wide_young_adults_reached(source, Filters(year=2010))
+        trend = queries.young_adults_trend(source, Filters(year=2010))
+        history = queries.initiative_history(source, "SOF-001")
+        result = outcome(source, Scenario(name="Uændret", year=2010))
+    st.cache_data.clear()
+    assert markers(history["participants_18_25"]) == [HIDDEN, 110, FEW]  # city-wide first, then Nørrebro, Bispebjerg
+    # Bispebjerg alone hidden among the districts: the table guards its total as if shown, so Valby's 10 goes too
+    assert markers(by_district.set_index("district")["reached_18_25"].loc[["Nørrebro", "Valby", "Bispebjerg"]]) == [110, HIDDEN, FEW]
+    assert analysis.city_figure(by_district, "reached_18_25", "residents_18_25", scale=1000) is None  # no line drawn
+    assert fmt.text(city_wide) == HIDDEN
+    assert [fmt.text(v) for v in result.city_wide_reached] == [HIDDEN, HIDDEN]
+    assert trend["reached_18_25"].tolist() == [162]  # the city's total, over every line, tells only the pair's sum

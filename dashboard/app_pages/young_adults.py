@@ -81,7 +81,11 @@ with rank_col:
 st.caption(
     "Kortet, rangeringen og tabellen viser altid alle ti bydele"
     + (", de valgte i filteret er fremhævet. " if filters.districts else ". ")
-    + "Den stiplede linje er hele byens dækning (alle bydele under ét)."
+    + (
+        "Den stiplede linje er hele byens dækning (alle bydele under ét)."
+        if city is not None
+        else "Hele byens dækning er ikke tegnet: den ville afsløre et lille tal."
+    )
 )
 
 st.subheader("Tal pr. bydel")
