@@ -94,12 +94,12 @@ def suppress(
         marks[whole][both & (difference > 0) & (difference < THRESHOLD)] = HIDDEN
 
     group_ids = frame.groupby(list(groups), sort=False, dropna=False).ngroup().to_numpy() if groups else np.zeros(len(frame), int)
+    group_rows = [rows for rows in pd.Series(np.arange(len(frame))).groupby(group_ids, sort=False).apply(np.asarray)] if len(frame) else []
     changed = True
     while changed:  # 3. complementary cells, until no hidden cell can be worked out from a total
         changed = False
         for c in totals:
-            for group in pd.unique(group_ids):
-                rows = np.flatnonzero(group_ids == group)
+            for rows in group_rows:
                 while _determinable(c, rows, values, marks, parts, whole_numbers):
                     extra = _next_smallest(rows, values[c], marks[c])
                     if extra is None:
@@ -110,8 +110,7 @@ def suppress(
     out = frame.copy()
     for c in totals if exposed else ():
         flags = np.zeros(len(frame), dtype=bool)
-        for group in pd.unique(group_ids):
-            rows = np.flatnonzero(group_ids == group)
+        for rows in group_rows:
             if _determinable(c, rows, values, marks, parts, whole_numbers):
                 flags[rows] = ~_shown(marks[c][rows])
         out[c + EXPOSED_SUFFIX] = flags
