@@ -116,7 +116,7 @@ def lowest(data: pd.DataFrame, label: str, value: str, count: int = 3) -> list[s
 
     Empty when all values are equal or missing: a finding such as "lowest: Vanløse" is only stated
     over a real comparison, so a filter can never turn a ranking of one into a "lowest". Figures
-    hidden by the disclosure rule are not ranked; as a hidden figure is never 0, a shown 0 is still
+    hidden by the disclosure rule are not ranked; as no hidden figure is below 0, a shown 0 is still
     among the lowest of all, so with hidden figures only the shown zeros are returned, when there are any.
     """
     numbers = pd.to_numeric(data[value], errors="coerce").astype(float)
@@ -145,7 +145,8 @@ def lowest_finding(data: pd.DataFrame, value: str, people: str, prefix: str, fal
 
     A hidden district is named apart, by what is shown of its people count `people`: "i X nås under 5"
     or "tallet for Y er skjult". The lowest among the shown figures are stated as such when a hidden
-    one might lie below them; shown zeros are the lowest of all (a hidden figure is never 0).
+    one might lie below them. Shown zeros are the lowest of all, but a hidden figure may be 0 too, so
+    they are stated as reaching no one rather than as the (exact) number of districts reaching fewest.
     """
     names = lowest(data, "district", value, count)
     markers = disclosure.hidden_cells(data[people])
@@ -160,7 +161,7 @@ def lowest_finding(data: pd.DataFrame, value: str, people: str, prefix: str, fal
     if not names:
         finding = f"{fallback} med viste tal"
     elif (shown == 0).all():
-        finding = lowest_sentence(names, prefix, fallback, tied, count)
+        finding = f"Ingen 18–25-årige nås i {f'{len(names)} af de ti bydele' if len(names) > count else _listed(names)}"
     else:
         finding = lowest_sentence(names, f"{prefix} (af bydelene med viste tal)", fallback, tied, count)
     return f"{finding}; {' og '.join(notes)}"
