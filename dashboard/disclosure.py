@@ -46,13 +46,14 @@ TRUE_SUM_SUFFIX = "_true_sum"
 EXPOSED_SUFFIX = "_exposed"
 RULE = (
     "Tal for personer (deltagere, heraf 18–25 år og 18–25-årige nået) fordelt på bydel, indsats eller indsats og bydel "
-    'vises som "<5", når de er 1–4; 0 vises som 0. Kan et skjult tal regnes ud af de andre tal i samme tabel, diagram '
-    'eller eksport, skjules et tal mere og vises som "skjult": er forskellen mellem deltagere og heraf 18–25 år 1–4, '
-    "skjules deltagerne, så 18–25-tallet kan ses; kan et skjult tal regnes ud af en kolonnes total (fx hele byens tal), "
-    "skjules også det næstmindste tal over 0 i kolonnen (er der intet, et 0). Rater beregnet af et skjult tal (pr. 1.000, "
-    "kr. pr. deltager) skjules med det. Med filtre gælder reglen også nøgletal og udviklingen over årene, og en sum over "
-    "de valgte bydele skjules, når den ellers ville afsløre et skjult bydelstal. Budgetter skjules aldrig, og hele byens "
-    "tal uden filtre (nøgletal og udviklingen) er ikke fordelt og vises, som de er."
+    'vises som "<5", når de er 1–4; 0 vises som 0. Kan et skjult tal regnes ud af andre viste tal, skjules et tal mere og '
+    'vises som "skjult": er forskellen mellem deltagere og heraf 18–25 år 1–4, skjules deltagerne, så 18–25-tallet kan ses; '
+    "kan et skjult tal regnes ud af en total (fx indsatsens tal for hele året eller hele byens tal), skjules også det "
+    "næstmindste tal over 0 (er der intet, et 0). Et tal, der lægger nogle af en indsats' tal sammen – en bydel på Unge "
+    "18–25, en indsats under et bydelsfilter, årets tal for de valgte bydele, hele byens linje eller de byfælles indsatser – "
+    "skjules, når det ellers ville afsløre et af indsatsens skjulte tal. Rater beregnet af et skjult tal (pr. 1.000, "
+    "kr. pr. deltager) skjules med det. Med filtre gælder reglen også nøgletal og udviklingen over årene. Budgetter "
+    "skjules aldrig, og hele byens tal uden filtre (nøgletal og udviklingen) er ikke fordelt og vises, som de er."
 )
 
 

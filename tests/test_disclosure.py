@@ -632,3 +632,12 @@ def test_a_city_total_that_holds_part_of_a_hidden_pair_is_hidden(tmp_path):
     assert fmt.text(city_wide) == HIDDEN
     assert [fmt.text(v) for v in result.city_wide_reached] == [HIDDEN, HIDDEN]
     assert trend["reached_18_25"].tolist() == [162]  # the city's total, over every line, tells only the pair's sum
+
+
+def test_om_data_states_the_rule_in_danish(small_db, monkeypatch):
+    monkeypatch.setenv("SIKKERBY_DB", str(small_db))
+    at = open_app("about", {"aar": "2010"})
+    assert "Små tal skjules" in [h.value for h in at.header]
+    rule = next(m.value for m in at.markdown if "1–4" in m.value)
+    for words in ('"\\<5"', '"skjult"', "næstmindste", "Rater beregnet af et skjult tal", "Budgetter skjules aldrig"):
+        assert words in rule, words
