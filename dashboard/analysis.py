@@ -6,6 +6,7 @@ import html
 
 import pandas as pd
 
+from dashboard import disclosure
 from sikkerby import formatting as fmt
 
 ON_TRACK_SHARE = 0.5  # at least half the way from baseline to target counts as 'på vej'
@@ -124,12 +125,18 @@ def lowest(data: pd.DataFrame, label: str, value: str, count: int = 3) -> list[s
     """Return the labels with the lowest values, lowest first: the `count` lowest, or every one tied at the minimum.
 
     Empty when all values are equal or missing: a finding such as "lowest: Vanløse" is only stated
-    over a real comparison, so a filter can never turn a ranking of one into a "lowest".
+    over a real comparison, so a filter can never turn a ranking of one into a "lowest". Figures
+    hidden by the disclosure rule are not ranked; as no hidden figure is below 0, a shown 0 is still
+    among the lowest of all, so with hidden figures only the shown zeros are returned, when there are any.
     """
-    values = data[value].dropna()
+    numbers = pd.to_numeric(data[value], errors="coerce").astype(float)
+    values = numbers.dropna()
+    hidden = data[value].map(fmt.is_hidden).astype(bool)
+    if hidden.any() and (values == 0).any():
+        return data.loc[values.index[values == 0], label].tolist()
     if len(values) < 2 or values.min() == values.max():
         return []
-    ranked = data.loc[values.index].sort_values(value, kind="stable")
+    ranked = data.loc[values.index].assign(**{value: values}).sort_values(value, kind="stable")
     tied = ranked[ranked[value] == values.min()]
     return (tied if len(tied) >= count else ranked.head(count))[label].tolist()
 
@@ -143,18 +150,54 @@ def lowest_sentence(names: list[str], prefix: str, fallback: str, tied: str, cou
     return f"{prefix}: {', '.join(names)}"
 
 
+def lowest_finding(data: pd.DataFrame, value: str, people: str, prefix: str, fallback: str, tied: str, count: int = 3) -> str:
+    """Return `lowest_sentence` over the districts, true also when the disclosure rule hides some of their figures.
+
+    A hidden district is named apart, by what is shown of its people count `people`: "i X nås under 5"
+    or "tallet for Y er skjult". The lowest among the shown figures are stated as such when a hidden
+    one might lie below them. Shown zeros are the lowest of all, but a hidden figure may be 0 too, so
+    they are stated as reaching no one rather than as the (exact) number of districts reaching fewest.
+    """
+    names = lowest(data, "district", value, count)
+    markers = disclosure.hidden_cells(data[people])
+    if markers.isna().all():
+        return lowest_sentence(names, prefix, fallback, tied, count)
+    few = data.loc[markers == disclosure.FEW, "district"].tolist()
+    hidden = data.loc[markers == disclosure.HIDDEN, "district"].tolist()
+    notes = ([f"i {_listed(few)} nås under 5"] if few else []) + (
+        [f"{'tallet' if len(hidden) == 1 else 'tallene'} for {_listed(hidden)} er skjult"] if hidden else []
+    )
+    shown = pd.to_numeric(data.loc[data["district"].isin(names), value], errors="coerce")
+    if not names:
+        finding = f"{fallback} med viste tal"
+    elif (shown == 0).all():
+        finding = f"Ingen 18–25-årige nås i {f'{len(names)} af de ti bydele' if len(names) > count else _listed(names)}"
+    else:
+        finding = lowest_sentence(names, f"{prefix} (af bydelene med viste tal)", fallback, tied, count)
+    return f"{finding}; {' og '.join(notes)}"
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} og {names[-1]}"
+
+
 def city_figure(data: pd.DataFrame, numerator: str, denominator: str, scale: float = 1.0) -> float | None:
-    """Return the whole city's figure over all districts: sum(numerator) / sum(denominator) × scale (None when 0)."""
-    result = share(data[numerator].sum(), data[denominator].sum())
+    """Return the whole city's figure over all districts: sum(numerator) / sum(denominator) × scale (None when 0).
+
+    The sums are the true ones (`disclosure.true_sum`), also where the disclosure rule hides some districts' figures.
+    """
+    result = share(disclosure.true_sum(data, numerator), disclosure.true_sum(data, denominator))
     return None if result is None else result * scale
 
 
 def growth_sentence(coverage: pd.DataFrame) -> str:
     """Say where a focus area can grow: the districts with the lowest 18–25 coverage, over all ten."""
-    if coverage["reached_18_25"].sum() == 0:
+    if disclosure.true_sum(coverage, "reached_18_25") == 0:
         return "Områdets indsatser når ingen 18–25-årige, der er henført til en bydel."
-    return lowest_sentence(
-        lowest(coverage, "district", "reached_per_1000"),
+    return lowest_finding(
+        coverage,
+        "reached_per_1000",
+        "reached_18_25",
         "Lavest dækning af 18–25-årige",
         "Dækningen er ens i alle bydele",
         "{n} af de ti bydele når færrest unge",

@@ -101,6 +101,11 @@ def title_of(fig: go.Figure) -> str:
     return str((fig.layout.meta or {}).get("title", ""))
 
 
+def numeric(values: pd.Series) -> pd.Series:
+    """Return the values as floats: a figure hidden by the disclosure rule becomes NaN, so it is never drawn."""
+    return pd.to_numeric(values, errors="coerce").astype(float)
+
+
 def source_of(fig: go.Figure) -> str:
     """Return the chart's source line as plain text."""
     return str((fig.layout.meta or {}).get("source", ""))
@@ -134,7 +139,11 @@ def horizontal_bars(
     scale: float = 1.0,
     hover_unit: str = "",
 ) -> go.Figure:
-    """Return a horizontal bar chart, one bar per row in the order given (first on top)."""
+    """Return a horizontal bar chart, one bar per row in the order given (first on top).
+
+    A figure hidden by the disclosure rule gets no bar; its text (the marker) still stands on its row.
+    """
+    data = data.assign(**{value: numeric(data[value])})
     fig = go.Figure(
         go.Bar(
             x=data[value] / scale,
@@ -257,7 +266,7 @@ def trend_line(
     fig = go.Figure(
         go.Scatter(
             x=data[x],
-            y=data[y],
+            y=numeric(data[y]),
             mode="lines+markers",
             line={"color": colour, "width": 3},
             marker={"size": 9},
@@ -285,7 +294,11 @@ def ranked_bars(
 
     `reference` draws the city's figure as a dashed line, so a chosen district is read against it.
     """
-    ranked = data.assign(_text=text).sort_values(value, ascending=True, kind="stable", na_position="first").reset_index(drop=True)
+    ranked = (
+        data.assign(_text=text, **{value: numeric(data[value])})
+        .sort_values(value, ascending=True, kind="stable", na_position="first")
+        .reset_index(drop=True)
+    )
     colours = [palette.HIGHLIGHT if d in chosen else palette.NEUTRAL for d in ranked["district_id"]]
     has_reference = reference is not None and math.isfinite(reference)
     if has_reference:  # named in the axis title: a label on the line would cover a bar on a narrow screen
@@ -329,7 +342,7 @@ def district_map(
     Drawn as filled polygons on plain axes (longitude scaled by cos(latitude)), so it needs no
     tile server or map library and works without internet.
     """
-    merged = districts.merge(values.assign(label_text=text), on="district_id", how="left")
+    merged = districts.merge(values.assign(label_text=text, **{value: numeric(values[value])}), on="district_id", how="left")
     low, high = float(merged[value].min(skipna=True) or 0), float(merged[value].max(skipna=True) or 0)
     fig = go.Figure()
     label_x, label_y, label_text, label_colour, hover = [], [], [], [], []

@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sikkerby import formatting as fmt
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,13 +31,19 @@ DECIMALS = 2
 
 
 def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Neutralise formula-like text; write whole numbers without decimals and round the rest to 2."""
+    """Neutralise formula-like text; write whole numbers without decimals and round the rest to 2.
+
+    A figure hidden by the disclosure rule is written as its marker ("<5", "skjult"); the other
+    numbers of its column stay numbers (rounded the same way).
+    """
     safe = frame.copy()
     for column in safe.columns:
         values = safe[column]
         if pd.api.types.is_bool_dtype(values):
             continue
-        if pd.api.types.is_float_dtype(values):
+        if fmt.numbers_with_hidden(values):
+            safe[column] = _with_markers(values)
+        elif pd.api.types.is_float_dtype(values):
             rounded = values.round(DECIMALS)
             whole = rounded.dropna()
             safe[column] = rounded.astype("Int64") if len(whole) and (whole % 1 == 0).all() else rounded
@@ -44,9 +52,24 @@ def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def _with_markers(values: pd.Series) -> pd.Series:
+    """Return a column with hidden figures as their marker, the rest rounded as in a numeric column, missing as None."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float).round(DECIMALS)
+    whole = numbers.dropna()
+    as_int = len(whole) and (whole % 1 == 0).all()
+    cells = [
+        fmt.text(value) if fmt.is_hidden(value) else None if pd.isna(number) else int(number) if as_int else number
+        for value, number in zip(values, numbers, strict=True)
+    ]
+    return pd.Series(cells, index=values.index, dtype=object)
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """Return the frame as CSV for Danish Excel: `;` between fields, decimal comma, UTF-8 with BOM."""
-    text = _text_safe(frame).to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+    safe = _text_safe(frame)
+    for column in [c for c in frame.columns if fmt.numbers_with_hidden(frame[c])]:  # `decimal` reaches only float columns
+        safe[column] = safe[column].map(lambda v: str(v).replace(".", ",") if isinstance(v, float) else v)
+    text = safe.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 

@@ -4,7 +4,8 @@ One function decides the quadrant, so the page, its CSV and the tests read the s
 - cheap or dear: kr. per person reached at most, or above, the median of the initiatives shown;
 - strong or weak evidence: 'dokumenteret' and 'lovende' are strong; 'erfaringsbaseret' and 'ukendt' weak.
 Initiatives without budget or without people reached in the year have no cost per person and are
-returned apart, to be listed beside the chart rather than dropped.
+returned apart, to be listed beside the chart rather than dropped; so are those whose participants
+the disclosure rule hides (their cost per person beside their budget would give the count away).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pandas as pd
+
+from sikkerby import formatting as fmt
 
 EVIDENCE_ORDER = ("ukendt", "erfaringsbaseret", "lovende", "dokumenteret")  # bottom to top on the chart
 STRONG_EVIDENCE = frozenset({"dokumenteret", "lovende"})
@@ -36,22 +39,36 @@ class Placement(NamedTuple):
 def place_initiatives(initiatives: pd.DataFrame) -> Placement:
     """Return the initiatives with `kr_per_participant`, `strong_evidence`, `dear` and `quadrant` added.
 
-    Needs `budget_kr`, `participants` and `evidence`. Those with no budget or no participants go to
-    `unplaced` with `reason` saying which.
+    Needs `budget_kr`, `participants` and `evidence`. Those with no budget, no participants or
+    hidden participants go to `unplaced` with `reason` saying which.
     """
     budget = initiatives["budget_kr"].fillna(0)
-    reach = initiatives["participants"].fillna(0)
-    can_place = (budget > 0) & (reach > 0)
+    hidden = initiatives["participants"].map(fmt.is_hidden).astype(bool)
+    reach = pd.to_numeric(initiatives["participants"], errors="coerce").astype(float).fillna(0)
+    can_place = (budget > 0) & (reach > 0) & ~hidden
     unplaced = initiatives[~can_place].assign(
         reason=[
-            "hverken budget eller deltagere" if b <= 0 and r <= 0 else "intet budget" if b <= 0 else "ingen deltagere"
-            for b, r in zip(budget[~can_place], reach[~can_place], strict=True)
+            _hidden_reason(p)
+            if h
+            else "hverken budget eller deltagere"
+            if b <= 0 and r <= 0
+            else "intet budget"
+            if b <= 0
+            else "ingen deltagere"
+            for b, r, h, p in zip(
+                budget[~can_place], reach[~can_place], hidden[~can_place], initiatives["participants"][~can_place], strict=True
+            )
         ]
     )
-    placed = initiatives[can_place].assign(kr_per_participant=budget[can_place] / reach[can_place])
+    placed = initiatives[can_place].assign(participants=reach[can_place], kr_per_participant=budget[can_place] / reach[can_place])
     if placed.empty:
         return Placement(placed.assign(strong_evidence=[], dear=[], quadrant=[]), unplaced, None)
     median = float(placed["kr_per_participant"].median())
     placed = placed.assign(strong_evidence=placed["evidence"].isin(STRONG_EVIDENCE), dear=placed["kr_per_participant"] > median)
     placed = placed.assign(quadrant=[QUADRANTS[(d, s)] for d, s in zip(placed["dear"], placed["strong_evidence"], strict=True)])
     return Placement(placed, unplaced, median)
+
+
+def _hidden_reason(participants: fmt.Hidden) -> str:
+    """Say why an initiative with hidden participants has no place: fewer than 5, or a figure hidden so no small one can be worked out."""
+    return "færre end 5 deltagere (skjult)" if participants.marker == "<5" else "antal deltagere skjult (beskytter små tal)"

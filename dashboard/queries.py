@@ -9,6 +9,9 @@ queries start from `_SCOPE`, which applies the sidebar filters once, the same wa
 - a district filter keeps only budget and activity lines of those districts, so city-wide lines
   ('Hele byen') are left out while it is set;
 - population is taken for the latest year available up to the chosen year.
+
+People counts broken down by district, initiative or both leave this module through
+`disclosure.suppress` (counts of 1–4 read "<5", and what would give them away "skjult").
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
+from dashboard import disclosure
 from dashboard.database import DataVersion, current_database, read_frame
 from dashboard.filters import Filters
+from sikkerby import formatting as fmt
 from sikkerby import vocabulary as vocab
 
 # No time-to-live: a key names one immutable data version, so a cached result never goes stale.
@@ -237,9 +242,10 @@ def key_figures(source: Source, filters: Filters) -> pd.DataFrame:
     """Return the key figures for the chosen year and the year before (one row per year).
 
     Decided budget (existing and new initiatives) and proposed budget are apart; so are the budget
-    of initiatives that lack financing and of those only partly financed.
+    of initiatives that lack financing and of those only partly financed. The 18–25-year-olds reached
+    are the city's figure; under a filter they are the chosen part's, and the disclosure rule applies.
     """
-    return _scoped(
+    figures = _scoped(
         source,
         filters,
         """
@@ -288,6 +294,7 @@ def key_figures(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY y.year
         """,
     ).assign(reached_per_1000=lambda d: ratio(d["reached_18_25"] * 1000, d["residents_18_25"]))
+    return _narrowed_reach(source, filters, figures)
 
 
 @st.cache_data(**CACHE)
@@ -472,9 +479,11 @@ def budget_by_funding_source(source: Source, filters: Filters) -> pd.DataFrame:
 def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
     """Return per district: residents 18–25, of them reached, reached per 1,000, and 18–25 budget per young resident.
 
-    All ten districts: pass filters without districts; the page highlights the chosen ones.
+    All ten districts: pass filters without districts; the page highlights the chosen ones. Reached
+    and per 1,000 follow the disclosure rule; `reached_18_25_true_sum` is their true total, for the city's
+    figure (hidden when that total would give a hidden cell away).
     """
-    return _scoped(
+    frame = _scoped(
         source,
         filters,
         """
@@ -503,11 +512,104 @@ def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY d.district_id
         """,
     )
+    frame["reached_18_25" + disclosure.TRUE_SUM_SUFFIX] = frame["reached_18_25"].sum()
+    if filters.year in _held_back(source, filters.without_districts(), "participants_18_25", ["year"], lines="districts"):
+        # the districts' total (the city line) holds part of an initiative's hidden cells, the rest being city-wide
+        frame["reached_18_25" + disclosure.TRUE_SUM_SUFFIX] = fmt.Hidden(disclosure.HIDDEN)
+    pattern = young_adults_reached_by_year_and_district(source, filters)
+    year = pattern[pattern["year"] == filters.year]
+    hidden = year.loc[year["reached_18_25"].map(fmt.is_hidden).astype(bool), "district_id"]
+    return disclosure.suppress(
+        frame,
+        ["reached_18_25"],
+        rates={"reached_per_1000": "reached_18_25"},
+        totals=["reached_18_25"],  # the city's figure is drawn beside the districts
+        also={"reached_18_25": frame["district_id"].isin(hidden)},
+    )
 
 
 @st.cache_data(**CACHE)
-def city_wide_young_adults_reached(source: Source, filters: Filters) -> int:
-    """Return the year's 18–25-year-olds reached on city-wide activity lines (not placed in a district)."""
+def young_adults_reached_by_year_and_district(source: Source, filters: Filters) -> pd.DataFrame:
+    """Return per year with activity and district: 18–25-year-olds reached, as the district table of each year hides them.
+
+    The district filter does not apply (every district of a year is one group, beside the city's
+    figure). A district is hidden where it holds part of an initiative's hidden cells (its history);
+    a figure summed over chosen districts reads from this which of their cells are hidden.
+    """
+    frame = _scoped(
+        source,
+        filters.without_districts(),
+        """
+        , reached AS (
+            SELECT year, district_id, SUM(COALESCE(participants_18_25, 0)) AS reached_18_25
+            FROM activity_scope WHERE district_id IS NOT NULL GROUP BY ALL
+        )
+        SELECT y.year, d.district_id, COALESCE(r.reached_18_25, 0) AS reached_18_25
+        FROM (SELECT DISTINCT year FROM activity_scope) y
+        CROSS JOIN district d
+        LEFT JOIN reached r ON r.year = y.year AND r.district_id = d.district_id
+        ORDER BY y.year, d.district_id
+        """,
+    )
+    held = _held_back(source, filters.without_districts(), "participants_18_25", ["year", "district_id"], lines="districts")
+    return disclosure.suppress(
+        frame,
+        ["reached_18_25"],
+        totals=["reached_18_25"],
+        groups=["year"],
+        also={"reached_18_25": disclosure.held_by(frame, ["year", "district_id"], held)},
+        exposed=True,
+    )
+
+
+def _held_back(source: Source, filters: Filters, column: str, sums: list[str], lines: str = "chosen") -> frozenset:
+    """Return the keys of sums over people cells of initiative histories that would give a hidden cell away.
+
+    The cells summed: of the initiatives the filters choose, on the `lines` ("chosen": in the chosen
+    districts, or every line without a district filter; "districts": every district's; "city":
+    the city-wide ones), one sum per value of `sums`.
+    """
+    fine = initiative_lines(source)
+    chosen = fine["initiative_id"].isin(chosen_initiatives(source, filters.without_districts()))
+    if lines == "districts":
+        chosen &= fine["district_id"].notna()
+    elif lines == "city":
+        chosen &= fine["district_id"].isna()
+    elif filters.by_district:
+        chosen &= fine["district_id"].isin(filters.districts)
+    return disclosure.revealing(fine, column, ["year", "initiative_id"], sums, chosen)
+
+
+@st.cache_data(**CACHE)
+def chosen_initiatives(source: Source, filters: Filters) -> tuple[str, ...]:
+    """Return the ids of the initiatives the filters choose."""
+    return tuple(_scoped(source, filters, "SELECT initiative_id FROM chosen ORDER BY initiative_id")["initiative_id"])
+
+
+def _narrowed_reach(source: Source, filters: Filters, frame: pd.DataFrame) -> pd.DataFrame:
+    """Apply the disclosure rule to yearly 18–25-year-olds reached under filters (a city total without any filter stays).
+
+    A year's figure is hidden when it holds part of an initiative's hidden cells, or (under a district
+    filter) some but not all of the districts that the district table of that year hides.
+    """
+    if filters == Filters(year=filters.year):
+        return frame
+    held = set(_held_back(source, filters, "participants_18_25", ["year"]))
+    if filters.by_district:
+        pattern = young_adults_reached_by_year_and_district(source, filters)
+        held |= disclosure.revealing(pattern, "reached_18_25", ["year"], ["year"], pattern["district_id"].isin(filters.districts))
+    also = {"reached_18_25": frame["year"].isin(held)}
+    return disclosure.suppress(frame, ["reached_18_25"], rates={"reached_per_1000": "reached_18_25"}, also=also)
+
+
+@st.cache_data(**CACHE)
+def city_wide_young_adults_reached(source: Source, filters: Filters) -> int | fmt.Hidden:
+    """Return the year's 18–25-year-olds reached on city-wide activity lines (not placed in a district).
+
+    Hidden ("skjult") when the sum holds part of an initiative's hidden cells, the rest being in districts.
+    """
+    if filters.year in _held_back(source, filters, "participants_18_25", ["year"], lines="city"):
+        return fmt.Hidden(disclosure.HIDDEN)
     frame = _scoped(
         source,
         filters,
@@ -522,8 +624,11 @@ def city_wide_young_adults_reached(source: Source, filters: Filters) -> int:
 
 @st.cache_data(**CACHE)
 def young_adults_trend(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return per year: 18–25-year-olds reached (in districts and city-wide) and per 1,000 residents 18–25."""
-    return _scoped(
+    """Return per year: 18–25-year-olds reached (in districts and city-wide) and per 1,000 residents 18–25.
+
+    The city's figure; under a filter the chosen part's, with the disclosure rule applied.
+    """
+    frame = _scoped(
         source,
         filters,
         """
@@ -542,6 +647,7 @@ def young_adults_trend(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY y.year
         """,
     )
+    return _narrowed_reach(source, filters, frame)
 
 
 # --- Strategiske mål --------------------------------------------------------------------------
@@ -608,9 +714,11 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
     """Return one row per chosen initiative with the year's budget and people reached.
 
     `active_in_year` says whether it has budget or participants in the chosen year (and, with a
-    district filter, in those districts).
+    district filter, in those districts). People counts and kr. per person follow the disclosure
+    rule; with a district filter, an initiative's sum over the chosen districts is hidden when it holds
+    some but not all of the cells its history hides for the year.
     """
-    return _scoped(
+    frame = _scoped(
         source,
         filters,
         """
@@ -642,12 +750,56 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY budget_kr DESC, c.name
         """,
     )
+    lines = initiative_lines(source)
+    year = lines["year"] == filters.year
+    chosen = year & lines["district_id"].isin(filters.districts) if filters.by_district else year
+    also = {
+        column: frame["initiative_id"].isin(disclosure.revealing(lines, column, ["year", "initiative_id"], ["initiative_id"], chosen))
+        for column in PEOPLE
+    }
+    return disclosure.suppress(
+        frame,
+        PEOPLE,
+        parts={"participants_18_25": "participants"},
+        rates={"kr_per_participant": "participants", "kr_per_young_participant": "participants_18_25"},
+        totals=["participants_18_25"],  # the year's 18–25 total is on Unge 18–25 (the trend, and the districts with Hele byen)
+        also=also,
+    )
+
+
+PEOPLE = ["participants", "participants_18_25"]
+
+
+@st.cache_data(**CACHE)
+def initiative_lines(source: Source) -> pd.DataFrame:
+    """Return the finest people figures: per year, initiative and district (city-wide first), with the disclosure rule applied.
+
+    This is what an initiative's history shows; each initiative's year is a group whose totals
+    stand in the Indsatser table. Every other people figure is a sum of these cells, and hides what
+    would give one of them away (`disclosure.revealing`).
+    """
+    frame = _read(
+        source,
+        """
+        SELECT year, initiative_id, district_id,
+               SUM(participants) AS participants, SUM(participants_18_25) AS participants_18_25
+        FROM activity
+        GROUP BY ALL
+        ORDER BY year, initiative_id, district_id NULLS FIRST
+        """,
+    )
+    return disclosure.suppress(
+        frame, PEOPLE, parts={"participants_18_25": "participants"}, totals=PEOPLE, groups=["year", "initiative_id"], exposed=True
+    )
 
 
 @st.cache_data(**CACHE)
 def initiative_history(source: Source, initiative_id: str) -> pd.DataFrame:
-    """Return one initiative's budget, spending and people reached per year and district (all years)."""
-    return _read(
+    """Return one initiative's budget, spending and people reached per year and district (all years).
+
+    People are read from `initiative_lines`, with the disclosure rule applied there.
+    """
+    frame = _read(
         source,
         """
         WITH money AS (
@@ -663,12 +815,18 @@ def initiative_history(source: Source, initiative_id: str) -> pd.DataFrame:
                    m.budget_kr, m.spent_kr, r.participants, r.participants_18_25
             FROM money m FULL OUTER JOIN reach r ON m.year = r.year AND m.district_id IS NOT DISTINCT FROM r.district_id
         )
-        SELECT l.year, COALESCE(d.name, $city_wide) AS district, l.budget_kr, l.spent_kr, l.participants, l.participants_18_25
+        SELECT l.year, l.district_id, COALESCE(d.name, $city_wide) AS district, l.budget_kr, l.spent_kr,
+               l.participants, l.participants_18_25
         FROM lines l LEFT JOIN district d USING (district_id)
         ORDER BY l.year, l.district_id NULLS FIRST
         """,
         {"id": initiative_id, "city_wide": vocab.CITY_WIDE_LABEL},
     )
+    people = initiative_lines(source)
+    people = people.loc[people["initiative_id"] == initiative_id, ["year", "district_id", *PEOPLE]]
+    keys = ["year", "district_id"]
+    disclosed = frame[keys].merge(people, on=keys, how="left", validate="one_to_one").set_index(frame.index)
+    return frame.drop(columns="district_id").assign(**{column: disclosed[column] for column in PEOPLE})
 
 
 # --- Scenarier --------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from dashboard import labels, queries, scenarios
+from dashboard import disclosure, labels, queries, scenarios
 from dashboard.filters import Filters
 from sikkerby import formatting as fmt
 
@@ -34,7 +34,7 @@ class Outcome(NamedTuple):
     by_goal: pd.DataFrame  # goal, baseline_kr, scenario_kr, change_kr (all four goals)
     by_focus_area: pd.DataFrame  # focus_area, … (all six)
     by_administration: pd.DataFrame  # administration_code, administration, …
-    coverage: pd.DataFrame  # district_id, district, residents_18_25, baseline/scenario reached and per 1,000
+    coverage: pd.DataFrame  # district_id, district, residents_18_25, baseline/scenario reached, per 1,000 and its change (disclosed)
     city_wide_reached: tuple[float, float]  # 18–25-year-olds on city-wide lines: baseline, scenario
     missing: dict[str, str]  # changed initiatives the data no longer has: id → name when saved
 
@@ -55,6 +55,7 @@ def outcome(source: queries.Source, scenario: scenarios.Scenario) -> Outcome:
     population = queries.young_adults_by_district(source, Filters(year=scenario.year)).set_index("district_id")
     coverage = scenarios.coverage_by_district(applied, population["residents_18_25"])
     coverage.insert(0, "district", population["district"])
+    coverage = _disclosed(coverage, population["reached_18_25"], lines, scenario.changes)
     city_wide = applied[applied["district_id"].isna()]
     known = set(lines["initiative_id"])
     return Outcome(
@@ -65,8 +66,41 @@ def outcome(source: queries.Source, scenario: scenarios.Scenario) -> Outcome:
         by_focus_area=by_area,
         by_administration=by_admin,
         coverage=coverage.reset_index(names="district_id"),
-        city_wide_reached=(float(city_wide["reached_18_25"].sum()), float(city_wide["scenario_reached_18_25"].sum())),
+        city_wide_reached=_city_wide(source, scenario.year, city_wide),
         missing=scenario.missing_from(known),
+    )
+
+
+def _city_wide(source: queries.Source, year: int, city_wide: pd.DataFrame) -> tuple[float, float]:
+    """Return the city-wide 18–25-year-olds reached, baseline and scenario; both hidden where Unge 18–25 hides the baseline."""
+    if fmt.is_hidden(queries.city_wide_young_adults_reached(source, Filters(year=year))):
+        return fmt.Hidden(disclosure.HIDDEN), fmt.Hidden(disclosure.HIDDEN)
+    return float(city_wide["reached_18_25"].sum()), float(city_wide["scenario_reached_18_25"].sum())
+
+
+def _disclosed(coverage: pd.DataFrame, shown_reach: pd.Series, lines: pd.DataFrame, changes: dict) -> pd.DataFrame:
+    """Apply the disclosure rule to the coverage per district (index district_id); `shown_reach` is Unge 18–25's district column.
+
+    The baseline hides what Unge 18–25 hides for the year. A district's scenario figure is hidden
+    where its baseline is (unchanged, it would be the same number) and where a changed initiative
+    reaches 1–4 there: the change between baseline and scenario would give that count away.
+    """
+    coverage = coverage.assign(change_per_1000=coverage["scenario_per_1000"] - coverage["baseline_per_1000"])
+    hidden_on_unge = shown_reach.map(fmt.is_hidden).reindex(coverage.index, fill_value=False).astype(bool)
+    small = lines[
+        lines["initiative_id"].isin(list(changes)) & (lines["reached_18_25"] > 0) & (lines["reached_18_25"] < disclosure.THRESHOLD)
+    ]
+    touched = pd.Series(coverage.index.isin(small["district_id"].dropna().astype(int)), index=coverage.index)
+    return disclosure.suppress(
+        coverage,
+        ["baseline_reached", "scenario_reached"],
+        rates={
+            "baseline_per_1000": "baseline_reached",
+            "scenario_per_1000": "scenario_reached",
+            "change_per_1000": ("baseline_reached", "scenario_reached"),
+        },
+        totals=["baseline_reached", "scenario_reached"],
+        also={"baseline_reached": hidden_on_unge, "scenario_reached": hidden_on_unge | touched},
     )
 
 
@@ -121,5 +155,4 @@ def frame_sentence(totals: dict[str, float | None]) -> str:
 
 def coverage_table(result: Outcome) -> pd.DataFrame:
     """Return the per-district coverage as the page and the exports show it (Danish headings)."""
-    coverage = result.coverage.assign(change_per_1000=result.coverage["scenario_per_1000"] - result.coverage["baseline_per_1000"])
-    return coverage.rename(columns=COVERAGE_COLUMNS)[list(COVERAGE_COLUMNS.values())]
+    return result.coverage.rename(columns=COVERAGE_COLUMNS)[list(COVERAGE_COLUMNS.values())]

@@ -108,17 +108,24 @@ def _budget_chart(data: pd.DataFrame, label: str, colours: list[str], group: str
 
 
 def coverage_title(coverage: pd.DataFrame) -> str:
-    """State where the scenario changes 18–25 coverage most, or that it changes nowhere (ties are counted, not named)."""
-    change = (coverage["scenario_per_1000"] - coverage["baseline_per_1000"]).fillna(0)
+    """State where the scenario changes 18–25 coverage most, or that it changes nowhere (ties are counted, not named).
+
+    Districts whose change the disclosure rule hides are left out, and the title then says it speaks
+    of the districts with shown figures.
+    """
+    hidden = coverage["change_per_1000"].map(fmt.is_hidden).astype(bool)
+    of_shown = " (af bydelene med viste tal)" if hidden.any() else ""
+    shown = coverage[~hidden]
+    change = (pd.to_numeric(shown["scenario_per_1000"]) - pd.to_numeric(shown["baseline_per_1000"])).fillna(0)
     if (change.abs() < UNCHANGED_PER_1000).all():
-        return "Scenariet ændrer ikke, hvor mange 18–25-årige der nås i bydelene"
+        return "Scenariet ændrer ikke, hvor mange 18–25-årige der nås i bydelene" + (" med viste tal" if hidden.any() else "")
     largest = change.abs().max()
-    at = coverage[change.abs() >= largest - UNCHANGED_PER_1000 / 10]
+    at = shown[change.abs() >= largest - UNCHANGED_PER_1000 / 10]
     if len(at) > 1:
-        return f"Scenariet ændrer dækningen af de 18–25-årige mest i {len(at)} bydele ({fmt.number(largest, 1)} pr. 1.000)"
+        return f"Scenariet ændrer dækningen af de 18–25-årige mest i {len(at)} bydele{of_shown} ({fmt.number(largest, 1)} pr. 1.000)"
     row = at.iloc[0]
     return (
-        f"Største ændring i dækningen af de 18–25-årige: {row['district']}, fra {fmt.number(row['baseline_per_1000'], 1)} "
+        f"Største ændring i dækningen af de 18–25-årige{of_shown}: {row['district']}, fra {fmt.number(row['baseline_per_1000'], 1)} "
         f"til {fmt.number(row['scenario_per_1000'], 1)} pr. 1.000 unge"
     )
 
@@ -126,10 +133,9 @@ def coverage_title(coverage: pd.DataFrame) -> str:
 def _coverage(result: Outcome, context: layout.PageContext) -> None:
     st.subheader("18–25-årige nået pr. 1.000 i hver bydel")
     coverage = result.coverage
-    change = coverage["scenario_per_1000"] - coverage["baseline_per_1000"]
     text = [
-        f"{fmt.per_thousand(s)} ({fmt.signed_change(c, lambda v: fmt.number(v, 1))})"
-        for s, c in zip(coverage["scenario_per_1000"], change, strict=True)
+        fmt.text(s) if fmt.is_hidden(s) else f"{fmt.per_thousand(s)} ({fmt.signed_change(c, lambda v: fmt.number(v, 1))})"
+        for s, c in zip(coverage["scenario_per_1000"], coverage["change_per_1000"], strict=True)
     ]
     table = coverage_table(result)
     map_col, table_col = st.columns([2, 3])

@@ -86,11 +86,19 @@ def search(frame: pd.DataFrame, text: str, columns: list[str]) -> pd.DataFrame:
 
 
 def styled(frame: pd.DataFrame, formats: dict[str, Callable[[object], str]] | None = None) -> Styler:
-    """Return the frame with Danish number formatting; columns ending in (kr.) get kr., counts whole numbers."""
+    """Return the frame with Danish number formatting; columns ending in (kr.) get kr., counts whole numbers.
+
+    A column with figures hidden by the disclosure rule (object dtype) gets the format it would get
+    as numbers, and its hidden cells read their marker ("<5", "skjult") rather than "–".
+    """
     formats = dict(formats or {})
+    hidden = [column for column in frame.columns if fmt.numbers_with_hidden(frame[column])]
     for column in frame.columns:
-        if column in formats or not pd.api.types.is_numeric_dtype(frame[column]):
+        if column in formats or not (pd.api.types.is_numeric_dtype(frame[column]) or column in hidden):
             continue
         money = str(column).endswith("(kr.)") or str(column).startswith(("Kr. pr.", "Kr./"))
         formats[column] = fmt.year if column in YEAR_COLUMNS else fmt.kr if money else fmt.number
-    return frame.style.format(formats, na_rep=fmt.MISSING)
+    shown = frame.style.format({c: f for c, f in formats.items() if c not in hidden}, na_rep=fmt.MISSING)
+    if hidden:  # na_rep would write "–" over a marker: a hidden figure is NaN to pandas
+        shown = shown.format({c: formats[c] for c in hidden}, subset=hidden, na_rep=None)
+    return shown

@@ -1,12 +1,14 @@
 """Danish number style for everything a person reads: `1.234.567 kr.`, `12,4 mio. kr.`, `37,5 %`.
 
 The one place where numbers become text, for pages, tables, hover texts and the CLI summary.
-Any value is safe: missing, infinite or not-a-number values read "–", and finite numbers of any
-size are written in full (Python's own formatting, with the separators swapped to Danish).
+Any value is safe: missing, infinite or not-a-number values read "–", a value hidden by the
+disclosure rule (`Hidden`) reads its marker ("<5" or "skjult") in every formatter, and finite
+numbers of any size are written in full (Python's own formatting, with the separators swapped to Danish).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -18,6 +20,61 @@ MISSING = "–"
 PLOTLY_SEPARATORS = ",."
 _TO_DANISH = str.maketrans({",": ".", ".": ","})
 _WIDE = Context(prec=400, rounding=ROUND_HALF_UP)  # room for every digit of any finite float (up to about 1.8e308)
+
+
+class Hidden(float):
+    """A figure hidden by the disclosure rule: not a number to pandas, plotly and pyarrow (NaN → null), its marker as text.
+
+    It sits in an object column beside the shown numbers, so sums and sorting skip it like a missing
+    value, Streamlit's sorting stays numeric, and every formatter here writes the marker instead.
+    """
+
+    __slots__ = ("marker",)
+
+    def __new__(cls, marker: str) -> Hidden:
+        hidden = super().__new__(cls, float("nan"))
+        hidden.marker = marker
+        return hidden
+
+    def __str__(self) -> str:
+        return self.marker
+
+    __repr__ = __str__
+
+    def __reduce__(self) -> tuple:
+        return (Hidden, (self.marker,))  # cached query results are pickled: keep the marker
+
+
+def is_hidden(value: object) -> bool:
+    """Return whether the value is a figure hidden by the disclosure rule."""
+    return isinstance(value, Hidden)
+
+
+def any_hidden(values: pd.Series) -> bool:
+    """Return whether a column holds figures hidden by the disclosure rule (such a column has object dtype)."""
+    return values.dtype == object and any(isinstance(value, Hidden) for value in values)
+
+
+def numbers_with_hidden(values: pd.Series) -> bool:
+    """Return whether an object column holds only numbers, figures hidden by the disclosure rule and missing values.
+
+    Such a column (or the rows of it left by a search) is shown and exported as numbers, with markers.
+    """
+    if values.dtype != object:
+        return False
+    cells = [v for v in values if v is not None and v is not pd.NA]
+    numbers = [v for v in cells if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return len(numbers) == len(cells) and any(not math.isnan(v) or isinstance(v, Hidden) for v in numbers)
+
+
+def _shows_hidden(formatter: Callable[..., str]) -> Callable[..., str]:
+    """Make a formatter write a hidden figure's marker ("<5", "skjult") instead of a number or "–"."""
+
+    @functools.wraps(formatter)
+    def formatted(value: object, *args: object, **kwargs: object) -> str:
+        return value.marker if isinstance(value, Hidden) else formatter(value, *args, **kwargs)
+
+    return formatted
 
 
 def _as_float(value: object) -> float | None:
@@ -35,6 +92,7 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "nan", "NaT")
 
 
+@_shows_hidden
 def number(value: object, decimals: int = 0) -> str:
     """`1234567.8` → `1.234.568`; with decimals=1 → `1.234.567,8`."""
     amount = _as_float(value)
@@ -45,6 +103,7 @@ def number(value: object, decimals: int = 0) -> str:
     return text[1:] if text.startswith("-") and not any(digit in text for digit in "123456789") else text
 
 
+@_shows_hidden
 def trimmed(value: object, max_decimals: int = 3) -> str:
     """Write a measured value with the decimals it has, up to `max_decimals`: 7.1 → `7,1`, 6.45 → `6,45`, 12.0 → `12`."""
     amount = _as_float(value)
@@ -54,47 +113,55 @@ def trimmed(value: object, max_decimals: int = 3) -> str:
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
+@_shows_hidden
 def year(value: object) -> str:
     """`2013` → `2013` (a year never gets a thousands separator)."""
     amount = _as_float(value)
     return MISSING if amount is None else str(int(amount))
 
 
+@_shows_hidden
 def text(value: object, missing: str = MISSING) -> str:
     """Return a text cell for reading, or `missing` when it is empty (never 'nan' or 'None')."""
     return missing if _missing(value) or str(value).strip() == "" else str(value)
 
 
+@_shows_hidden
 def kr(value: object) -> str:
     """`1234567` → `1.234.567 kr.`"""
     shown = number(value)
     return shown if shown == MISSING else f"{shown} kr."
 
 
+@_shows_hidden
 def mio_kr(value: object, decimals: int = 1) -> str:
     """`12400000` → `12,4 mio. kr.`"""
     shown = mio(value, decimals)
     return shown if shown == MISSING else f"{shown} mio. kr."
 
 
+@_shows_hidden
 def mio(value: object, decimals: int = 1) -> str:
     """`12400000` → `12,4` (for places whose label already says mio. kr.)."""
     amount = _as_float(value)
     return MISSING if amount is None else number(amount / 1e6, decimals)
 
 
+@_shows_hidden
 def percent(share: object, decimals: int = 1) -> str:
     """`0.375` → `37,5 %` (the argument is a share between 0 and 1)."""
     amount = _as_float(share)
     return MISSING if amount is None else f"{number(amount * 100, decimals)} %"
 
 
+@_shows_hidden
 def per_thousand(value: object, decimals: int = 1) -> str:
     """`37.54` → `37,5 pr. 1.000`."""
     shown = number(value, decimals)
     return shown if shown == MISSING else f"{shown} pr. 1.000"
 
 
+@_shows_hidden
 def signed_change(value: object, unit_formatter: Callable[[object], str] = number) -> str:
     """Return a change with an explicit sign, `+1,2 mio. kr.` or `-3`, for key-figure deltas."""
     amount = _as_float(value)
@@ -107,6 +174,8 @@ def signed_change(value: object, unit_formatter: Callable[[object], str] = numbe
 
 
 def column(values: pd.Series, formatter: Callable[[object], str]) -> pd.Series:
-    """Format a whole column at once (one call per distinct value), keeping the index."""
+    """Format a whole column at once (one call per distinct value), keeping the index; hidden figures read their marker."""
+    if any_hidden(values):
+        return pd.Series([formatter(value) for value in values], index=values.index, dtype=object)  # NaN-like keys would merge
     distinct = {value: formatter(value) for value in pd.unique(values)}
     return values.map(distinct).astype(object)

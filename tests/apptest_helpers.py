@@ -96,3 +96,11 @@ def figure(chart) -> dict:
 def table(at: AppTest, column: str) -> pd.DataFrame:
     """Return the frame behind the first table that shows this column (the values the user sorts on)."""
     return next(d.value for d in at.dataframe if column in d.value.columns).reset_index(drop=True)
+
+
+def displayed(element) -> pd.DataFrame:
+    """Return a table as the user reads it: the text of every cell (Danish numbers, '<5', 'skjult', '–')."""
+    from streamlit import dataframe_util
+
+    text = element.proto.arrow_data.styler.display_values
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(text).reset_index(drop=True) if text else element.value.astype(str)

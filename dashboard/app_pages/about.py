@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import layout, queries
+from dashboard import disclosure, layout, queries
 from dashboard.labels import CONTENT_LABELS, TABLE_LABELS
 from sikkerby import formatting as fmt
 
@@ -62,6 +62,15 @@ st.markdown(
 | **Bydelsfilter** | Samme regel på alle sider: med valgte bydele vises kun indsatser, der har budget eller aktivitet i de bydele (i et hvilket som helst år), og kun budget- og aktivitetslinjer for de bydele tæller; byfælles linjer ('Hele byen') er ikke med. Kort og rangeringer af bydele viser altid alle ti bydele med de valgte fremhævet og hele byen som stiplet linje, så en sætning som "lavest dækning" altid gælder alle ti bydele. |
 | **Hele byen** | Budget og aktivitet, der ikke er henført til en bydel. Indgår i byens totaler, men ikke i bydelstal og kort. |
 """
+)
+
+st.header("Små tal skjules")
+st.markdown(
+    layout.plain(disclosure.RULE)
+    + "\n\nReglen gælder overalt: i tabeller, diagrammer, kort, CSV- og Excel-filer og udvalgsnotatet. Et skjult tal "
+    "tegnes ikke i diagrammer, og en bydel med skjult tal er grå på kortet. En indsats med skjult antal deltagere kan ikke "
+    "placeres på siden Prioritering, fordi prisen pr. deltager ville afsløre antallet. Hele byens tal (fx den stiplede linje "
+    "for hele byen og nøgletallene) regnes af de rigtige tal; sætninger om laveste dækning nævner bydele med skjulte tal for sig."
 )
 
 st.header("Eksport")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import analysis, labels, layout, palette, queries
+from dashboard import analysis, disclosure, labels, layout, palette, queries
 from sikkerby import formatting as fmt
 from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING, PROPOSED_STATUS
 
@@ -34,15 +34,10 @@ for area in areas.itertuples(index=False):
     with grow:
         st.subheader("Hvor kan indsatsen vokse?")
         coverage = queries.young_adults_by_district(source, scope.without_districts())
-        lowest = analysis.lowest(coverage, "district", "reached_per_1000")
-        if coverage["reached_18_25"].sum() == 0:
+        if disclosure.true_sum(coverage, "reached_18_25") == 0:
             st.caption("Områdets indsatser når ingen 18–25-årige, der er henført til en bydel.")
         else:
-            st.markdown(
-                analysis.lowest_sentence(
-                    lowest, "Lavest dækning af 18–25-årige", "Dækningen er ens i alle bydele", "{n} af de ti bydele når færrest unge"
-                )
-            )
+            st.markdown(analysis.growth_sentence(coverage))
             shown = coverage.sort_values("reached_per_1000", kind="stable").rename(
                 columns={"district": "Bydel", "reached_18_25": "Nået 18–25 år (personer)", "reached_per_1000": "Nået pr. 1.000 unge"}
             )[["Bydel", "Nået 18–25 år (personer)", "Nået pr. 1.000 unge"]]

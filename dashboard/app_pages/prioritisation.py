@@ -71,7 +71,10 @@ with side_column:
     if unplaced.empty:
         st.caption("Alle indsatser med budget eller deltagere i året er med i diagrammet.")
     else:
-        st.caption("Uden budget eller uden deltagere i året er der ingen pris pr. deltager.")
+        st.caption(
+            "Uden budget eller uden deltagere i året er der ingen pris pr. deltager. Er antallet af deltagere skjult "
+            "(færre end 5, eller skjult, så et lille tal ikke kan regnes ud), vises prisen heller ikke: den ville afsløre antallet."
+        )
         layout.table(
             unplaced.rename(columns={"name": "Indsats", "reason": "Mangler"})[["Indsats", "Mangler"]],
             "prioritering_kan_ikke_placeres",

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import analysis, charts, layout, queries
+from dashboard import analysis, charts, disclosure, layout, queries
 from sikkerby import formatting as fmt
 
 context = layout.page_header("Unge 18–25 år", "Dækning af de 18–25-årige pr. bydel, {year} – det prioriterede +18-område")
 source, filters = context.source, context.filters
 
 by_district = queries.young_adults_by_district(source, filters.without_districts())
-if by_district["reached_18_25"].sum() == 0 and by_district["budget_18_25_kr"].sum() == 0:
+if disclosure.true_sum(by_district, "reached_18_25") == 0 and by_district["budget_18_25_kr"].sum() == 0:
     layout.empty_state("Ingen indsatser når 18–25-årige i bydelene", context)
     st.stop()
 
-lowest = analysis.lowest(by_district, "district", "reached_per_1000")
 city = analysis.city_figure(by_district, "reached_18_25", "residents_18_25", scale=1000)
 per_1000_text = fmt.column(by_district["reached_per_1000"], fmt.per_thousand).tolist()
 bar_text = fmt.column(by_district["reached_per_1000"], lambda v: fmt.number(v, 1)).tolist()  # the bars' axis says pr. 1.000
@@ -34,7 +33,7 @@ table = (
             "kr_per_young_resident": "Kr. pr. ung 18–25 år",
         }
     )
-    .drop(columns="district_id")
+    .drop(columns=["district_id", "reached_18_25" + disclosure.TRUE_SUM_SUFFIX])
 )
 
 map_col, rank_col = st.columns(2)
@@ -60,8 +59,13 @@ with rank_col:
             by_district,
             "district",
             "reached_per_1000",
-            analysis.lowest_sentence(
-                lowest, "Lavest dækning af de ti bydele", "Dækningen er ens i alle bydele", "{n} af de ti bydele når færrest unge"
+            analysis.lowest_finding(
+                by_district,
+                "reached_per_1000",
+                "reached_18_25",
+                "Lavest dækning af de ti bydele",
+                "Dækningen er ens i alle bydele",
+                "{n} af de ti bydele når færrest unge",
             ),
             context.source_line(with_population=True),
             "Nået pr. 1.000 indbyggere 18–25 år",
@@ -77,7 +81,11 @@ with rank_col:
 st.caption(
     "Kortet, rangeringen og tabellen viser altid alle ti bydele"
     + (", de valgte i filteret er fremhævet. " if filters.districts else ". ")
-    + "Den stiplede linje er hele byens dækning (alle bydele under ét)."
+    + (
+        "Den stiplede linje er hele byens dækning (alle bydele under ét)."
+        if city is not None
+        else "Hele byens dækning er ikke tegnet: den ville afsløre et lille tal."
+    )
 )
 
 st.subheader("Tal pr. bydel")
@@ -91,21 +99,29 @@ layout.table(
 city_wide = queries.city_wide_young_adults_reached(source, filters.without_districts())
 st.caption(
     "En person kan tælle med i flere indsatser, så 'nået' er deltagelser, ikke unikke personer. "
+    "Tal på 1–4 personer vises som '<5', og tal, der ellers ville afsløre dem, som 'skjult' (se Om data). "
     f"{fmt.number(city_wide)} deltagere på 18–25 år i byfælles indsatser ('Hele byen') kan ikke henføres til en bydel og er ikke med i bydelstallene. "
     "Indbyggertal 1. januar: Københavns Kommune, Open Data København."
 )
 
 trend = queries.young_adults_trend(source, filters)
 if not trend.empty:
-    change = trend["reached_per_1000"].iloc[-1] - trend["reached_per_1000"].iloc[0]
+    first, last = trend["reached_per_1000"].iloc[0], trend["reached_per_1000"].iloc[-1]
+    change = last - first
     direction = "steget" if change > 0 else "faldet" if change < 0 else "uændret"
+    years = f"({fmt.year(trend['year'].iloc[0])}–{fmt.year(trend['year'].iloc[-1])})"
+    where = f" i {', '.join(context.district_names[d] for d in filters.districts)}" if filters.districts else ""
+    finding = (
+        f"Dækningen pr. 1.000 unge {years}{where}; år med skjulte tal er ikke tegnet, så små tal ikke kan regnes ud"
+        if trend["reached_per_1000"].map(fmt.is_hidden).any()
+        else f"Dækningen er {direction} fra {fmt.number(first, 1)} til {fmt.number(last, 1)} pr. 1.000 {years}{where}"
+    )
     layout.chart(
         charts.trend_line(
             trend,
             "year",
             "reached_per_1000",
-            f"Dækningen er {direction} fra {fmt.number(trend['reached_per_1000'].iloc[0], 1)} til {fmt.number(trend['reached_per_1000'].iloc[-1], 1)} pr. 1.000 ({fmt.year(trend['year'].iloc[0])}–{fmt.year(trend['year'].iloc[-1])})"
-            + (f" i {', '.join(context.district_names[d] for d in filters.districts)}" if filters.districts else ""),
+            finding,
             context.source_line(with_population=True),
             "Nået pr. 1.000 indbyggere 18–25 år",
             ",.1f",
