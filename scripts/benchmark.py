@@ -136,6 +136,13 @@ def machine() -> str:
     return f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPU-kerner, {memory:.0f} GB RAM"
 
 
+def _n(value: float, decimals: int) -> str:
+    """A number in Danish style for the report: `1.234,56`."""
+    from sikkerby.formatting import number
+
+    return number(value, decimals)
+
+
 def report(results: list[dict]) -> str:
     lines = [
         "# Benchmark",
@@ -152,13 +159,13 @@ def report(results: list[dict]) -> str:
     ]
     for r in results:
         lines.append(
-            f"| {r['scale']}× | {r['load_s']:.2f} | {r['load_floor_s']:.3f} | {r['load_s'] / r['load_floor_s']:.0f}× | {r['load_peak_mb']:.0f} |"
+            f"| {r['scale']}× | {_n(r['load_s'], 2)} | {_n(r['load_floor_s'], 3)} | {_n(r['load_s'] / r['load_floor_s'], 0)}× | {_n(r['load_peak_mb'], 0)} |"
         )
     lines += ["", "## Sider (AppTest)", ""]
     scales = [r["scale"] for r in results]
     lines.append("| side | " + " | ".join(f"{s}× kold | {s}× varm" for s in scales) + " |")
     lines.append("|---|" + "---|---|" * len(scales))
-    lines.append("| *tom side (gulv)* | " + " | ".join(f"– | {r['empty_page_s']:.3f}" for r in results) + " |")
+    lines.append("| *tom side (gulv)* | " + " | ".join(f"– | {_n(r['empty_page_s'], 3)}" for r in results) + " |")
     for title in PAGES:
         cells = []
         for r in results:
@@ -166,9 +173,9 @@ def report(results: list[dict]) -> str:
             if page is None:
                 cells.append("– | –")
             elif page["error"]:
-                cells.append(f"{page['cold_s']:.2f} | **fejl**")
+                cells.append(f"{_n(page['cold_s'], 2)} | **fejl**")
             else:
-                cells.append(f"{page['cold_s']:.2f} | {page['warm_s']:.2f}")
+                cells.append(f"{_n(page['cold_s'], 2)} | {_n(page['warm_s'], 2)}")
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
     errors = [(r["scale"], t, p["error"]) for r in results for t, p in r["pages"].items() if p["error"]]
     if errors:
@@ -206,6 +213,7 @@ def main(argv: list[str]) -> None:
         print(f"  indlæsning {results[-1]['load_s']:.1f} s; sider målt", flush=True)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(report(results), encoding="utf-8")
+    RESULTS.with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(f"Skrevet: {RESULTS.relative_to(PROJECT_DIR)}")
 
 
