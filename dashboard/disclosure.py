@@ -95,7 +95,7 @@ def suppress(
         marks[whole][both & (difference > 0) & (difference < THRESHOLD)] = HIDDEN
 
     group_ids = frame.groupby(list(groups), sort=False, dropna=False).ngroup().to_numpy() if groups else np.zeros(len(frame), int)
-    group_rows = [rows for rows in pd.Series(np.arange(len(frame))).groupby(group_ids, sort=False).apply(np.asarray)] if len(frame) else []
+    group_rows = _groups_with_hidden_cells(group_ids, [marks[c] for c in counts])
     changed = True
     while changed:  # 3. complementary cells, until no hidden cell can be worked out from a total
         changed = False
@@ -170,6 +170,24 @@ def true_sum(frame: pd.DataFrame, column: str) -> float:
 def hidden_cells(values: pd.Series) -> pd.Series:
     """Return the markers of the hidden cells ("<5" or "skjult"), None where the cell is shown."""
     return values.map(lambda v: v.marker if is_hidden(v) else None)
+
+
+def _groups_with_hidden_cells(group_ids: np.ndarray, marks: list[np.ndarray]) -> list[np.ndarray]:
+    """Return the rows of each group that has a hidden cell: only those can have a cell worked out from a total.
+
+    A group without one stays without one (a complementary cell is only chosen where a hidden one is at
+    risk), so at scale the work is the hidden cells' groups, not every initiative-year.
+    """
+    if not len(group_ids):
+        return []
+    hidden = np.zeros(len(group_ids), dtype=bool)
+    for column_marks in marks:
+        hidden |= ~_shown(column_marks)
+    wanted = np.unique(group_ids[hidden])
+    order = np.argsort(group_ids, kind="stable")
+    ordered = group_ids[order]
+    starts, ends = np.searchsorted(ordered, wanted, "left"), np.searchsorted(ordered, wanted, "right")
+    return [order[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
 def _shown(marks: np.ndarray) -> np.ndarray:
