@@ -20,7 +20,7 @@ from sikkerby import formatting as fmt
 
 STAGED, REFUSED, DONE = "data_staged", "data_refused", "data_upload_done"
 
-context = layout.page_header("Data", "Indlæs en ny projektmappe, se hvad den ændrer, og gør den live", notes=False)
+context = layout.page_header("Indlæs data", "Indlæs en ny projektmappe, se hvad den ændrer, og gør den live", notes=False)
 live = queries.app_database()
 
 st.subheader("Indlæs en ny projektmappe")
