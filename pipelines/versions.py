@@ -175,7 +175,8 @@ def listing(live: Path) -> pd.DataFrame:
     if live_id and not any(r["version_id"] == live_id for r in rows):
         rows.append(_from_load_log(live, live_id) | {"live": True, "kept": False})
     frame = pd.DataFrame(rows, columns=["version_id", "live", "kept", "published_at", "file_name", "sha256", "changes"])
-    return frame.sort_values("published_at", ascending=False, kind="stable").reset_index(drop=True)
+    # newest first; loads within the same second tie, and then the live one comes first
+    return frame.sort_values(["published_at", "live"], ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _from_load_log(db: Path, version_id: str) -> dict:
