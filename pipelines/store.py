@@ -247,16 +247,30 @@ def versions_dir(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".versions")
 
 
-def keep_version(db_path: Path) -> None:
-    """Keep the current file as a version (a hard link, else a copy), described by its own load log."""
-    if not db_path.exists():
-        return
+def version_description(db_path: Path) -> dict:
+    """Describe a database file's version from its own load log: id, when loaded, the workbook's name and SHA-256."""
     with duckdb.connect(str(db_path), read_only=True) as con:
         version_id = con.execute("SELECT value FROM dataset WHERE key = 'data_version'").fetchone()[0]
         row = con.execute(
             "SELECT loaded_at, source_file, sha256 FROM load_log WHERE load_id = ? AND content = 'indsatser' ORDER BY source_file LIMIT 1",
             [version_id],
         ).fetchone()
+    loaded_at, name, sha = row if row else (None, "", "")
+    return {
+        "version_id": version_id,
+        "published_at": loaded_at.isoformat() if loaded_at else "",
+        "file_name": name,
+        "sha256": sha,
+        "changes": "indlæst med kommandolinjen",
+    }
+
+
+def keep_version(db_path: Path) -> None:
+    """Keep the current file as a version (a hard link, else a copy), described by its own load log."""
+    if not db_path.exists():
+        return
+    info = version_description(db_path)
+    version_id = info["version_id"]
     folder = versions_dir(db_path)
     folder.mkdir(parents=True, exist_ok=True)
     kept = folder / f"{version_id}.duckdb"
@@ -267,9 +281,7 @@ def keep_version(db_path: Path) -> None:
             shutil.copyfile(db_path, kept)
     description = folder / f"{version_id}.json"
     if not description.exists():
-        loaded_at, name, sha = row if row else (None, "", "")
-        info = {"version_id": version_id, "published_at": loaded_at.isoformat() if loaded_at else "", "file_name": name, "sha256": sha}
-        description.write_text(json.dumps(info | {"changes": "indlæst med kommandolinjen"}, ensure_ascii=False), encoding="utf-8")
+        description.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
     prune_versions(db_path)
 
 

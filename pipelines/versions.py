@@ -29,7 +29,7 @@ import pandas as pd
 
 from pipelines.load import LoadResult, load_portfolio
 from pipelines.read import file_sha256
-from pipelines.store import exclusive_load, keep_version, lock_path, versions_dir
+from pipelines.store import exclusive_load, keep_version, lock_path, version_description, versions_dir
 
 
 class VersionConflict(RuntimeError):
@@ -173,26 +173,10 @@ def listing(live: Path) -> pd.DataFrame:
         if kept or description.stem == live_id:
             rows.append({**info, "version_id": description.stem, "live": description.stem == live_id, "kept": kept})
     if live_id and not any(r["version_id"] == live_id for r in rows):
-        rows.append(_from_load_log(live, live_id) | {"live": True, "kept": False})
+        rows.append(version_description(live) | {"live": True, "kept": False})
     frame = pd.DataFrame(rows, columns=["version_id", "live", "kept", "published_at", "file_name", "sha256", "changes"])
     # newest first; loads within the same second tie, and then the live one comes first
     return frame.sort_values(["published_at", "live"], ascending=False, kind="stable").reset_index(drop=True)
-
-
-def _from_load_log(db: Path, version_id: str) -> dict:
-    with duckdb.connect(str(db), read_only=True) as con:
-        row = con.execute(
-            "SELECT loaded_at, source_file, sha256 FROM load_log WHERE load_id = ? AND content = 'indsatser' ORDER BY source_file LIMIT 1",
-            [version_id],
-        ).fetchone()
-    loaded_at, name, sha = row if row else (None, "", "")
-    return {
-        "version_id": version_id,
-        "published_at": loaded_at.isoformat() if loaded_at else "",
-        "file_name": name,
-        "sha256": sha,
-        "changes": "indlæst med kommandolinjen",
-    }
 
 
 def _describe(live: Path, db: Path, file_name: str, sha256: str, changes: str) -> None:
