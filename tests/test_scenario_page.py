@@ -296,3 +296,13 @@ def test_the_brief_for_a_scenario_has_its_section_with_hand_computed_figures(sma
     assert "Scenariet holder sig inden for rammen med 0,5 mio. kr. til overs." in page
     assert "<b>Ændrede indsatser:</b> Gadeplan: Stop." in page
     assert "<td>Nørrebro</td><td class='number'>13.840</td><td class='number'>110</td><td class='number'>0</td>" in page
+
+
+def test_saving_without_a_name_and_a_new_amount_without_an_amount_are_refused_in_danish():
+    at = open_scenarios()
+    next(b for b in at.button if b.label == "Gem scenarie").click().run()
+    assert any("Giv scenariet et navn i feltet 'Scenariets navn'" in e.value for e in at.error)
+    assert scenario_store.listing().empty
+    at = change(at, "SOF-001", "Nyt beløb")  # no amount typed
+    assert any("Skriv det nye beløb i feltet 'Nyt beløb (kr.)'" in e.value for e in at.error)
+    assert metric(at, "Budget i scenariet") == "3,7 mio. kr."  # nothing changed
