@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 
 from dashboard import disclosure
@@ -27,9 +28,18 @@ def effect_target_progress(targets: pd.DataFrame) -> pd.DataFrame:
     span = target - baseline
     progress = ((actual - baseline) / span.where(span != 0)).clip(-PROGRESS_LIMIT, PROGRESS_LIMIT)
     shown_equal = actual.round(SHOWN_DECIMALS) == target.round(SHOWN_DECIMALS)  # what the reader sees side by side
-    out["progress"] = progress.mask(shown_equal, progress.clip(lower=1)).mask((span == 0) & actual.notna(), shown_equal.astype(float))
-    out["status"] = [_status(p, b, a, s) for p, b, a, s in zip(out["progress"], baseline, actual, span, strict=True)]
-    out.loc[shown_equal & baseline.notna(), "status"] = "Nået"
+    progress = progress.mask(shown_equal, progress.clip(lower=1)).mask((span == 0) & actual.notna(), shown_equal.astype(float))
+    out["progress"] = progress
+    out["status"] = np.select(
+        [
+            actual.isna(),
+            baseline.isna(),
+            shown_equal | ((span == 0) & (progress == 1)) | ((span != 0) & (progress >= 1)),
+            (span != 0) & (progress >= ON_TRACK_SHARE),
+        ],
+        ["Ingen måling", "Uden udgangspunkt", "Nået", "På vej"],
+        default="Bagud",
+    )
     out["label"] = fmt.column(out["initiative"].astype(str), lambda name: plotly_text(_shorten(name, LABEL_WIDTH)))
     unit = out["unit"].where(out["unit"].map(lambda u: isinstance(u, str) and bool(u)), None)
     shown = {c: _values(out[c], unit) for c in ("baseline", "target", "actual")}
@@ -53,20 +63,6 @@ PROGRESS_LIMIT = 10.0  # progress is shown between -1.000 % and 1.000 %; beyond 
 
 def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _status(progress: float, baseline: float, actual: float, span: float) -> str:
-    if pd.isna(actual):
-        return "Ingen måling"
-    if pd.isna(baseline):
-        return "Uden udgangspunkt"
-    if span == 0:
-        return "Nået" if progress == 1 else "Bagud"
-    if progress >= 1:
-        return "Nået"
-    if progress >= ON_TRACK_SHARE:
-        return "På vej"
-    return "Bagud"
 
 
 def _values(values: pd.Series, unit: pd.Series) -> pd.Series:

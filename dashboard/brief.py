@@ -194,7 +194,7 @@ def _annex(source: queries.Source, filters: Filters, area_id: int, name: str, ac
     if targets.empty:
         out.append("<p class='meta'>Ingen effektmål.</p>")
     else:
-        progress = analysis.effect_target_progress(targets)
+        progress = targets
         out.append(
             _table(
                 progress.rename(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import pandas as pd
@@ -133,13 +135,19 @@ def download_csv(data: pd.DataFrame, what: str, key: str, label: str = "Hent dat
     context = page_context()
     st.download_button(
         label,
-        data=(lambda: export.csv_bytes(data)) if len(data) > BUILT_ON_CLICK_ROWS else export.csv_bytes(data),
+        data=(lambda: export.csv_bytes(data)) if len(data) > BUILT_ON_CLICK_ROWS else _csv_bytes(export.fingerprint(data), data),
         file_name=context.file_name(what),
         mime=export.CSV_MIME,
         key=f"csv_{key}",
         icon=":material/download:",
         type="tertiary",
     )
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _csv_bytes(fingerprint: str, _data: pd.DataFrame) -> bytes:
+    """Return a small table's CSV, built once per content (`fingerprint`): a page rerun offers the same files again."""
+    return export.csv_bytes(_data)
 
 
 def table(
@@ -151,13 +159,35 @@ def table(
     label: str = "Hent data (CSV)",
     pinned: str | None = None,
     widths: dict[str, int] | None = None,
+    preview: int | None = None,
+    order: str = "",
 ) -> None:
     """Show a table with Danish numbers (sortable on the underlying values) and, under it, its own CSV download.
 
     `pinned` names a column that stays in view while the others scroll sideways; `widths` sets columns' px widths.
     A table longer than `PAGE_ROWS` is shown a page at a time, sorted on the server (so sorting covers every
     row), and only the shown page is formatted and sent to the browser; the CSV always holds every row.
+    With `preview`, a longer table shows its first `preview` rows (the caller orders them, and says how in
+    `order`) and all of them behind "Vis alle", built only when opened.
     """
+    if preview is not None and len(data) > preview:
+        _shown_table(data.head(preview), key, formats, height, pinned, widths)
+        st.caption(
+            f"Viser {fmt.number(preview)} af {fmt.number(len(data))} rækker{f' ({order})' if order else ''}. "
+            "Alle rækker står under 'Vis alle' og i CSV-filen."
+        )
+        download_csv(data, what, key, label=label)
+        with lazy_expander(f"Vis alle {fmt.number(len(data))} rækker", key) as opened:
+            if opened:
+                _shown_table(data, f"{key}_all", formats, height, pinned, widths)
+        return
+    _shown_table(data, key, formats, height, pinned, widths)
+    download_csv(data, what, key, label=label)
+
+
+def _shown_table(
+    data: pd.DataFrame, key: str, formats: dict | None, height: int | str, pinned: str | None, widths: dict[str, int] | None
+) -> None:
     config = {name: st.column_config.Column(width=px) for name, px in (widths or {}).items()}
     if pinned:
         config[pinned] = st.column_config.Column(pinned=True, width=(widths or {}).get(pinned, "medium"))
@@ -170,10 +200,21 @@ def table(
         placeholder=fmt.MISSING,
         column_config=config or None,
     )
-    download_csv(data, what, key, label=label)
 
 
-PAGE_ROWS = 200  # rows a table shows at once: more than a screen holds, few enough to format on every run (the Styler is per cell)
+PAGE_ROWS = 50  # rows a table shows at once: a few screens of a table, few enough to format on every run (the Styler is per cell)
+
+
+@contextlib.contextmanager
+def lazy_expander(label: str, key: str) -> Iterator[bool]:
+    """Open an expander and yield whether it is open; a closed one's contents are not built.
+
+    Opening or closing it reruns the page, so a page with many long tables under expanders
+    formats and sends only the tables someone opened.
+    """
+    expander = st.expander(label, key=f"open_{key}", on_change="rerun")
+    with expander:
+        yield bool(expander.open)
 
 
 def _one_page(data: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
-from dashboard import disclosure
+from dashboard import analysis, disclosure
 from dashboard.database import DataVersion, current_database, read_frame
 from dashboard.filters import Filters
 from sikkerby import formatting as fmt
@@ -677,8 +677,11 @@ def initiatives_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def effect_targets_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return the effect targets of the chosen initiatives, once per goal the initiative serves."""
-    return _scoped(
+    """Return the effect targets of the chosen initiatives, once per goal the initiative serves, with their progress.
+
+    Progress and status (`analysis.effect_target_progress`) are worked out here, once per data version and filters.
+    """
+    return analysis.effect_target_progress(_scoped(
         source,
         filters,
         """
@@ -689,13 +692,13 @@ def effect_targets_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
         JOIN initiative_goal ig USING (initiative_id)
         ORDER BY ig.goal_id, c.name, e.indicator
         """,
-    )
+    ))
 
 
 @st.cache_data(**CACHE)
 def effect_targets(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return the effect targets of the chosen initiatives (once each)."""
-    return _scoped(
+    """Return the effect targets of the chosen initiatives (once each), with their progress and status."""
+    return analysis.effect_target_progress(_scoped(
         source,
         filters,
         """
@@ -703,7 +706,7 @@ def effect_targets(source: Source, filters: Filters) -> pd.DataFrame:
         FROM effect_target e JOIN chosen c USING (initiative_id)
         ORDER BY c.name, e.indicator
         """,
-    )
+    ))
 
 
 # --- Indsatser --------------------------------------------------------------------------------

@@ -85,20 +85,50 @@ def search(frame: pd.DataFrame, text: str, columns: list[str]) -> pd.DataFrame:
     return frame[hit]
 
 
-def styled(frame: pd.DataFrame, formats: dict[str, Callable[[object], str]] | None = None) -> Styler:
-    """Return the frame with Danish number formatting; columns ending in (kr.) get kr., counts whole numbers.
+def display_texts(frame: pd.DataFrame, formats: dict[str, Callable[[object], str]] | None = None) -> pd.DataFrame:
+    """Return the text a reader sees in each number column: Danish numbers, kr. for money, years plain.
 
-    A column with figures hidden by the disclosure rule (object dtype) gets the format it would get
-    as numbers, and its hidden cells read their marker ("<5", "skjult") rather than "–".
+    Columns ending in (kr.) (or starting "Kr./") get kr., years none, other counts whole numbers;
+    `formats` overrides per column. A missing number reads "–"; a figure hidden by the disclosure rule
+    reads its marker ("<5", "skjult"); yes/no reads "Ja"/"Nej". Text columns are shown as they are (a missing text as "–"), and
+    are left out unless they miss a value.
+    Formatting is per distinct value, so a long column costs no more than its distinct figures.
     """
     formats = dict(formats or {})
-    hidden = [column for column in frame.columns if fmt.numbers_with_hidden(frame[column])]
+    texts = {}
     for column in frame.columns:
-        if column in formats or not (pd.api.types.is_numeric_dtype(frame[column]) or column in hidden):
+        values = frame[column]
+        hidden = fmt.numbers_with_hidden(values)
+        if column not in formats and pd.api.types.is_bool_dtype(values):
+            texts[column] = values.map({True: "Ja", False: "Nej"}).astype(object).where(values.notna(), fmt.MISSING)
+            continue
+        if column not in formats and not hidden and not pd.api.types.is_numeric_dtype(values):
+            if values.isna().any():  # a missing text reads "–", as a missing number does
+                texts[column] = values.astype(object).where(values.notna(), fmt.MISSING).map(str)
             continue
         money = str(column).endswith("(kr.)") or str(column).startswith(("Kr. pr.", "Kr./"))
-        formats[column] = fmt.year if column in YEAR_COLUMNS else fmt.kr if money else fmt.number
-    shown = frame.style.format({c: f for c, f in formats.items() if c not in hidden}, na_rep=fmt.MISSING)
-    if hidden:  # na_rep would write "–" over a marker: a hidden figure is NaN to pandas
-        shown = shown.format({c: formats[c] for c in hidden}, subset=hidden, na_rep=None)
-    return shown
+        formatter = formats.get(column) or (fmt.year if column in YEAR_COLUMNS else fmt.kr if money else fmt.number)
+        shown = fmt.column(values, formatter)
+        texts[column] = shown if hidden else shown.mask(values.isna(), fmt.MISSING)
+    return pd.DataFrame(texts, index=frame.index, columns=list(texts), dtype=object)
+
+
+def styled(frame: pd.DataFrame, formats: dict[str, Callable[[object], str]] | None = None) -> Styler:
+    """Return the frame for `st.dataframe`, its number columns shown as `display_texts` and sorted on the values.
+
+    Streamlit sends a Styler's display values beside the data. A Styler would build them cell by cell
+    (with a limit of 262,144 cells); this one hands Streamlit the column-wise texts directly, which is
+    what the two methods Streamlit calls (`_compute`, `_translate`) return here.
+    """
+    texts = display_texts(frame, formats)
+    positions = [frame.columns.get_loc(column) for column in texts.columns]
+    columns = [texts[column].tolist() for column in texts.columns]
+    body = [
+        [{"id": f"row{row}_col{position}", "display_value": column[row]} for position, column in zip(positions, columns, strict=True)]
+        for row in range(len(frame))
+    ]
+    translated = {"body": body, "cellstyle": [], "table_styles": []}
+    styler = frame.style
+    styler._compute = lambda: styler  # noqa: SLF001 - Streamlit's marshalling calls these two
+    styler._translate = lambda *args, **kwargs: translated  # noqa: SLF001
+    return styler

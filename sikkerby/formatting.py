@@ -19,6 +19,7 @@ MISSING = "–"
 # d3-format settings that make plotly's axis ticks and hover numbers Danish.
 PLOTLY_SEPARATORS = ",."
 _TO_DANISH = str.maketrans({",": ".", ".": ","})
+_EXACT_INTEGERS = 2**53  # every whole float below this is an exact integer
 _WIDE = Context(prec=400, rounding=ROUND_HALF_UP)  # room for every digit of any finite float (up to about 1.8e308)
 
 
@@ -98,6 +99,9 @@ def number(value: object, decimals: int = 0) -> str:
     amount = _as_float(value)
     if amount is None:
         return MISSING
+    if amount.is_integer() and abs(amount) < _EXACT_INTEGERS:  # most figures (kroner, persons): no rounding to do
+        whole = f"{int(amount):,}".translate(_TO_DANISH)
+        return whole + ("," + "0" * decimals if decimals > 0 else "")
     rounded = _WIDE.quantize(Decimal(repr(amount)), Decimal(1).scaleb(-decimals))
     text = f"{rounded:,.{decimals}f}".translate(_TO_DANISH)
     return text[1:] if text.startswith("-") and not any(digit in text for digit in "123456789") else text
@@ -177,5 +181,5 @@ def column(values: pd.Series, formatter: Callable[[object], str]) -> pd.Series:
     """Format a whole column at once (one call per distinct value), keeping the index; hidden figures read their marker."""
     if any_hidden(values):
         return pd.Series([formatter(value) for value in values], index=values.index, dtype=object)  # NaN-like keys would merge
-    distinct = {value: formatter(value) for value in pd.unique(values)}
+    distinct = {value: formatter(value) for value in values.unique()}
     return values.map(distinct).astype(object)

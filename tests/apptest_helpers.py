@@ -104,3 +104,15 @@ def displayed(element) -> pd.DataFrame:
 
     text = element.proto.arrow_data.styler.display_values
     return dataframe_util.convert_arrow_bytes_to_pandas_df(text).reset_index(drop=True) if text else element.value.astype(str)
+
+
+def shown_cells(styler) -> pd.DataFrame:
+    """Return the texts Streamlit sends the browser for a styled table's cells (its display values)."""
+    from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    from streamlit import dataframe_util
+
+    proto = ArrowData()
+    marshall_styler(proto, styler, "table")
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(proto.styler.display_values)

@@ -8,6 +8,8 @@ from dashboard import analysis, disclosure, labels, layout, palette, queries
 from sikkerby import formatting as fmt
 from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING, PROPOSED_STATUS
 
+PREVIEW_ROWS = 10  # rows of each long table on the page; the rest under "Vis alle" and in the CSV
+
 context = layout.page_header(
     "Indsatsområder",
     "De seks indsatsområder som i notatets bilag: hvor indsatsen kan vokse, effektmål, budgetbehov og hvad der skal gøres mindre af, {year}",
@@ -53,15 +55,17 @@ for area in areas.itertuples(index=False):
         if targets.empty:
             st.caption("Området har ingen effektmål for de valgte indsatser.")
         else:
-            progress = analysis.effect_target_progress(targets)
+            progress = targets
             counts = progress["status"].value_counts()
             st.markdown(" · ".join(f"{status}: {fmt.number(counts[status])}" for status in palette.PROGRESS_COLOURS if status in counts))
             layout.table(
-                progress.rename(
+                analysis.furthest_behind(progress, len(progress)).rename(
                     columns={"initiative": "Indsats", "indicator": "Indikator", "detail": "Fra udgangspunkt til mål", "status": "Status"}
                 )[["Indsats", "Indikator", "Fra udgangspunkt til mål", "Status"]],
                 f"omraade{area.focus_area_id}_effektmaal",
                 f"{key}_targets",
+                preview=PREVIEW_ROWS,
+                order="længst fra målet først",
             )
     need, less = st.columns(2)
     with need:
@@ -72,6 +76,7 @@ for area in areas.itertuples(index=False):
             f"foreslåede indsatser: **{fmt.mio_kr(proposed)}** (budget {filters.year})"
         )
         needing = active[active["financing"].isin((MISSING_FINANCING, PARTIAL_FINANCING)) | (active["status"] == PROPOSED_STATUS)]
+        needing = needing.sort_values("budget_kr", ascending=False, kind="stable")
         if not needing.empty:
             layout.table(
                 needing.assign(
@@ -81,10 +86,12 @@ for area in areas.itertuples(index=False):
                 ],
                 f"omraade{area.focus_area_id}_budgetbehov",
                 f"{key}_need",
+                preview=PREVIEW_ROWS,
+                order="største budget først",
             )
     with less:
         st.subheader("Hvad skal der gøres mindre af?")
-        do_less = initiatives[initiatives["do_less"]]
+        do_less = initiatives[initiatives["do_less"]].sort_values("budget_kr", ascending=False, kind="stable")
         if do_less.empty:
             st.caption("Ingen af områdets indsatser er foreslået gjort mindre af.")
         else:
@@ -94,6 +101,8 @@ for area in areas.itertuples(index=False):
                 )[["Indsats", "Begrundelse", "Budget (kr.)"]],
                 f"omraade{area.focus_area_id}_goeres_mindre_af",
                 f"{key}_less",
+                preview=PREVIEW_ROWS,
+                order="største budget først",
             )
 
 st.caption(

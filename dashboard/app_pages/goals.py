@@ -47,7 +47,7 @@ for column, goal in zip(columns, by_goal.itertuples(index=False), strict=True):
     )
     column.markdown(f"<div style='height:6px;background:{palette.GOAL_COLOURS[goal.goal_id]}'></div>", unsafe_allow_html=True)
 
-progress = analysis.effect_target_progress(targets) if not targets.empty else targets
+progress = targets
 for goal in by_goal.itertuples(index=False):
     st.divider()
     st.header(f"{goal.goal_id}. {goal.goal}")
@@ -75,8 +75,9 @@ for goal in by_goal.itertuples(index=False):
             "shared": "Fordeling",
         }
     )[["Indsats", "Forvaltning", "Status", "Finansiering", "Budget til målet (kr.)", "Indsatsens budget (kr.)", "Fordeling"]]
-    with st.expander(f"Indsatser under målet ({len(shown)})"):
-        layout.table(shown, f"maal{goal.goal_id}_indsatser", f"goal_{goal.goal_id}_initiatives")
+    with layout.lazy_expander(f"Indsatser under målet ({fmt.number(len(shown))})", f"goal_{goal.goal_id}_initiatives") as opened:
+        if opened:
+            layout.table(shown, f"maal{goal.goal_id}_indsatser", f"goal_{goal.goal_id}_initiatives")
     mine_targets = progress[progress["goal_id"] == goal.goal_id] if not progress.empty else progress
     if mine_targets.empty:
         st.info("Der er ingen effektmål for de valgte indsatser under dette mål.", icon=":material/info:")
@@ -107,13 +108,14 @@ for goal in by_goal.itertuples(index=False):
         f"maal{goal.goal_id}_effektmaal",
         f"goal_{goal.goal_id}_targets",
     )
-    with st.expander(f"Alle {fmt.number(len(mine_targets))} effektmål som tabel"):
-        layout.table(
-            export,
-            f"maal{goal.goal_id}_effektmaal_tabel",
-            f"goal_{goal.goal_id}_targets_table",
-            formats={"Fremdrift (%)": lambda v: fmt.percent(v / 100, 0)} | dict.fromkeys(["Udgangspunkt", "Mål", "Seneste"], fmt.trimmed),
-        )
+    with layout.lazy_expander(f"Alle {fmt.number(len(mine_targets))} effektmål som tabel", f"goal_{goal.goal_id}_targets_table") as opened:
+        if opened:
+            layout.table(
+                export,
+                f"maal{goal.goal_id}_effektmaal_tabel",
+                f"goal_{goal.goal_id}_targets_table",
+                formats={"Fremdrift (%)": lambda v: fmt.percent(v / 100, 0)} | dict.fromkeys(["Udgangspunkt", "Mål", "Seneste"], fmt.trimmed),
+            )
 
 st.caption(
     "Fremdrift = (seneste − udgangspunkt) / (mål − udgangspunkt). Nået: 100 % eller mere. På vej: mindst 50 %. "

@@ -36,7 +36,7 @@ if found.empty:
         st.info(f"Ingen indsatser matcher søgningen '{layout.plain(query)}'. Ret eller ryd søgefeltet.", icon=":material/search_off:")
     st.stop()
 
-on_track = analysis.targets_on_track(analysis.effect_target_progress(queries.effect_targets(source, filters)))
+on_track = analysis.targets_on_track(queries.effect_targets(source, filters))
 shown = tables.initiatives_for_display(found.join(on_track, on="initiative_id"))
 if found["budget_kr"].sum() == 0:
     st.info(
