@@ -202,7 +202,7 @@ def _shown_table(
     )
 
 
-PAGE_ROWS = 50  # rows a table shows at once: a few screens of a table, few enough to format on every run (the Styler is per cell)
+PAGE_ROWS = 100  # rows a table shows at once: the sample's whole portfolio, a few screens of a longer one
 
 
 @contextlib.contextmanager

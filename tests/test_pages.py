@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import pytest
 
 from sikkerby import formatting as fmt
-from tests.apptest_helpers import PAGES, failures, metric, open_app, sql_value
+from tests.apptest_helpers import PAGES, failures, figure, metric, open_app, sql_value
 
 NORREBRO = "Nørrebro"
 
@@ -22,6 +23,8 @@ def test_page_renders_default_and_filtered_view(page):
     assert at.title[0].value
     assert any("Eksempeldata" in w.value for w in at.warning)
     filtered = open_app(page, {"aar": "2010", "bydel": NORREBRO, "forvaltning": "Socialforvaltningen (SOF)"})
+    for chart in [*at.get("plotly_chart"), *filtered.get("plotly_chart")]:  # the house style is added unvalidated, for speed
+        go.Figure(figure(chart))  # raises on any property plotly.js does not know
     if page == "scenarios":  # a scenario always counts the whole portfolio, and says so
         assert any("De valgte filtre tæller ikke med her; Nørrebro er fremhævet på kortet" in i.value for i in filtered.info)
     elif page not in ("about", "data"):  # these describe the whole database, not a filtered view

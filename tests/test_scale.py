@@ -42,14 +42,14 @@ def test_every_page_renders_past_the_old_table_limit(page):
 
 def test_the_initiatives_table_shows_a_page_of_all_rows_sorted_on_the_server():
     at = open_app("initiatives")
-    assert any(c.value.startswith("Viser række 1–50 af 30.690.") for c in at.caption)
+    assert any(c.value.startswith("Viser række 1–100 af 30.690.") for c in at.caption)
     shown = next(d.value for d in at.dataframe if "Indsats" in d.value.columns)
-    assert len(shown) == 50
+    assert len(shown) == 100
 
     at.selectbox(key="table_initiatives_sort").set_value("Budget (kr.)")
     next(s for s in at.get("button_group") if s.proto.id.endswith("table_initiatives_order")).set_value("Mindst først")
     at.number_input(key="table_initiatives_page").set_value(2).run()
     assert not failures(at)
-    assert any(c.value.startswith("Viser række 201–400 af 30.690.") for c in at.caption)
+    assert any(c.value.startswith("Viser række 101–200 af 30.690.") for c in at.caption)
     budgets = next(d.value for d in at.dataframe if "Indsats" in d.value.columns)["Budget (kr.)"]
     assert budgets.is_monotonic_increasing  # sorted across all rows, smallest first, and this is the second page
