@@ -33,6 +33,9 @@ def terms(context: layout.PageContext) -> ScenarioTerms:
     )
 
 
+BUDGET_TABS = "scenario_budget_tab"  # the key of the tabs with budget per goal, focus area and administration
+
+
 def results(result: Outcome, context: layout.PageContext) -> None:
     """Show what the scenario comes to: totals, budget per goal / focus area / administration, 18–25 coverage."""
     totals = result.totals
@@ -53,31 +56,35 @@ def results(result: Outcome, context: layout.PageContext) -> None:
     (st.error if room is not None and room < 0 else st.caption)(frame_sentence(totals))
 
     source_line = context.source_line()
-    goals, areas, admins = st.tabs(["Pr. strategisk mål", "Pr. indsatsområde", "Pr. forvaltning"])
-    with goals:
-        by_goal = result.by_goal.assign(short=result.by_goal["goal_id"].map(labels.GOAL_SHORT_NAMES).fillna(result.by_goal["goal"]))
-        _budget_chart(
-            by_goal,
-            "goal",
-            [palette.GOAL_COLOURS.get(g, palette.NEUTRAL) for g in by_goal["goal_id"]],
-            "mål",
-            source_line,
-            "goal",
-        )
-    with areas:
-        colours = [palette.FOCUS_AREA_COLOURS.get(a, palette.NEUTRAL) for a in result.by_focus_area["focus_area_id"]]
-        _budget_chart(
-            result.by_focus_area.assign(short=result.by_focus_area["focus_area"]),
-            "focus_area",
-            colours,
-            "indsatsområde",
-            source_line,
-            "focus_area",
-        )
-    with admins:
-        colours = [palette.ADMINISTRATION_COLOURS.get(a, palette.NEUTRAL) for a in result.by_administration["administration_code"]]
-        by_admin = result.by_administration.assign(short=result.by_administration["administration_code"])
-        _budget_chart(by_admin, "administration", colours, "forvaltning", source_line, "administration")
+    # Only the open tab's chart is built (a click reruns the page).
+    goals, areas, admins = st.tabs(["Pr. strategisk mål", "Pr. indsatsområde", "Pr. forvaltning"], key=BUDGET_TABS, on_change="rerun")
+    if goals.open:
+        with goals:
+            by_goal = result.by_goal.assign(short=result.by_goal["goal_id"].map(labels.GOAL_SHORT_NAMES).fillna(result.by_goal["goal"]))
+            _budget_chart(
+                by_goal,
+                "goal",
+                [palette.GOAL_COLOURS.get(g, palette.NEUTRAL) for g in by_goal["goal_id"]],
+                "mål",
+                source_line,
+                "goal",
+            )
+    if areas.open:
+        with areas:
+            colours = [palette.FOCUS_AREA_COLOURS.get(a, palette.NEUTRAL) for a in result.by_focus_area["focus_area_id"]]
+            _budget_chart(
+                result.by_focus_area.assign(short=result.by_focus_area["focus_area"]),
+                "focus_area",
+                colours,
+                "indsatsområde",
+                source_line,
+                "focus_area",
+            )
+    if admins.open:
+        with admins:
+            colours = [palette.ADMINISTRATION_COLOURS.get(a, palette.NEUTRAL) for a in result.by_administration["administration_code"]]
+            by_admin = result.by_administration.assign(short=result.by_administration["administration_code"])
+            _budget_chart(by_admin, "administration", colours, "forvaltning", source_line, "administration")
     st.caption(
         "Et mål får en lige stor del af budgettet for hver indsats, der tjener det, som på siden Strategiske mål. "
         "En ny indsats uden mål, indsatsområde eller forvaltning tæller kun med i totalen."

@@ -219,7 +219,7 @@ def test_prioritisation_lists_what_it_cannot_place_beside_the_chart():
 
 def test_focus_area_annex_shows_growth_targets_need_and_do_less():
     at = open_app("focus_areas", {"aar": "2010"})
-    assert [h.value for h in at.main.header] == [
+    assert [t.label for t in at.tabs] == [
         "Lokal indsats",
         "Fritidsliv med indhold",
         "Beskæftigelse og uddannelse",
@@ -227,6 +227,10 @@ def test_focus_area_annex_shows_growth_targets_need_and_do_less():
         "Socialt udsatte unge under 18 år",
         "Tryghed for kommunalt ansatte",
     ]
+    assert [h.value for h in at.main.header] == ["Lokal indsats"]  # only the open tab is built
+    at.session_state["focus_area_tab"] = "Socialt udsatte unge over 18 år"  # SOF-001's area, as a click on its tab
+    at.run()
+    assert [h.value for h in at.main.header] == ["Socialt udsatte unge over 18 år"]
     text = [m.value for m in at.markdown]
     # SOF-001 reaches 18–25-year-olds in Nørrebro only: the other nine districts share the lowest coverage
     assert "9 af de ti bydele når færrest unge" in text

@@ -53,3 +53,13 @@ def test_the_initiatives_table_shows_a_page_of_all_rows_sorted_on_the_server():
     assert any(c.value.startswith("Viser række 101–200 af 30.690.") for c in at.caption)
     budgets = next(d.value for d in at.dataframe if "Indsats" in d.value.columns)["Budget (kr.)"]
     assert budgets.is_monotonic_increasing  # sorted across all rows, smallest first, and this is the second page
+
+
+def test_the_scenario_page_searches_a_long_year_instead_of_sending_every_initiative():
+    at = open_app("scenarios")
+    assert len(at.selectbox(key="scenario_change_initiative").options) == 300  # the largest budgets, not 30.690
+    assert any("Skriv mere af navnet" in c.value for c in at.caption)
+    at.text_input(key="scenario_change_search").input("kort snor (317)").run()
+    assert not failures(at)
+    (only,) = at.selectbox(key="scenario_change_initiative").options
+    assert only.startswith("Kort Snor (317) (BUF-001-317) · ")

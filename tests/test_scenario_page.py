@@ -15,7 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import brief, database, queries, scenario_store
+from dashboard import brief, database, queries, scenario_store, scenario_view
 from dashboard.filters import Filters
 from dashboard.scenario_outcome import outcome
 from dashboard.scenario_workbook import ScenarioFileError, ScenarioTerms, from_xlsx, to_xlsx
@@ -56,7 +56,10 @@ def coverage(at) -> pd.DataFrame:
 
 
 def administrations(at, downloads) -> pd.DataFrame:
-    """The budget per administration as the chart's CSV gives it (exact kroner)."""
+    """The budget per administration as the chart's CSV gives it (exact kroner), from the tab a user clicks."""
+    if at.session_state[scenario_view.BUDGET_TABS] != "Pr. forvaltning":
+        at.session_state[scenario_view.BUDGET_TABS] = "Pr. forvaltning"
+        at.run()
     return read_danish_csv(downloads.get(at, "csv_scenario_administration")[1]).set_index("Forvaltning")
 
 

@@ -19,9 +19,10 @@ areas = queries.focus_areas(source)
 if filters.focus_areas:
     areas = areas[areas["focus_area_id"].isin(filters.focus_areas)]
 
-for area in areas.itertuples(index=False):
+
+def show_area(area) -> None:
+    """Show one focus area: where it can grow, its effect targets, its budget need and what to do less of."""
     scope = filters._replace(focus_areas=(area.focus_area_id,))
-    st.divider()
     st.header(area.name)
     st.markdown(f"<div style='height:6px;background:{palette.FOCUS_AREA_COLOURS[area.focus_area_id]}'></div>", unsafe_allow_html=True)
     initiatives = queries.initiatives_table(source, scope)
@@ -31,7 +32,7 @@ for area in areas.itertuples(index=False):
         st.info(
             f"Ingen indsatser i området har budget eller deltagere i {filters.year} med de valgte filtre.", icon=":material/filter_alt_off:"
         )
-        continue
+        return
     grow, targets_column = st.columns(2)
     with grow:
         st.subheader("Hvor kan indsatsen vokse?")
@@ -104,6 +105,14 @@ for area in areas.itertuples(index=False):
                 preview=PREVIEW_ROWS,
                 order="største budget først",
             )
+
+
+# One tab per area; only the open one is built (a click reruns the page), so the page costs one area, not six.
+tabs = st.tabs([layout.plain(name) for name in areas["name"]], key="focus_area_tab", on_change="rerun")
+for area, tab in zip(areas.itertuples(index=False), tabs, strict=True):
+    if tab.open:
+        with tab:
+            show_area(area)
 
 st.caption(
     "Dækning: 18–25-årige nået af områdets indsatser pr. 1.000 indbyggere på 18–25 år, i alle ti bydele. "

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import brief, export, layout, queries, scenario_store, scenario_view, scenario_workbook
+from dashboard import brief, export, layout, queries, scenario_store, scenario_view, scenario_workbook, tables
 from dashboard.filters import Filters, ascii_name
 from dashboard.scenario_outcome import Outcome, comparison, outcome
 from dashboard.scenarios import ASSUMPTION, STEPS, Change, NewInitiative, Scenario
@@ -17,6 +17,7 @@ from sikkerby import formatting as fmt
 
 OPENED, CHANGES, NEW, NAME, FRAME = "scenario_opened", "scenario_changes", "scenario_new", "scenario_name", "scenario_frame"
 NEW_AMOUNT, UNCHANGED = "Nyt beløb", "Uændret"
+CHOICES = 300  # initiatives offered in the select box at once; a longer year is searched first
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -127,21 +128,29 @@ st.caption(
     "Vælg en indsats og en ændring, og tryk 'Tilføj ændring'. Et nyt beløb er indsatsens samlede budget i året; "
     "det fordeles på bydelene, som budgettet er fordelt i dag. Flere ændringer på én gang: indlæs et scenarie fra Excel."
 )
-name_of = dict(zip(active["initiative_id"], active["name"], strict=True))
-budget_of = dict(zip(active["initiative_id"], active["budget_kr"], strict=True))
-option_label = dict(
-    zip(
-        active["initiative_id"],
-        active["name"] + " (" + active["initiative_id"] + ") · " + fmt.column(active["budget_kr"], fmt.mio_kr),
-        strict=True,
+by_id = active.set_index("initiative_id")
+name_of, budget_of = by_id["name"], by_id["budget_kr"]
+pool = active
+if len(active) > CHOICES:  # a long portfolio is searched first: the browser gets the matches, not every initiative
+    needle = st.text_input(
+        "Find en indsats (navn eller id)", key="scenario_change_search", placeholder=f"Søg blandt {fmt.number(len(active))} indsatser"
     )
+    pool = tables.search(active, needle, ["name", "initiative_id"])
+    if len(pool) > CHOICES:
+        st.caption(
+            f"{fmt.number(len(pool))} indsatser passer; listen viser de {fmt.number(CHOICES)} med størst budget. "
+            "Skriv mere af navnet for at finde andre."
+        )
+        pool = pool.nlargest(CHOICES, "budget_kr")
+option_label = dict(
+    zip(pool["initiative_id"], pool["name"] + " (" + pool["initiative_id"] + ") · " + fmt.column(pool["budget_kr"], fmt.mio_kr), strict=True)
 )
 changes: dict[str, Change] = st.session_state[CHANGES]
 with st.form("scenario_change_form", border=False):
     pick_col, how_col, amount_col, add_col = st.columns([4, 2, 2, 2], vertical_alignment="bottom")
     picked_id = pick_col.selectbox(
         "Indsats",
-        list(name_of),
+        list(option_label),
         format_func=option_label.get,
         index=None,
         placeholder="Vælg eller søg en indsats",
@@ -244,7 +253,7 @@ with st.expander(f"Foreslåede nye indsatser ({fmt.number(len(st.session_state[N
             st.rerun()
 
 names = dict(opened.names) if opened else {}
-names |= dict(zip(active["initiative_id"], active["name"], strict=True))
+names |= {i: name_of[i] for i in changes if i in name_of}
 scenario = Scenario(
     name=scenario_store.clean_name(st.session_state[NAME]) or "Unavngivet scenarie",
     year=year,
