@@ -67,10 +67,10 @@ def initiatives_for_display(frame: pd.DataFrame) -> pd.DataFrame:
     shown["evidence"] = shown["evidence"].map(labels.EVIDENCE_LABELS)
     shown["on_track_share"] = shown["on_track_share"] * 100
     reasons = frame["rationale"].fillna("").astype(str).str.strip()
-    shown["do_less"] = [
-        ("Ja: " + reason if reason else "Ja") if flag else "" for flag, reason in zip(frame["do_less"], reasons, strict=True)
-    ]
-    shown["administration_code"] = shown["administration_code"].map(labels.administration_label)
+    flagged = frame["do_less"].fillna(False).astype(bool)
+    shown["do_less"] = ("Ja: " + reasons).where(reasons != "", "Ja").where(flagged, "").astype(object)
+    codes = shown["administration_code"]
+    shown["administration_code"] = codes.map({code: labels.administration_label(code) for code in codes.dropna().unique()})
     return shown.rename(columns=INITIATIVE_COLUMNS)
 
 

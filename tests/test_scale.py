@@ -63,3 +63,11 @@ def test_the_scenario_page_searches_a_long_year_instead_of_sending_every_initiat
     assert not failures(at)
     (only,) = at.selectbox(key="scenario_change_initiative").options
     assert only.startswith("Kort Snor (317) (BUF-001-317) · ")
+
+
+def test_the_detail_picker_offers_the_first_300_and_a_search_narrows_it():
+    at = open_app("initiatives")
+    assert len(at.selectbox(key="initiative_detail").options) == 300
+    assert any(c.value.startswith("Listen har de første 300 af 30.690 indsatser.") for c in at.caption)
+    at.text_input(key="initiative_search").input("BUF-001-317").run()
+    assert at.selectbox(key="initiative_detail").options == ["Kort Snor (317) (BUF-001-317)"]

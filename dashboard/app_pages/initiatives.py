@@ -8,6 +8,8 @@ from dashboard import analysis, export, layout, queries, tables
 from sikkerby import formatting as fmt
 from sikkerby.vocabulary import PROPOSED_STATUS
 
+DETAIL_CHOICES = 300  # initiatives offered for the detail view; a longer table is searched first
+
 context = layout.page_header(
     "Indsatser", "Alle kriminalpræventive indsatser med budget og deltagere for {year}. Klik på en kolonne for at sortere."
 )
@@ -76,6 +78,12 @@ st.download_button(
 
 st.divider()
 st.subheader("Detaljer for én indsats")
-names = dict(zip(found["initiative_id"], found["name"], strict=True))
+offered = found.head(DETAIL_CHOICES)  # the browser gets the first rows of the table, not every initiative
+if len(found) > DETAIL_CHOICES:
+    st.caption(
+        f"Listen har de første {fmt.number(DETAIL_CHOICES)} af {fmt.number(len(found))} indsatser. "
+        "Søg i feltet 'Søg' over tabellen for at finde en anden."
+    )
+names = dict(zip(offered["initiative_id"], offered["name"], strict=True))
 chosen = st.selectbox("Vælg indsats", list(names), format_func=lambda i: f"{names[i]} ({i})", key="initiative_detail")
 layout.initiative_detail(found.set_index("initiative_id").loc[chosen], chosen)
