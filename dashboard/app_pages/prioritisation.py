@@ -5,17 +5,28 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, labels, layout, prioritisation, queries, tables
+from dashboard.filters import Filters
 from sikkerby import formatting as fmt
 
 BUBBLES = 400  # bubbles drawn at most: more hide each other and slow every browser down
+DETAIL_CHOICES = 300  # initiatives without a bubble offered for the detail view
 
 context = layout.page_header(
     "Prioritering", "Hvad skal der gøres mere og mindre af? Indsatserne {year} efter budget pr. deltager og evidens"
 )
 source, filters = context.source, context.filters
 
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def placement_of(source: queries.Source, filters: Filters) -> prioritisation.Placement:
+    """Place the year's initiatives once per data version and filters (a rerun reuses it)."""
+    everything = queries.initiatives_table(source, filters)
+    return prioritisation.place_initiatives(everything[everything["active_in_year"]])
+
+
 everything = queries.initiatives_table(source, filters)
-placement = prioritisation.place_initiatives(everything[everything["active_in_year"]])
+placement = placement_of(source, filters)
 placed, unplaced = placement.placed, placement.unplaced
 if placed.empty and unplaced.empty:
     layout.empty_state("Ingen indsatser har budget eller deltagere", context)
@@ -44,7 +55,9 @@ with chart_column:
         export = placed.assign(
             evidence=placed["evidence"].map(labels.EVIDENCE_LABELS),
             do_less=placed["do_less"].map({True: "Ja", False: ""}),
-            administration_code=placed["administration_code"].map(labels.administration_label),
+            administration_code=placed["administration_code"].map(
+                {code: labels.administration_label(code) for code in placed["administration_code"].dropna().unique()}
+            ),
         ).rename(columns=tables.INITIATIVE_COLUMNS | {"kr_per_participant": "Kr./deltager", "quadrant": "Kvadrant"})[
             [
                 "Indsats",
@@ -83,9 +96,13 @@ with side_column:
 
 st.divider()
 st.subheader("Detaljer for én indsats")
-names = dict(zip(placed["initiative_id"], placed["name"], strict=True)) | dict(
-    zip(unplaced["initiative_id"], unplaced["name"], strict=True)
-)
+offered = [drawn, unplaced.head(DETAIL_CHOICES)]  # the drawn bubbles and the first of the list, not every initiative
+names = {i: name for part in offered for i, name in zip(part["initiative_id"], part["name"], strict=True)}
+if len(placed) + len(unplaced) > sum(map(len, offered)):
+    st.caption(
+        f"Listen har de {fmt.number(len(drawn))} indsatser i diagrammet og de første {fmt.number(min(len(unplaced), DETAIL_CHOICES))} "
+        "uden plads i det. Find de øvrige på siden Indsatser."
+    )
 clicked = [point["customdata"][0] for point in selected if point.get("customdata")]
 if clicked and clicked[0] in names and clicked[0] != st.session_state.get("priority_last_click"):
     st.session_state["priority_detail"] = st.session_state["priority_last_click"] = clicked[0]  # a new click, not a kept selection
