@@ -135,19 +135,26 @@ def revealing(pattern: pd.DataFrame, column: str, groups: Sequence[str], sums: S
     it holds away (minus the shown cells), and so does a sum holding a group the rule could not
     protect (`<column>_exposed`). Such sums must be hidden (`suppress(also=...)`).
     """
-    hidden = pattern[column].map(is_hidden).to_numpy(dtype=bool)
+    values = pattern[column]
+    hidden = np.zeros(len(pattern), dtype=bool)
+    maybe = np.flatnonzero(pd.isna(values).to_numpy())  # a hidden figure is NaN to pandas: check only those
+    hidden[maybe] = [is_hidden(v) for v in values.to_numpy()[maybe]]
+    rows_hidden = np.flatnonzero(hidden)
+    if not len(rows_hidden):
+        return frozenset()
     flags = pattern[column + EXPOSED_SUFFIX].to_numpy(dtype=bool) if column + EXPOSED_SUFFIX in pattern else np.zeros(len(pattern), bool)
-    group_ids = pattern.groupby(list(groups), sort=False, dropna=False).ngroup().to_numpy()
-    keys = list(pattern[list(sums)].itertuples(index=False, name=None))
-    keys = [k[0] for k in keys] if len(sums) == 1 else keys
     picked = chosen.to_numpy(dtype=bool)
-    members: dict[int, list[int]] = {}
-    for row in np.flatnonzero(hidden):
-        members.setdefault(group_ids[row], []).append(row)
+    # Only hidden cells decide: their groups and keys are all that is looked up (a long table has few).
+    group_of = list(pattern[list(groups)].iloc[rows_hidden].itertuples(index=False, name=None))
+    key_rows = list(pattern[list(sums)].iloc[rows_hidden].itertuples(index=False, name=None))
+    key_of = {row: (key[0] if len(sums) == 1 else key) for row, key in zip(rows_hidden, key_rows, strict=True)}
+    members: dict[tuple, list[int]] = {}
+    for row, group in zip(rows_hidden, group_of, strict=True):
+        members.setdefault(group, []).append(row)
     found = set()
     for rows in members.values():
-        for key in {keys[r] for r in rows if picked[r]}:
-            held = [r for r in rows if picked[r] and keys[r] == key]
+        for key in {key_of[r] for r in rows if picked[r]}:
+            held = [r for r in rows if picked[r] and key_of[r] == key]
             if len(held) < len(rows) or flags[rows].any():
                 found.add(key)
     return frozenset(found)

@@ -506,8 +506,11 @@ def test_effect_targets_once_per_goal_and_under_a_status_filter(source):
 
 def test_effect_targets_once_each_under_the_evidence_filter(source):
     targets = queries.effect_targets(source, Filters(year=2010))
-    assert targets.columns.tolist() == ["initiative_id", "initiative", "year", "indicator", "unit", "baseline", "target", "actual"]
-    assert targets.values.tolist() == [["SOF-001", "Væresteder for 18-25-årige", 2013, "Unge der kommer fast", "personer", 50, 120, 80.5]]
+    facts = ["initiative_id", "initiative", "year", "indicator", "unit", "baseline", "target", "actual"]
+    assert targets[facts].values.tolist() == [["SOF-001", "Væresteder for 18-25-årige", 2013, "Unge der kommer fast", "personer", 50, 120, 80.5]]
+    # progress worked out with the query: (80,5 − 50) / (120 − 50) = 43,6 %, under half the way
+    assert targets["progress"].tolist() == [pytest.approx(30.5 / 70)]
+    assert targets["status"].tolist() == ["Bagud"]
     assert queries.effect_targets(source, Filters(year=2010, evidence=("lovende",)))["initiative_id"].tolist() == ["SOF-001"]
     assert queries.effect_targets(source, Filters(year=2010, evidence=("ukendt",))).empty  # BUF-001 and TMF-001 have none
 
