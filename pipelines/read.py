@@ -13,6 +13,7 @@ import errno
 import functools
 import hashlib
 import io
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from pipelines.cells import NEEDS_CLEANING, UnsavedFormula
 from pipelines.contract import SHEETS
@@ -367,6 +369,10 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
     """
     decoded = decode_csv_bytes(file.read_bytes())
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, Unix and old Mac line endings
+    if decoded.failed_encoding is None:
+        plain = rectangular_sheet(text, sniff_delimiter(text), name)
+        if plain is not None:
+            return plain
     rows: list[list[str]] = []
     last_lines: list[int] = []  # the physical line each row ends on (a quoted cell may span lines), for undecodable bytes
     lines_needed = decoded.failed_encoding is not None
@@ -477,18 +483,71 @@ def sheet_from_rows(name: str, rows: list[tuple]) -> RawSheet:
     scores = [sum(_filled(c) and canonical_header(c) in _CONTRACT_HEADERS for c in row) for _, row in numbered[:HEADER_SEARCH_ROWS]]
     start = scores.index(max(scores))
     (header_row, header), body = numbered[start], numbered[start + 1 :]
-    headers = [canonical_header(cell) if _filled(cell) else f"_kolonne_{i + 1}" for i, cell in enumerate(header)]
-    width = len(headers)
+    width = len(header)
     padding = [None] * width
     cells = np.empty((len(body), width), dtype=object)
     if body:
         cells[:] = [row if len(row) == width and isinstance(row, list) else (list(row) + padding)[:width] for _, row in body]
-    index = pd.Index([n for n, _ in body], name="row", dtype="int64")
-    frame = pd.DataFrame({i: _clean_column(cells[:, i]) for i in range(width)}, index=index, dtype=object)
+    return _sheet(name, header_row, header, [n for n, _ in body], [cells[:, i] for i in range(width)])
+
+
+def _sheet(name: str, header_row: int, header: list, rows: list[int] | np.ndarray, columns: list[np.ndarray]) -> RawSheet:
+    """Build a sheet from its header, the Excel row numbers of its filled rows and one array of raw cells per column."""
+    headers = [canonical_header(cell) if _filled(cell) else f"_kolonne_{i + 1}" for i, cell in enumerate(header)]
+    index = pd.Index(rows, name="row", dtype="int64")
+    frame = pd.DataFrame({i: _clean_column(column) for i, column in enumerate(columns)}, index=index, dtype=object)
     frame.columns = headers
     frame = frame.loc[:, [not h.startswith("_kolonne_") or frame[h].notna().any() for h in headers]]
     duplicates = sorted({h for h in frame.columns[frame.columns.duplicated()] if not h.startswith("_kolonne_")})
     return RawSheet(name, frame.loc[:, ~frame.columns.duplicated()], header_row, duplicates)
+
+
+def rectangular_sheet(text: str, delimiter: str, name: str) -> RawSheet | None:
+    """Read a plain CSV text in Arrow: the header on line 1, every line with as many fields, no blank line.
+
+    Returns None for anything else (a title above the table, blank or ragged lines, more columns or
+    rows than the limits), which `read_csv_sheet` then reads record by record with its messages. Both
+    ways give the same sheet; this one parses a long file in C, not a row at a time in Python.
+    """
+    if "\x00" in text:  # the record reader refuses NUL characters with its message
+        return None
+    records = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(records, [])
+        first = [header, *itertools.islice((row for row in records if any(map(_filled, row))), HEADER_SEARCH_ROWS - 1)]
+    except csv.Error:
+        return None
+    if not any(map(_filled, header)):  # the header is not on line 1
+        return None
+    scores = [sum(_filled(c) and canonical_header(c) in _CONTRACT_HEADERS for c in row) for row in first]
+    if scores.index(max(scores)) != 0 or len(first[0]) > MAX_COLUMNS:
+        return None
+    fields = len(first[0])
+    try:
+        table = pacsv.read_csv(
+            pyarrow.py_buffer(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=[f"f{i}" for i in range(fields)]),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pyarrow.string() for i in range(fields)}, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except pyarrow.ArrowInvalid:  # ragged or blank lines: the record reader says where
+        return None
+    if table.num_rows == 0 or table.num_rows >= MAX_ROWS:
+        return None
+    filled = np.zeros(table.num_rows, dtype=bool)
+    for column in table.columns:
+        filled |= pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0).to_numpy()
+    keep = np.flatnonzero(filled)
+    header = list(header)
+    while header and not header[-1].strip():  # blank trailing header fields, as the record reader drops them
+        header.pop()
+    columns = []
+    for column in table.columns[: len(header)]:
+        codes = pc.dictionary_encode(column.take(keep)).combine_chunks()  # one string object per distinct text
+        columns.append(codes.dictionary.to_numpy(zero_copy_only=False)[codes.indices.to_numpy()])
+    return _sheet(name, 1, header, keep + 2, columns)
 
 
 _HEADER_BY_KEY = {match_key(h): h for spec in SHEETS for h in spec.headers}

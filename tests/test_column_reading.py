@@ -111,3 +111,48 @@ def test_a_csv_load_does_not_import_openpyxl():
 
     code = "import sys, pipelines.__main__; print('openpyxl' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+PLAIN_CSV = (
+    "indsats_id;navn;forvaltning;aar;budget_kr\n"
+    'SOF-001;"Værested; Nørrebro";SOF;2010;1.234.567,50\n'
+    'SOF-002;"To\nlinjer";\u00a0SOF\u00a0;2010; 42 \n'
+    ";;;;\n"  # a row of empty fields: no row of the sheet, but it keeps its number
+    'BUF-001;"=1+1";BUF;;\n'
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PLAIN_CSV,
+        PLAIN_CSV.replace("budget_kr\n", "budget_kr;\n").replace("\n", ";\n").replace("budget_kr;;", "budget_kr;"),  # trailing ;
+        "indsats_id,navn,navn,\nSOF-001,a,b,c\nSOF-002,,,\n",  # a duplicate header and a blank one with a value under it
+        "indsats_id;navn\nSOF-001;a\n\nSOF-002;b\n",  # a blank line keeps its row number
+    ],
+)
+def test_a_plain_csv_is_read_in_arrow_as_the_record_reader_reads_it(tmp_path, monkeypatch, text):
+    from pipelines import read
+
+    path = tmp_path / "indsatser.csv"
+    path.write_text(text, encoding="utf-8")
+    assert read.rectangular_sheet(text, read.sniff_delimiter(text), "indsatser") is not None  # the fast way is taken
+    fast = read.read_csv_sheet(path, "indsatser")
+    monkeypatch.setattr(read, "rectangular_sheet", lambda *args: None)
+    slow = read.read_csv_sheet(path, "indsatser")
+    pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    assert (fast.header_row, fast.duplicate_headers) == (slow.header_row, slow.duplicate_headers)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Budget 2026;\nindsats_id;navn\nSOF-001;a\n",  # a title above the header
+        "indsats_id;navn\nSOF-001;a;ekstra\n",  # a ragged line
+        "indsats_id;navn\nSOF-001;a\x00\n",  # a NUL character
+    ],
+)
+def test_anything_but_a_plain_csv_is_left_to_the_record_reader(text):
+    from pipelines import read
+
+    assert read.rectangular_sheet(text, read.sniff_delimiter(text), "indsatser") is None
