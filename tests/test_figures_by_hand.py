@@ -119,6 +119,27 @@ def test_goals_apply_the_district_filter_to_initiatives_and_targets():
     assert not any(t.endswith("goal_2_targets") for t in chart_titles(at))
 
 
+def test_a_goals_table_is_built_when_its_box_is_opened():
+    at = open_app("goals", {"aar": "2010"})
+    assert not [d for d in at.dataframe if "Indikator" in d.value.columns]  # every box closed: no table built or sent
+    at.session_state["open_goal_3_targets_table"] = True  # a click on 'Alle 1 effektmål som tabel' under Exit
+    at.run()
+    (shown,) = [d.value for d in at.dataframe if "Indikator" in d.value.columns]
+    assert shown.to_dict("records") == [
+        {
+            "Indsats": "Væresteder for 18-25-årige",
+            "Indikator": "Unge der kommer fast",
+            "Enhed": "personer",
+            "Målår": 2013,
+            "Udgangspunkt": 50,
+            "Mål": 120,
+            "Seneste": 80.5,
+            "Fremdrift (%)": pytest.approx(30.5 / 70 * 100),  # (80,5 − 50) / (120 − 50)
+            "Status": "Bagud",
+        }
+    ]
+
+
 def test_goals_for_a_district_with_no_initiatives_say_why():
     at = open_app("goals", {"aar": "2010", "bydel": "Vanløse"})
     assert any("Ingen data" in i.value for i in at.info)
