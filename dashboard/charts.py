@@ -544,10 +544,11 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
     # rounded down, so a target not yet reached never reads 100 %
     percents = [fmt.percent(math.floor(p * 100) / 100 if pd.notna(p) else p, 0) for p in shown["progress"]]
     labels = [f"{name}<br><b>{status}</b> · {pct}" for name, status, pct in zip(shown["label"], shown["status"], percents, strict=True)]
+    rows = list(range(len(shown)))  # one row per target: two names that shorten alike must not share a bar
     fig = go.Figure(
         go.Bar(
             x=shown["progress_pct"],
-            y=labels,
+            y=rows,
             orientation="h",
             marker_color=[palette.PROGRESS_COLOURS[s] for s in shown["status"]],
             customdata=shown["hover"],
@@ -563,7 +564,7 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
         height=max(160, 52 * len(shown)),
         layout={"shapes": [vertical_line(100, "#333")], "annotations": [target_note]},
         x_axis={"ticksuffix": " %", "range": [min(-10, shown["progress_pct"].min() - 10), max(120, shown["progress_pct"].max() + 10)]},
-        y_axis={"autorange": "reversed"},
+        y_axis={"autorange": "reversed", "tickmode": "array", "tickvals": rows, "ticktext": labels},
     )
 
 

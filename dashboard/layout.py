@@ -167,10 +167,10 @@ def table(
     `pinned` names a column that stays in view while the others scroll sideways; `widths` sets columns' px widths.
     A table longer than `PAGE_ROWS` is shown a page at a time, sorted on the server (so sorting covers every
     row), and only the shown page is formatted and sent to the browser; the CSV always holds every row.
-    With `preview`, a longer table shows its first `preview` rows (the caller orders them, and says how in
-    `order`) and all of them behind "Vis alle", built only when opened.
+    With `preview`, a table of more than twice `preview` rows shows its first `preview` (the caller orders
+    them, and says how in `order`) and all of them behind "Vis alle", built only when opened.
     """
-    if preview is not None and len(data) > preview:
+    if preview is not None and len(data) > 2 * preview:  # 11 rows are shown whole; "Vis alle" is for a long list
         _shown_table(data.head(preview), key, formats, height, pinned, widths)
         st.caption(
             f"Viser {fmt.number(preview)} af {fmt.number(len(data))} rækker{f' ({order})' if order else ''}. "

@@ -165,8 +165,18 @@ def test_a_chart_on_a_page_leaves_title_and_source_to_the_page_and_keeps_its_oth
 def test_effect_progress_labels_carry_status_and_progress_rounded_down_and_escape_markup():
     data = targets().assign(initiative=["<a href='http://x'>A</a>", "B", "C", "D", "E", "F"])
     fig = charts.effect_progress(analysis.effect_target_progress(data), "t", SOURCE)
-    labels = list(fig.data[0].y)
+    assert list(fig.data[0].y) == [0, 1, 2, 3, 4, 5]  # a row each, whatever the names
+    labels = list(fig.layout.yaxis.ticktext)
     assert labels[0].startswith("&lt;a href='http://x'&gt;A&lt;/a&gt;".replace("'", "'")[:10])
     assert "<a " not in labels[0]
     assert labels[1] == "B<br><b>På vej</b> · 60 %"  # (42 − 30) / (50 − 30) = 60 %
     assert fig.data[0].text is None  # nothing beside the bars to be cut on a phone
+
+
+def test_effect_targets_whose_names_shorten_alike_get_a_bar_each():
+    long_name = "Væresteder for 18-25-årige i hele byen"  # longer than an axis label: both shorten to the same text
+    data = targets().head(2).assign(initiative=[long_name + " (1)", long_name + " (2)"])
+    fig = charts.effect_progress(analysis.effect_target_progress(data), "t", SOURCE)
+    labels = list(fig.layout.yaxis.ticktext)
+    assert labels[0].split("<br>")[0] == labels[1].split("<br>")[0]
+    assert len(set(fig.data[0].y)) == 2  # yet two bars, not one stacked on the other
