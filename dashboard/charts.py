@@ -555,7 +555,16 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
             hovertemplate="%{customdata}<extra></extra>",
         )
     )
-    target_note = {"showarrow": False, "text": "Mål", "x": 100, "xanchor": "center", "xref": "x", "y": 1, "yanchor": "bottom", "yref": "y domain"}
+    target_note = {
+        "showarrow": False,
+        "text": "Mål",
+        "x": 100,
+        "xanchor": "center",
+        "xref": "x",
+        "y": 1,
+        "yanchor": "bottom",
+        "yref": "y domain",
+    }
     return finish(
         fig,
         title,
@@ -618,7 +627,16 @@ def priority_bubbles(placed: pd.DataFrame, median: float, title: str, source: st
             text=text[rows].to_numpy(dtype=object),
             hovertemplate="%{text}<extra></extra>",
         )
-    evidence_line = {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": 1.5, "y1": 1.5, "yref": "y", "line": {"dash": "dash", "color": "#555"}}
+    evidence_line = {
+        "type": "line",
+        "x0": 0,
+        "x1": 1,
+        "xref": "x domain",
+        "y0": 1.5,
+        "y1": 1.5,
+        "yref": "y",
+        "line": {"dash": "dash", "color": "#555"},
+    }
     quadrant_names = [
         {
             "text": f"<b>{name}</b>",

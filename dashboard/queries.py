@@ -689,10 +689,11 @@ def effect_targets_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
 
     Progress and status (`analysis.effect_target_progress`) are worked out here, once per data version and filters.
     """
-    return analysis.effect_target_progress(_scoped(
-        source,
-        filters,
-        """
+    return analysis.effect_target_progress(
+        _scoped(
+            source,
+            filters,
+            """
         SELECT ig.goal_id, e.initiative_id, c.name AS initiative, e.year, e.indicator, e.unit,
                e.baseline, e.target, e.actual
         FROM effect_target e
@@ -700,21 +701,24 @@ def effect_targets_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
         JOIN initiative_goal ig USING (initiative_id)
         ORDER BY ig.goal_id, c.name, e.indicator
         """,
-    ))
+        )
+    )
 
 
 @st.cache_data(**CACHE)
 def effect_targets(source: Source, filters: Filters) -> pd.DataFrame:
     """Return the effect targets of the chosen initiatives (once each), with their progress and status."""
-    return analysis.effect_target_progress(_scoped(
-        source,
-        filters,
-        """
+    return analysis.effect_target_progress(
+        _scoped(
+            source,
+            filters,
+            """
         SELECT e.initiative_id, c.name AS initiative, e.year, e.indicator, e.unit, e.baseline, e.target, e.actual
         FROM effect_target e JOIN chosen c USING (initiative_id)
         ORDER BY c.name, e.indicator
         """,
-    ))
+        )
+    )
 
 
 # --- Indsatser --------------------------------------------------------------------------------

@@ -108,10 +108,9 @@ def displayed(element) -> pd.DataFrame:
 
 def shown_cells(styler) -> pd.DataFrame:
     """Return the texts Streamlit sends the browser for a styled table's cells (its display values)."""
+    from streamlit import dataframe_util
     from streamlit.elements.lib.pandas_styler_utils import marshall_styler
     from streamlit.proto.ArrowData_pb2 import ArrowData
-
-    from streamlit import dataframe_util
 
     proto = ArrowData()
     marshall_styler(proto, styler, "table")

@@ -184,7 +184,11 @@ def test_a_table_shows_the_marker_and_formats_the_rest_as_numbers():
         }
     )
     shown = shown_cells(tables.styled(frame))
-    assert shown.values.tolist() == [["1.234", "1.500 kr."], ["<5", "skjult"], ["–", "10 kr."]]  # a hidden figure is NaN to pandas, yet never "–"
+    assert shown.values.tolist() == [
+        ["1.234", "1.500 kr."],
+        ["<5", "skjult"],
+        ["–", "10 kr."],
+    ]  # a hidden figure is NaN to pandas, yet never "–"
 
 
 def test_csv_and_xlsx_write_the_marker_and_keep_numbers_numeric():

@@ -507,7 +507,9 @@ def test_effect_targets_once_per_goal_and_under_a_status_filter(source):
 def test_effect_targets_once_each_under_the_evidence_filter(source):
     targets = queries.effect_targets(source, Filters(year=2010))
     facts = ["initiative_id", "initiative", "year", "indicator", "unit", "baseline", "target", "actual"]
-    assert targets[facts].values.tolist() == [["SOF-001", "Væresteder for 18-25-årige", 2013, "Unge der kommer fast", "personer", 50, 120, 80.5]]
+    assert targets[facts].values.tolist() == [
+        ["SOF-001", "Væresteder for 18-25-årige", 2013, "Unge der kommer fast", "personer", 50, 120, 80.5]
+    ]
     # progress worked out with the query: (80,5 − 50) / (120 − 50) = 43,6 %, under half the way
     assert targets["progress"].tolist() == [pytest.approx(30.5 / 70)]
     assert targets["status"].tolist() == ["Bagud"]

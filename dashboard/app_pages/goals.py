@@ -114,7 +114,8 @@ for goal in by_goal.itertuples(index=False):
                 export,
                 f"maal{goal.goal_id}_effektmaal_tabel",
                 f"goal_{goal.goal_id}_targets_table",
-                formats={"Fremdrift (%)": lambda v: fmt.percent(v / 100, 0)} | dict.fromkeys(["Udgangspunkt", "Mål", "Seneste"], fmt.trimmed),
+                formats={"Fremdrift (%)": lambda v: fmt.percent(v / 100, 0)}
+                | dict.fromkeys(["Udgangspunkt", "Mål", "Seneste"], fmt.trimmed),
             )
 
 st.caption(

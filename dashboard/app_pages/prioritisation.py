@@ -17,7 +17,6 @@ context = layout.page_header(
 source, filters = context.source, context.filters
 
 
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def placement_of(source: queries.Source, filters: Filters) -> prioritisation.Placement:
     """Place the year's initiatives once per data version and filters (a rerun reuses it)."""

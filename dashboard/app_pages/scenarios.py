@@ -143,7 +143,9 @@ if len(active) > CHOICES:  # a long portfolio is searched first: the browser get
         )
         pool = pool.nlargest(CHOICES, "budget_kr")
 option_label = dict(
-    zip(pool["initiative_id"], pool["name"] + " (" + pool["initiative_id"] + ") · " + fmt.column(pool["budget_kr"], fmt.mio_kr), strict=True)
+    zip(
+        pool["initiative_id"], pool["name"] + " (" + pool["initiative_id"] + ") · " + fmt.column(pool["budget_kr"], fmt.mio_kr), strict=True
+    )
 )
 changes: dict[str, Change] = st.session_state[CHANGES]
 with st.form("scenario_change_form", border=False):
