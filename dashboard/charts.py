@@ -28,6 +28,7 @@ TITLE_WIDTH = 58  # characters per title line; fits a half-width chart on a lapt
 SOURCE_WIDTH = 48  # characters per source line, in the smaller type under the plot
 LEGEND_ROW = 24  # px per row of legend entries under the plot
 LEGEND_PER_ROW = 2  # entries per row on the narrowest screen (a phone)
+QUADRANT_WIDTH = 12  # characters per line of a quadrant's name in the corner of the prioritisation chart
 
 
 def finish(
@@ -639,7 +640,7 @@ def priority_bubbles(placed: pd.DataFrame, median: float, title: str, source: st
     }
     quadrant_names = [
         {
-            "text": f"<b>{name}</b>",
+            "text": "<b>" + "<br>".join(textwrap.wrap(name, QUADRANT_WIDTH)) + "</b>",  # two corners share a phone's width
             "xref": "x domain",
             "yref": "y domain",
             "x": 0.99 if dear else 0.01,
@@ -656,12 +657,12 @@ def priority_bubbles(placed: pd.DataFrame, median: float, title: str, source: st
         fig,
         title,
         source,
-        x_title="Budget pr. deltager (kr., logaritmisk akse)",
+        x_title="Kr. pr. deltager (logaritmisk akse)",  # fits under the plot on a phone
         y_title="Evidens",
         height=520,
         legend_entries=sum(1 for trace in fig.data if trace.showlegend is not False),
         layout={"shapes": [vertical_line(median, "#555"), evidence_line], "annotations": quadrant_names},
-        x_axis={"type": "log", "tickformat": ",.0f"},
+        x_axis={"type": "log", "tickformat": ",.0f", "dtick": 1},  # 100, 1.000, 10.000: a phone has room for powers of ten
         y_axis={
             "tickvals": list(range(len(EVIDENCE_ORDER))),
             "ticktext": [e.capitalize() for e in EVIDENCE_ORDER],
