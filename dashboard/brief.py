@@ -194,10 +194,9 @@ def _annex(source: queries.Source, filters: Filters, area_id: int, name: str, ac
     if targets.empty:
         out.append("<p class='meta'>Ingen effektmål.</p>")
     else:
-        progress = targets
         out.append(
             _table(
-                progress.rename(
+                targets.rename(
                     columns={"initiative": "Indsats", "indicator": "Indikator", "detail": "Fra udgangspunkt til mål", "status": "Status"}
                 )[["Indsats", "Indikator", "Fra udgangspunkt til mål", "Status"]]
             )

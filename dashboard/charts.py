@@ -49,7 +49,7 @@ def finish(
     `layout`, `x_axis` and `y_axis` carry a chart's own layout settings (merged as `update_layout`,
     `update_xaxes` and `update_yaxes` would, at a fraction of their cost).
     The title's room is recorded in `layout.meta`, so a page can show the title as wrapping text
-    above the chart instead (`without_title`), where it never gets cut on a narrow screen.
+    above the chart instead (`for_page`), where it never gets cut on a narrow screen.
     """
     title_lines = textwrap.wrap(title, TITLE_WIDTH) or [""]
     source_lines = [line for part in source.split(" · ") for line in textwrap.wrap(part, SOURCE_WIDTH)]
@@ -105,7 +105,7 @@ def restyled(fig: go.Figure, changes: dict, axes: dict[str, dict] | None = None,
 
     `axes` merges into every x ("x") or y ("y") axis, as `update_xaxes`/`update_yaxes` would; `add_annotations`
     are appended. The new figure is not validated again: its traces were, and the house style is checked by
-    the tests (`test_every_chart_is_valid_plotly`). That costs 2 ms, where plotly's update methods cost 10–25 ms
+    the page tests (`test_page_renders_default_and_filtered_view` validates every chart). That costs 2 ms, where plotly's update methods cost 10–25 ms
     each (they validate every property path), and a page draws many charts on every run.
     """
     layout = fig.layout.to_plotly_json()

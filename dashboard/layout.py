@@ -170,19 +170,18 @@ def table(
     With `preview`, a table of more than twice `preview` rows shows its first `preview` (the caller orders
     them, and says how in `order`) and all of them behind "Vis alle", built only when opened.
     """
-    if preview is not None and len(data) > 2 * preview:  # 11 rows are shown whole; "Vis alle" is for a long list
-        _shown_table(data.head(preview), key, formats, height, pinned, widths)
+    long = preview is not None and len(data) > 2 * preview  # 11 rows are shown whole; "Vis alle" is for a long list
+    _shown_table(data.head(preview) if long else data, key, formats, height, pinned, widths)
+    if long:
         st.caption(
             f"Viser {fmt.number(preview)} af {fmt.number(len(data))} rækker{f' ({order})' if order else ''}. "
             "Alle rækker står under 'Vis alle' og i CSV-filen."
         )
-        download_csv(data, what, key, label=label)
+    download_csv(data, what, key, label=label)
+    if long:
         with lazy_expander(f"Vis alle {fmt.number(len(data))} rækker", key) as opened:
             if opened:
                 _shown_table(data, f"{key}_all", formats, height, pinned, widths)
-        return
-    _shown_table(data, key, formats, height, pinned, widths)
-    download_csv(data, what, key, label=label)
 
 
 def _shown_table(

@@ -56,35 +56,38 @@ def results(result: Outcome, context: layout.PageContext) -> None:
     (st.error if room is not None and room < 0 else st.caption)(frame_sentence(totals))
 
     source_line = context.source_line()
+    groupings = [  # tab, label column, the group in Danish, the rows with a short name, colours by key column
+        (
+            "Pr. strategisk mål",
+            "goal",
+            "mål",
+            result.by_goal.assign(short=result.by_goal["goal_id"].map(labels.GOAL_SHORT_NAMES).fillna(result.by_goal["goal"])),
+            palette.GOAL_COLOURS,
+            "goal_id",
+        ),
+        (
+            "Pr. indsatsområde",
+            "focus_area",
+            "indsatsområde",
+            result.by_focus_area.assign(short=result.by_focus_area["focus_area"]),
+            palette.FOCUS_AREA_COLOURS,
+            "focus_area_id",
+        ),
+        (
+            "Pr. forvaltning",
+            "administration",
+            "forvaltning",
+            result.by_administration.assign(short=result.by_administration["administration_code"]),
+            palette.ADMINISTRATION_COLOURS,
+            "administration_code",
+        ),
+    ]
     # Only the open tab's chart is built (a click reruns the page).
-    goals, areas, admins = st.tabs(["Pr. strategisk mål", "Pr. indsatsområde", "Pr. forvaltning"], key=BUDGET_TABS, on_change="rerun")
-    if goals.open:
-        with goals:
-            by_goal = result.by_goal.assign(short=result.by_goal["goal_id"].map(labels.GOAL_SHORT_NAMES).fillna(result.by_goal["goal"]))
-            _budget_chart(
-                by_goal,
-                "goal",
-                [palette.GOAL_COLOURS.get(g, palette.NEUTRAL) for g in by_goal["goal_id"]],
-                "mål",
-                source_line,
-                "goal",
-            )
-    if areas.open:
-        with areas:
-            colours = [palette.FOCUS_AREA_COLOURS.get(a, palette.NEUTRAL) for a in result.by_focus_area["focus_area_id"]]
-            _budget_chart(
-                result.by_focus_area.assign(short=result.by_focus_area["focus_area"]),
-                "focus_area",
-                colours,
-                "indsatsområde",
-                source_line,
-                "focus_area",
-            )
-    if admins.open:
-        with admins:
-            colours = [palette.ADMINISTRATION_COLOURS.get(a, palette.NEUTRAL) for a in result.by_administration["administration_code"]]
-            by_admin = result.by_administration.assign(short=result.by_administration["administration_code"])
-            _budget_chart(by_admin, "administration", colours, "forvaltning", source_line, "administration")
+    tabs = st.tabs([tab for tab, *_ in groupings], key=BUDGET_TABS, on_change="rerun")
+    for tab, (_, label, group, data, colours, by) in zip(tabs, groupings, strict=True):
+        if tab.open:
+            with tab:
+                _budget_chart(data, label, [colours.get(k, palette.NEUTRAL) for k in data[by]], group, source_line, label)
     st.caption(
         "Et mål får en lige stor del af budgettet for hver indsats, der tjener det, som på siden Strategiske mål. "
         "En ny indsats uden mål, indsatsområde eller forvaltning tæller kun med i totalen."

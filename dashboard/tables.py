@@ -89,10 +89,10 @@ def display_texts(frame: pd.DataFrame, formats: dict[str, Callable[[object], str
     """Return the text a reader sees in each number column: Danish numbers, kr. for money, years plain.
 
     Columns ending in (kr.) (or starting "Kr./") get kr., years none, other counts whole numbers;
-    `formats` overrides per column. A missing number reads "–"; a figure hidden by the disclosure rule
-    reads its marker ("<5", "skjult"); yes/no reads "Ja"/"Nej". Text columns are shown as they are (a missing text as "–"), and
-    are left out unless they miss a value.
-    Formatting is per distinct value, so a long column costs no more than its distinct figures.
+    `formats` overrides per column. A missing number reads "–", a figure hidden by the disclosure rule
+    its marker ("<5", "skjult"), yes/no "Ja"/"Nej". Text columns are shown as they are, and are left
+    out unless a cell is missing (it reads "–"). Formatting is per distinct value, so a long column
+    costs no more than its distinct figures.
     """
     formats = dict(formats or {})
     texts = {}

@@ -26,6 +26,10 @@ SOURCE = "Kilde: Indsatser: Eksempeldata (opdigtede tal) · Befolkning og bydele
         (lambda: fmt.signed_change(3), "+3"),
         (lambda: fmt.kr(None), "–"),
         (lambda: fmt.number(float("nan")), "–"),
+        (lambda: fmt.number(1234567.0, 2), "1.234.567,00"),  # a whole number keeps the decimals asked for
+        (lambda: fmt.number(-1234.0), "-1.234"),
+        (lambda: fmt.number(-0.0), "0"),
+        (lambda: fmt.number(2.0**53 + 2), "9.007.199.254.740.994"),  # past exact floats: still every digit
     ],
 )
 def test_danish_number_style(call, expected):

@@ -71,3 +71,16 @@ def test_the_detail_picker_offers_the_first_300_and_a_search_narrows_it():
     assert any(c.value.startswith("Listen har de første 300 af 30.690 indsatser.") for c in at.caption)
     at.text_input(key="initiative_search").input("BUF-001-317").run()
     assert at.selectbox(key="initiative_detail").options == ["Kort Snor (317) (BUF-001-317)"]
+
+
+def test_a_long_list_on_indsatsomraader_shows_ten_rows_and_all_of_them_when_asked():
+    at = open_app("focus_areas")
+    caption = next(c.value for c in at.caption if c.value.startswith("Viser 10 af "))
+    assert caption.endswith("rækker (længst fra målet først). Alle rækker står under 'Vis alle' og i CSV-filen.")
+    targets = next(d.value for d in at.dataframe if "Indikator" in d.value.columns)
+    assert len(targets) == 10
+    total = int(caption.removeprefix("Viser 10 af ").split(" ")[0].replace(".", ""))
+    at.session_state["open_area_1_targets"] = True  # a click on 'Vis alle' under the open area's effect targets
+    at.run()
+    assert not failures(at)
+    assert any(c.value.startswith(f"Viser række 1–100 af {total:,}.".replace(",", ".")) for c in at.caption)

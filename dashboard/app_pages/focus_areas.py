@@ -56,11 +56,10 @@ def show_area(area) -> None:
         if targets.empty:
             st.caption("Området har ingen effektmål for de valgte indsatser.")
         else:
-            progress = targets
-            counts = progress["status"].value_counts()
+            counts = targets["status"].value_counts()
             st.markdown(" · ".join(f"{status}: {fmt.number(counts[status])}" for status in palette.PROGRESS_COLOURS if status in counts))
             layout.table(
-                analysis.furthest_behind(progress, len(progress)).rename(
+                analysis.furthest_behind(targets, len(targets)).rename(
                     columns={"initiative": "Indsats", "indicator": "Indikator", "detail": "Fra udgangspunkt til mål", "status": "Status"}
                 )[["Indsats", "Indikator", "Fra udgangspunkt til mål", "Status"]],
                 f"omraade{area.focus_area_id}_effektmaal",

@@ -47,7 +47,6 @@ for column, goal in zip(columns, by_goal.itertuples(index=False), strict=True):
     )
     column.markdown(f"<div style='height:6px;background:{palette.GOAL_COLOURS[goal.goal_id]}'></div>", unsafe_allow_html=True)
 
-progress = targets
 for goal in by_goal.itertuples(index=False):
     st.divider()
     st.header(f"{goal.goal_id}. {goal.goal}")
@@ -78,7 +77,7 @@ for goal in by_goal.itertuples(index=False):
     with layout.lazy_expander(f"Indsatser under målet ({fmt.number(len(shown))})", f"goal_{goal.goal_id}_initiatives") as opened:
         if opened:
             layout.table(shown, f"maal{goal.goal_id}_indsatser", f"goal_{goal.goal_id}_initiatives")
-    mine_targets = progress[progress["goal_id"] == goal.goal_id] if not progress.empty else progress
+    mine_targets = targets[targets["goal_id"] == goal.goal_id] if not targets.empty else targets
     if mine_targets.empty:
         st.info("Der er ingen effektmål for de valgte indsatser under dette mål.", icon=":material/info:")
         continue
