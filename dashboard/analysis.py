@@ -40,6 +40,7 @@ def effect_target_progress(targets: pd.DataFrame) -> pd.DataFrame:
         ["Ingen måling", "Uden udgangspunkt", "Nået", "På vej"],
         default="Bagud",
     )
+    out = disclosure.effect_target_values(out)
     out["label"] = fmt.column(out["initiative"].astype(str), lambda name: plotly_text(_shorten(name, LABEL_WIDTH)))
     unit = out["unit"].where(out["unit"].map(lambda u: isinstance(u, str) and bool(u)), None)
     shown = {c: _values(out[c], unit) for c in ("baseline", "target", "actual")}

@@ -1,38 +1,37 @@
 """Disclosure control: a count of 1–4 people is never shown, and cannot be worked out from what is shown.
 
-The rule, in one function (`suppress`), applied where query results leave the query layer to every
-people count broken down by district, initiative or initiative × district (deltagere, heraf 18–25
-and 18–25-årige nået), and stated in Danish on 'Om data' (`RULE`):
+One decision per data version (`decide`), made on the finest people figures the app publishes: per
+year, initiative and district (city-wide lines included), as an initiative's history shows them.
+Every other people figure on every page, chart and download is a sum of those cells, worked out
+from the decision (`Decision.sums`), so a cell hidden in one view is hidden in all of them.
 
-1. A count of 1–4 reads "<5"; 0 stays 0.
-2. Where a part and its whole are both shown in a row (heraf 18–25 of deltagere) and they differ by
-   1–4, the whole is hidden ("skjult"), so the 18–25 figure stays visible.
-3. Where a column's total is shown or can be worked out (the city figure drawn as a line, an
-   initiative's year total beside its history), per group of rows: while a hidden cell could be
-   worked out from that total, the other cells and what the reader knows of each hidden cell ("<5"
-   is 1–4, "skjult" at least 5, a part at most its whole), the next smallest non-zero shown cell of
-   the column is hidden too ("skjult"); when there is none, the first 0.
-4. A rate computed from a hidden count (per 1.000, kr. per person) is hidden with it ("skjult").
+A line's people are two counts that nothing else splits: the 18–25-year-olds among its participants
+(`young`) and the others (`older`, deltagere − heraf 18–25). "Heraf 18–25" is the first, "deltagere"
+their sum. For each count, per year:
 
-Every people figure is a sum of cells of one finest table: per year, initiative and district (and
-city-wide), as an initiative's history shows it, with the year's totals beside it in Indsatser. The
-rule is applied there first; a figure summed over some of its cells (a district on Unge 18–25, an
-initiative under a district filter, a year under filters) must not give away what it hides:
-`revealing` names the sums that hold only part of a group's hidden cells (or an unprotected one),
-and `suppress(also=...)` hides them before the rule runs on the table of sums. The same is done
-between a table of sums and sums of its cells (the districts of Unge 18–25 and a year's figure for
-the chosen districts).
+1. A cell of 1–4 is hidden; 0 stays 0.
+2. The hidden cells of an initiative's year form a group. While a reader who knows the group's sum
+   could pin a cell (or the sum itself is under 5), the smallest shown cell of at least 5 of the same
+   initiative and year joins the group; for the 18–25 count, whose district and city totals are
+   shown, then the smallest of the same district and year (another initiative's), then of the year.
+   A group nothing can protect is marked unprotected.
+3. A sum is shown only when it holds each group whole or not at all (and no unprotected group); else
+   it is hidden. A figure scaled per line (a scenario) is shown only when every cell of a group it
+   holds is scaled alike. So what is shown tells at most a group's sum, never a cell of it: not by a
+   filter, nor by its complement ("every administration but one"), nor by any difference of shown
+   figures, and a shown sum is always 0 or at least 5.
+4. A hidden figure reads "<5" when it is one hidden cell of 1–4 (beside zeros), which the cell's own
+   marker tells already; otherwise "skjult". A rate of a hidden count (per 1.000, kr. per person) is
+   hidden with it.
 
-Under filters, the key figures and the yearly trend are the chosen part's figures, not the city's,
-so rule 1 (and 4) applies to them too. Budgets are never hidden. City totals (key figures, the
-yearly trend without filters) are not broken down and stay as they are; `true_sum` gives a page
-the true total of a suppressed column.
+Budgets are never hidden. Effect targets measured in persons show "<5" for a value of 1–4
+(`effect_target_values`).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -43,127 +42,120 @@ THRESHOLD = 5
 FEW = "<5"
 HIDDEN = "skjult"
 TRUE_SUM_SUFFIX = "_true_sum"
-EXPOSED_SUFFIX = "_exposed"
+PEOPLE = ("participants", "participants_18_25")
+ATOMS = {"participants_18_25": ("young",), "participants": ("young", "older")}  # what each people column adds up
+SHOWN = -1  # the group of a shown cell
+PERSON_UNITS = ("person", "deltager", "unge", "borger")  # an effect target's unit that counts people
 RULE = (
-    "Tal for personer (deltagere, heraf 18–25 år og 18–25-årige nået) fordelt på bydel, indsats eller indsats og bydel "
-    'vises som "<5", når de er 1–4; 0 vises som 0. Kan et skjult tal regnes ud af andre viste tal, skjules et tal mere og '
-    'vises som "skjult": er forskellen mellem deltagere og heraf 18–25 år 1–4, skjules deltagerne, så 18–25-tallet kan ses; '
-    "kan et skjult tal regnes ud af en total (fx indsatsens tal for hele året eller hele byens tal), skjules også det "
-    "næstmindste tal over 0 (er der intet, et 0). Et tal, der lægger nogle af en indsats' tal sammen – en bydel på Unge "
-    "18–25, en indsats under et bydelsfilter, årets tal for de valgte bydele, hele byens linje eller de byfælles indsatser – "
-    "skjules, når det ellers ville afsløre et af indsatsens skjulte tal. Rater beregnet af et skjult tal (pr. 1.000, "
-    "kr. pr. deltager) skjules med det. Med filtre gælder reglen også nøgletal og udviklingen over årene. Budgetter "
-    "skjules aldrig, og hele byens tal uden filtre (nøgletal og udviklingen) er ikke fordelt og vises, som de er."
+    'Tal for personer (deltagere, heraf 18–25 år, 18–25-årige nået og effektmål målt i personer) vises som "<5", når '
+    "de er 1–4; 0 vises som 0. Reglen gælder de mindste tal, appen viser – en indsats' tal pr. år og bydel (og for hele "
+    "byen) – og alle andre tal er summer af dem: en bydel, en forvaltning, et indsatsområde, et år, hele byen, med og "
+    "uden filtre. Et skjult tal hører til en gruppe sammen med andre tal fra samme indsats og år (for 18–25-årige om "
+    "nødvendigt fra samme bydel eller år), så gruppens sum ikke afslører nogen af dem. En sum vises kun, når den "
+    'rummer hele gruppen eller intet af den; ellers vises den som "skjult". Derfor kan et skjult tal ikke regnes ud '
+    "ved at trække et vist tal fra et andet – heller ikke et filter og dets modsætning (fx alle forvaltninger på "
+    "nær én), og et vist tal for personer er altid 0 eller mindst 5. Et scenarie vises kun, hvor det ændrer alle "
+    "tal i en gruppe ens. Rater beregnet af et skjult tal (pr. 1.000, kr. pr. deltager) skjules med det. Budgetter "
+    "skjules aldrig."
 )
 
 
-def suppress(
-    frame: pd.DataFrame,
-    counts: Sequence[str],
-    *,
-    parts: Mapping[str, str] | None = None,
-    rates: Mapping[str, str | tuple[str, ...]] | None = None,
-    totals: Sequence[str] = (),
-    groups: Sequence[str] = (),
-    also: Mapping[str, pd.Series] | None = None,
-    exposed: bool = False,
-) -> pd.DataFrame:
-    """Return `frame` with the rule applied: hidden cells hold `Hidden("<5")` or `Hidden("skjult")` in object columns.
+@dataclass(frozen=True, eq=False)
+class Decision:
+    """The suppression decision of one data version: per finest line and count, its group (`SHOWN` when shown)."""
 
-    `counts`: the people-count columns. `parts`: part column → its whole (`participants_18_25` →
-    `participants`). `rates`: rate column → the count column(s) it is computed from. `totals`: count
-    columns whose total, per group of `groups`, is shown or can be worked out. `also`: count column →
-    a boolean Series (aligned with `frame`) of cells to hide beforehand, for consistency with a finer table.
-    Columns with nothing hidden keep their dtype. With `exposed`, each totals column gets a boolean
-    `<column>_exposed`: True on the hidden cells of a group that no further cell could protect (a
-    table of sums over them, `revealing`, must then hide every sum that holds them).
+    lines: pd.DataFrame  # year, initiative_id, district_id (NaN: city-wide), participants, participants_18_25 (true)
+    values: dict[str, np.ndarray]  # count ("young", "older") → value per line
+    group: dict[str, np.ndarray]  # count → group per line, SHOWN where the cell is shown
+    size: dict[str, np.ndarray]  # count → cells per group
+    unprotected: dict[str, np.ndarray]  # count → per group: True where nothing could protect it
+    finest: pd.DataFrame = field(repr=False)  # `lines` as published: hidden cells hold `Hidden`
+
+    def sums(self, rows: np.ndarray, keys: np.ndarray, n_keys: int, column: str, weights: np.ndarray | None = None) -> list:
+        """Return per key 0…n_keys−1 the sum of `column` over `rows` (line numbers) with that key, or `Hidden`.
+
+        `weights` scales each row (a scenario); a row of weight 0 is not held. A key is hidden when its
+        rows hold part of a group, or all of it unequally scaled, or an unprotected group (rule 3).
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        keys = np.asarray(keys, dtype=np.int64)
+        w = np.ones(len(rows)) if weights is None else np.asarray(weights, dtype=float)
+        held = w != 0
+        rows, keys, w = rows[held], keys[held], w[held]
+        total = np.zeros(n_keys)
+        bad = np.zeros(n_keys, dtype=bool)
+        hidden_line = np.zeros(len(rows), dtype=bool)
+        for atom in ATOMS[column]:
+            total += np.bincount(keys, weights=w * self.values[atom][rows], minlength=n_keys)
+            groups = self.group[atom][rows]
+            in_group = groups != SHOWN
+            hidden_line |= in_group
+            if in_group.any():
+                bad[_broken(keys[in_group], groups[in_group], w[in_group], self.size[atom], self.unprotected[atom])] = True
+        shown_part = np.bincount(
+            keys[~hidden_line], weights=w[~hidden_line] * _line_total(self, column, rows[~hidden_line]), minlength=n_keys
+        )
+        hidden_lines = np.bincount(keys[hidden_line], minlength=n_keys)
+        out: list = total.tolist()
+        for k in np.flatnonzero(bad):
+            one_small = hidden_lines[k] == 1 and shown_part[k] == 0 and 0 < total[k] < THRESHOLD
+            out[k] = Hidden(FEW if one_small else HIDDEN)
+        return out
+
+
+def decide(lines: pd.DataFrame, borrow: Sequence[str] = ("young",)) -> Decision:
+    """Return the decision for `lines` (year, initiative_id, district_id, participants, participants_18_25; one row per cell).
+
+    `borrow`: the counts whose groups may take a cell from another initiative (rule 2): the 18–25
+    count, whose district and city totals are shown. The others' only sums are per initiative.
     """
-    parts, rates, also = dict(parts or {}), dict(rates or {}), dict(also or {})
-    values = {c: pd.to_numeric(frame[c], errors="coerce").astype(float).to_numpy() for c in counts}
-    marks = {c: np.full(len(frame), None, dtype=object) for c in counts}
-    known = {c: ~np.isnan(v) for c, v in values.items()}
-    whole_numbers = {c: bool(np.all(v[known[c]] % 1 == 0)) for c, v in values.items()}  # a scenario scales counts
+    lines = lines.reset_index(drop=True)
+    whole = pd.to_numeric(lines["participants"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    young = pd.to_numeric(lines["participants_18_25"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    values = {"young": young, "older": np.maximum(whole - young, 0)}
+    year = lines["year"].to_numpy(dtype=np.int64)
+    initiative = pd.factorize(lines["initiative_id"])[0]
+    district = lines["district_id"].fillna(-1).to_numpy(dtype=np.int64)
+    block = np.unique((year - year.min(initial=0)) * (initiative.max(initial=0) + 1) + initiative, return_inverse=True)[1]
+    group, size, unprotected = {}, {}, {}
+    for atom, v in values.items():
+        group[atom], size[atom], unprotected[atom] = _groups(v, year, block, district, atom in borrow)
+    finest = _published(lines, values, group)
+    return Decision(lines=lines, values=values, group=group, size=size, unprotected=unprotected, finest=finest)
 
-    for c, v in values.items():  # 1. a count of 1–4
-        marks[c][known[c] & (v > 0) & (v < THRESHOLD)] = FEW
-    for c, mask in also.items():  # cells a finer table hides
-        chosen = mask.reindex(frame.index).fillna(False).to_numpy(dtype=bool) & known[c] & _shown(marks[c])
-        marks[c][chosen] = HIDDEN
-    for part, whole in parts.items():  # 2. a whole that differs from its part by 1–4
-        both = _shown(marks[part]) & _shown(marks[whole]) & known[part] & known[whole]
-        difference = values[whole] - values[part]
-        marks[whole][both & (difference > 0) & (difference < THRESHOLD)] = HIDDEN
 
-    group_ids = frame.groupby(list(groups), sort=False, dropna=False).ngroup().to_numpy() if groups else np.zeros(len(frame), int)
-    group_rows = _groups_with_hidden_cells(group_ids, [marks[c] for c in counts])
-    changed = True
-    while changed:  # 3. complementary cells, until no hidden cell can be worked out from a total
-        changed = False
-        for c in totals:
-            for rows in group_rows:
-                while _determinable(c, rows, values, marks, parts, whole_numbers):
-                    extra = _next_smallest(rows, values[c], marks[c])
-                    if extra is None:
-                        break
-                    marks[c][extra] = HIDDEN
-                    changed = True
+def safe(cells: Sequence[float]) -> bool:
+    """Whether a group's sum, known to a reader who knows the rule ("<5" is 1–4, a hidden cell of 5 or more is ≥ 5), pins no cell of 1–4.
 
-    out = frame.copy()
-    for c in totals if exposed else ():
-        flags = np.zeros(len(frame), dtype=bool)
-        for rows in group_rows:
-            if _determinable(c, rows, values, marks, parts, whole_numbers):
-                flags[rows] = ~_shown(marks[c][rows])
-        out[c + EXPOSED_SUFFIX] = flags
-    for c in counts:
-        out[c] = _with_hidden(frame[c], marks[c])
-    for rate, sources in rates.items():  # 4. rates of a hidden count
-        sources = (sources,) if isinstance(sources, str) else sources
-        hidden = np.zeros(len(frame), dtype=bool)
-        for source in sources:
-            hidden |= ~_shown(marks[source])
-        out[rate] = _with_hidden(frame[rate], np.where(hidden, HIDDEN, None))
+    The sum itself must be at least 5 (else it is a small count), and each cell of 1–4 must keep at
+    least two possible values between what the others can hold at most and at least.
+    """
+    cells = [float(c) for c in cells]
+    total = sum(cells)
+    if total < THRESHOLD:
+        return False
+    small = sum(1 for c in cells if c < THRESHOLD)
+    if not small:
+        return True
+    large = len(cells) - small
+    others_low = (small - 1) + large * THRESHOLD  # the same for every cell of 1–4: the reader knows only the markers
+    others_high = np.inf if large else (small - 1) * (THRESHOLD - 1.0)
+    return min(THRESHOLD - 1.0, total - others_low) - max(1.0, total - others_high) >= 1
+
+
+def effect_target_values(targets: pd.DataFrame, columns: Sequence[str] = ("baseline", "target", "actual")) -> pd.DataFrame:
+    """Return effect targets with each value of 1–4 measured in persons as "<5"; progress from a hidden value is hidden with it."""
+    counts_people = targets["unit"].fillna("").astype(str).str.lower().str.contains("|".join(PERSON_UNITS))
+    out = targets.copy()
+    hidden_any = np.zeros(len(targets), dtype=bool)
+    for column in columns:
+        number = pd.to_numeric(targets[column], errors="coerce")
+        small = (counts_people & (number > 0) & (number < THRESHOLD)).to_numpy()
+        hidden_any |= small  # progress and two of the values would give the third away
+        out[column] = _with_hidden(targets[column], np.where(small, FEW, None))
+    if "progress" in out:
+        out["progress"] = _with_hidden(targets["progress"], np.where(hidden_any, HIDDEN, None))
     return out
-
-
-def revealing(pattern: pd.DataFrame, column: str, groups: Sequence[str], sums: Sequence[str], chosen: pd.Series) -> frozenset:
-    """Return the keys of the sums that would give away a cell hidden in `pattern`, a table suppressed in `groups`.
-
-    Each sum adds up the chosen rows of `pattern` alike in `sums` (one key per sum: the value, or a
-    tuple for several columns). The hidden cells of a group are safe together: a sum that holds all of
-    them or none tells no more than the group's total. A sum that holds some but not all gives those
-    it holds away (minus the shown cells), and so does a sum holding a group the rule could not
-    protect (`<column>_exposed`). Such sums must be hidden (`suppress(also=...)`).
-    """
-    values = pattern[column]
-    hidden = np.zeros(len(pattern), dtype=bool)
-    maybe = np.flatnonzero(pd.isna(values).to_numpy())  # a hidden figure is NaN to pandas: check only those
-    hidden[maybe] = [is_hidden(v) for v in values.to_numpy()[maybe]]
-    rows_hidden = np.flatnonzero(hidden)
-    if not len(rows_hidden):
-        return frozenset()
-    flags = pattern[column + EXPOSED_SUFFIX].to_numpy(dtype=bool) if column + EXPOSED_SUFFIX in pattern else np.zeros(len(pattern), bool)
-    picked = chosen.to_numpy(dtype=bool)
-    # Only hidden cells decide: their groups and keys are all that is looked up (a long table has few).
-    group_of = list(pattern[list(groups)].iloc[rows_hidden].itertuples(index=False, name=None))
-    key_rows = list(pattern[list(sums)].iloc[rows_hidden].itertuples(index=False, name=None))
-    key_of = {row: (key[0] if len(sums) == 1 else key) for row, key in zip(rows_hidden, key_rows, strict=True)}
-    members: dict[tuple, list[int]] = {}
-    for row, group in zip(rows_hidden, group_of, strict=True):
-        members.setdefault(group, []).append(row)
-    found = set()
-    for rows in members.values():
-        for key in {key_of[r] for r in rows if picked[r]}:
-            held = [r for r in rows if picked[r] and key_of[r] == key]
-            if len(held) < len(rows) or flags[rows].any():
-                found.add(key)
-    return frozenset(found)
-
-
-def held_by(frame: pd.DataFrame, sums: Sequence[str], keys: frozenset) -> pd.Series:
-    """Return, per row of `frame`, whether its key (the values in `sums`) is among `keys` (from `revealing`)."""
-    rows = list(frame[list(sums)].itertuples(index=False, name=None))
-    return pd.Series([(r[0] if len(sums) == 1 else r) in keys for r in rows], index=frame.index, dtype=bool)
 
 
 def true_sum(frame: pd.DataFrame, column: str) -> float:
@@ -179,80 +171,110 @@ def hidden_cells(values: pd.Series) -> pd.Series:
     return values.map(lambda v: v.marker if is_hidden(v) else None)
 
 
-def _groups_with_hidden_cells(group_ids: np.ndarray, marks: list[np.ndarray]) -> list[np.ndarray]:
-    """Return the rows of each group that has a hidden cell: only those can have a cell worked out from a total.
+def column_of(cells: list, index: pd.Index, name: str | None = None) -> pd.Series:
+    """Return sums from `Decision.sums` as a column: floats, or objects with `Hidden` where some are hidden."""
+    if any(is_hidden(c) for c in cells):
+        return pd.Series(cells, index=index, dtype=object, name=name)
+    return pd.Series(cells, index=index, dtype=float, name=name)
 
-    A group without one stays without one (a complementary cell is only chosen where a hidden one is at
-    risk), so at scale the work is the hidden cells' groups, not every initiative-year.
+
+def rate_of(rate: pd.Series, count: pd.Series) -> pd.Series:
+    """Return `rate` hidden ("skjult") wherever the count it is computed from is hidden (rule 4)."""
+    hidden = count.map(is_hidden).to_numpy(dtype=bool)
+    return _with_hidden(rate, np.where(hidden, HIDDEN, None))
+
+
+def _groups(v: np.ndarray, year: np.ndarray, block: np.ndarray, district: np.ndarray, borrow: bool) -> tuple:
+    """Return per line its group (rule 2), and per group its size and whether it is unprotected; `block` numbers initiative-years.
+
+    Most groups are an initiative-year's cells of 1–4 and its smallest cells of 5 or more: found for
+    all of them at once (`_within_initiatives`). Only the groups that need more go cell by cell.
     """
-    if not len(group_ids):
-        return []
-    hidden = np.zeros(len(group_ids), dtype=bool)
-    for column_marks in marks:
-        hidden |= ~_shown(column_marks)
-    wanted = np.unique(group_ids[hidden])
-    order = np.argsort(group_ids, kind="stable")
-    ordered = group_ids[order]
-    starts, ends = np.searchsorted(ordered, wanted, "left"), np.searchsorted(ordered, wanted, "right")
-    return [order[start:end] for start, end in zip(starts, ends, strict=True)]
+    group = np.full(len(v), SHOWN, dtype=np.int64)
+    primary = (v > 0) & (v < THRESHOLD)
+    if not primary.any():
+        return group, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    eligible = v >= THRESHOLD  # a cell that may join a group (never a 0, never a cell of 1–4 from elsewhere)
+    settled, rest = _within_initiatives(v, block, primary, eligible)
+    group[settled] = block[settled]  # numbered by block for now; renumbered below
+    unprotected: dict[int, bool] = {}
+    order = np.argsort(block, kind="stable")
+    starts = np.searchsorted(block[order], np.arange(block.max() + 2))
+    for b in rest:
+        members = [int(i) for i in order[starts[b] : starts[b + 1]] if primary[i] or eligible[i]]
+        cells = [v[i] for i in members]
+        if borrow and not safe(cells):
+            same_year = year == year[members[0]]
+            districts = np.unique(district[[i for i in members if primary[i]]])
+            for wider in (same_year & np.isin(district, districts), same_year):
+                candidates = np.flatnonzero(wider & eligible & (group == SHOWN) & (block != b))
+                for i in candidates[np.argsort(v[candidates], kind="stable")]:
+                    if safe(cells):
+                        break
+                    members.append(int(i))
+                    cells.append(v[i])
+        group[members] = b
+        unprotected[b] = not safe(cells)
+    numbered, group_ids = np.unique(group[group != SHOWN], return_inverse=True)
+    group[group != SHOWN] = group_ids
+    size = np.bincount(group_ids, minlength=len(numbered))
+    return group, size, np.array([unprotected.get(int(b), False) for b in numbered], dtype=bool)
 
 
-def _shown(marks: np.ndarray) -> np.ndarray:
-    return np.array([m is None for m in marks], dtype=bool)
+def _within_initiatives(v: np.ndarray, block: np.ndarray, primary: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """Return the lines of the groups one initiative-year can make safe (its cells of 1–4 and its k smallest of 5 or more), and the other blocks.
+
+    With k ≥ 1 cells of 5 or more, a group is safe when its sum is at least the cells of 1–4 plus
+    5 × k plus 1 (see `safe`): that only grows with k, so the first k that holds is found in one pass.
+    """
+    small = pd.DataFrame({"block": block[primary], "v": v[primary]}).groupby("block")["v"].agg(["sum", "size"])
+    total, n = small["sum"].to_numpy(), small["size"].to_numpy()
+    # `safe` with cells of 1–4 only: the others hold n − 1 to 4 × (n − 1)
+    alone = (total >= THRESHOLD) & (np.minimum(THRESHOLD - 1, total - (n - 1)) - np.maximum(1, total - (THRESHOLD - 1) * (n - 1)) >= 1)
+    spares = pd.DataFrame({"block": block[eligible], "v": v[eligible], "line": np.flatnonzero(eligible)})
+    spares = spares[spares["block"].isin(small.index[~alone])].sort_values(["block", "v", "line"], kind="stable")
+    spares["k"] = spares.groupby("block").cumcount() + 1
+    spares["total"] = spares.groupby("block")["v"].cumsum() + small["sum"].reindex(spares["block"]).to_numpy()
+    n_small = small["size"].reindex(spares["block"]).to_numpy()
+    holds = (spares["total"] >= THRESHOLD) & (spares["total"] - (n_small - 1) - THRESHOLD * spares["k"] >= 2)
+    first_k = spares[holds].groupby("block")["k"].min()
+    taken = spares[spares["k"] <= first_k.reindex(spares["block"]).fillna(0).to_numpy()]["line"].to_numpy()
+    done = set(small.index[alone]) | set(first_k.index)
+    settled = np.concatenate([np.flatnonzero(primary & np.isin(block, list(done))), taken]).astype(np.int64)
+    return settled, [int(b) for b in small.index if b not in done]
 
 
-def _determinable(column: str, rows: np.ndarray, values: dict, marks: dict, parts: dict[str, str], whole_numbers: dict) -> bool:
-    """Whether a hidden cell of `column` in `rows` is pinned to less than one person by the rows' total."""
-    hidden = [i for i in rows if marks[column][i] is not None]
-    if not hidden:
-        return False
-    v = values[column]
-    rest = float(np.nansum(v[rows])) - sum(v[i] for i in rows if marks[column][i] is None and not math.isnan(v[i]))
-    bounds = [_bounds(column, i, values, marks, parts, whole_numbers) for i in hidden]
-    for k, (low, high) in enumerate(bounds):
-        others_low = sum(b[0] for j, b in enumerate(bounds) if j != k)
-        others_high = sum(b[1] for j, b in enumerate(bounds) if j != k)
-        if v[hidden[k]] != 0 and min(high, rest - others_low) - max(low, rest - others_high) < 1:
-            return True  # a hidden 0 worked out is a 0: it tells no count of 1–4
-    return False
+def _broken(keys: np.ndarray, groups: np.ndarray, w: np.ndarray, size: np.ndarray, unprotected: np.ndarray) -> np.ndarray:
+    """Return the keys whose rows hold part of a group, all of it scaled unequally, or an unprotected group."""
+    pairs = pd.DataFrame({"key": keys, "group": groups, "w": w}).groupby(["key", "group"], sort=False)["w"].agg(["size", "min", "max"])
+    key, grp = pairs.index.get_level_values("key").to_numpy(), pairs.index.get_level_values("group").to_numpy()
+    ok = (pairs["size"].to_numpy() == size[grp]) & (pairs["min"].to_numpy() == pairs["max"].to_numpy()) & ~unprotected[grp]
+    return np.unique(key[~ok])
 
 
-def _bounds(column: str, i: int, values: dict, marks: dict, parts: dict[str, str], whole_numbers: dict) -> tuple[float, float]:
-    """What a reader who knows the rule can tell of a hidden cell: "<5" is 1–4, "skjult" at least 5, a part at most its whole."""
-    value = values[column][i]
-    if marks[column][i] == FEW:
-        low, high = _few(whole_numbers[column])
-    else:
-        low, high = min(float(THRESHOLD), value), math.inf  # a 0 hidden for want of another cell is known only to be ≥ 0
-    whole = parts.get(column)
-    if whole is not None and marks[whole][i] is None and not math.isnan(values[whole][i]):
-        high = min(high, values[whole][i])
-    elif whole is not None and marks[whole][i] == FEW:
-        high = min(high, _few(whole_numbers[whole])[1])
-    for part, of in parts.items():
-        if of == column and marks[part][i] is None and not math.isnan(values[part][i]):
-            low = max(low, values[part][i])
-    return low, high
+def _line_total(decision: Decision, column: str, rows: np.ndarray) -> np.ndarray:
+    """Return `column`'s value of each line in `rows` (the sum of the counts it is made of)."""
+    return sum(decision.values[atom][rows] for atom in ATOMS[column])
 
 
-def _few(whole_numbers: bool) -> tuple[float, float]:
-    """What "<5" tells: 1–4 people, or anything between 0 and 5 for a scaled (scenario) count."""
-    return (1.0, THRESHOLD - 1.0) if whole_numbers else (0.0, float(THRESHOLD))
-
-
-def _next_smallest(rows: np.ndarray, values: np.ndarray, marks: np.ndarray) -> int | None:
-    """Return the row of the smallest non-zero shown cell (the first on a tie); else the first shown 0; else None."""
-    shown = [i for i in rows if marks[i] is None and not math.isnan(values[i])]
-    non_zero = [i for i in shown if values[i] != 0]
-    if non_zero:
-        return min(non_zero, key=lambda i: (values[i], i))  # rows are in order: a tie goes to the first
-    return shown[0] if shown else None
+def _published(lines: pd.DataFrame, values: dict[str, np.ndarray], group: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Return the finest lines as an initiative's history shows them: a hidden cell "<5" when 1–4, else "skjult"."""
+    young_hidden = group["young"] != SHOWN
+    whole_hidden = young_hidden | (group["older"] != SHOWN)
+    whole = values["young"] + values["older"]
+    young_marks = np.where(young_hidden, np.where(values["young"] < THRESHOLD, FEW, HIDDEN), None)
+    whole_marks = np.where(whole_hidden, np.where((whole > 0) & (whole < THRESHOLD), FEW, HIDDEN), None)
+    out = lines.copy()
+    out["participants"] = _with_hidden(lines["participants"], whole_marks)
+    out["participants_18_25"] = _with_hidden(lines["participants_18_25"], young_marks)
+    return out
 
 
 def _with_hidden(column: pd.Series, marks: np.ndarray) -> pd.Series:
     """Return the column unchanged when nothing is hidden; else as objects with `Hidden` in the hidden cells."""
     if all(m is None for m in marks):
         return column
-    numbers = pd.to_numeric(column, errors="coerce").astype(float)
-    cells = [Hidden(m) if m is not None else n for n, m in zip(numbers.tolist(), marks, strict=True)]
+    cells = pd.to_numeric(column, errors="coerce").astype(float).to_numpy().astype(object)
+    hidden = np.flatnonzero(np.array([m is not None for m in marks], dtype=bool))
+    cells[hidden] = [Hidden(m) for m in np.asarray(marks, dtype=object)[hidden]]
     return pd.Series(cells, index=column.index, dtype=object, name=column.name)

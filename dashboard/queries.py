@@ -10,8 +10,8 @@ queries start from `_SCOPE`, which applies the sidebar filters once, the same wa
   ('Hele byen') are left out while it is set;
 - population is taken for the latest year available up to the chosen year.
 
-People counts broken down by district, initiative or both leave this module through
-`disclosure.suppress` (counts of 1–4 read "<5", and what would give them away "skjult").
+Every people count leaves this module as a sum worked out from the one disclosure decision of the
+data version (`disclosure_decision`, `_people`): counts of 1–4 read "<5", and what would give them away "skjult".
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -296,7 +297,7 @@ def key_figures(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY y.year
         """,
     ).assign(reached_per_1000=lambda d: ratio(d["reached_18_25"] * 1000, d["residents_18_25"]))
-    return _narrowed_reach(source, filters, figures)
+    return _yearly_reach(source, filters, figures)
 
 
 @st.cache_data(**CACHE)
@@ -514,72 +515,69 @@ def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY d.district_id
         """,
     )
-    frame["reached_18_25" + disclosure.TRUE_SUM_SUFFIX] = frame["reached_18_25"].sum()
-    if filters.year in _held_back(source, filters.without_districts(), "participants_18_25", ["year"], lines="districts"):
-        # the districts' total (the city line) holds part of an initiative's hidden cells, the rest being city-wide
-        frame["reached_18_25" + disclosure.TRUE_SUM_SUFFIX] = fmt.Hidden(disclosure.HIDDEN)
-    pattern = young_adults_reached_by_year_and_district(source, filters)
-    year = pattern[pattern["year"] == filters.year]
-    hidden = year.loc[year["reached_18_25"].map(fmt.is_hidden).astype(bool), "district_id"]
-    return disclosure.suppress(
-        frame,
-        ["reached_18_25"],
-        rates={"reached_per_1000": "reached_18_25"},
-        totals=["reached_18_25"],  # the city's figure is drawn beside the districts
-        also={"reached_18_25": frame["district_id"].isin(hidden)},
-    )
+    lines = "chosen" if filters.by_district else "districts"  # district lines only, as the SQL above
+    people = _people(source, filters, ["district_id"], ["participants_18_25"], lines=lines)
+    reached = frame[["district_id"]].merge(people, on="district_id", how="left")["participants_18_25"].set_axis(frame.index)
+    frame["reached_18_25"] = reached.where(reached.notna() | reached.map(fmt.is_hidden), 0.0)
+    frame["reached_per_1000"] = disclosure.rate_of(frame["reached_per_1000"], frame["reached_18_25"])
+    city = _people(source, filters, [], ["participants_18_25"], lines=lines)["participants_18_25"]
+    frame["reached_18_25" + disclosure.TRUE_SUM_SUFFIX] = city.iloc[0] if len(city) else 0.0  # the city line: all district lines
+    return frame
 
 
 @st.cache_data(**CACHE)
 def young_adults_reached_by_year_and_district(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return per year with activity and district: 18–25-year-olds reached, as the district table of each year hides them.
+    """Return per year with activity and district: 18–25-year-olds reached, hidden as the disclosure decision says.
 
-    The district filter does not apply (every district of a year is one group, beside the city's
-    figure). A district is hidden where it holds part of an initiative's hidden cells (its history);
-    a figure summed over chosen districts reads from this which of their cells are hidden.
+    The district filter does not apply (every district of a year is shown, beside the city's figure).
     """
     frame = _scoped(
         source,
         filters.without_districts(),
         """
-        , reached AS (
-            SELECT year, district_id, SUM(COALESCE(participants_18_25, 0)) AS reached_18_25
-            FROM activity_scope WHERE district_id IS NOT NULL GROUP BY ALL
-        )
-        SELECT y.year, d.district_id, COALESCE(r.reached_18_25, 0) AS reached_18_25
+        SELECT y.year, d.district_id
         FROM (SELECT DISTINCT year FROM activity_scope) y
         CROSS JOIN district d
-        LEFT JOIN reached r ON r.year = y.year AND r.district_id = d.district_id
         ORDER BY y.year, d.district_id
         """,
     )
-    held = _held_back(source, filters.without_districts(), "participants_18_25", ["year", "district_id"], lines="districts")
-    return disclosure.suppress(
-        frame,
-        ["reached_18_25"],
-        totals=["reached_18_25"],
-        groups=["year"],
-        also={"reached_18_25": disclosure.held_by(frame, ["year", "district_id"], held)},
-        exposed=True,
-    )
+    people = _people(source, filters.without_districts(), ["year", "district_id"], ["participants_18_25"], lines="districts", years=None)
+    reached = frame.merge(people, on=["year", "district_id"], how="left")["participants_18_25"].set_axis(frame.index)
+    return frame.assign(reached_18_25=reached.where(reached.notna() | reached.map(fmt.is_hidden), 0.0))
 
 
-def _held_back(source: Source, filters: Filters, column: str, sums: list[str], lines: str = "chosen") -> frozenset:
-    """Return the keys of sums over people cells of initiative histories that would give a hidden cell away.
+def _people(
+    source: Source, filters: Filters, by: list[str], columns: list[str], lines: str = "chosen", years: tuple[int, ...] | None = ()
+) -> pd.DataFrame:
+    """Return people figures from the disclosure decision: one row per value of `by` (one row without), over the lines chosen.
 
-    The cells summed: of the initiatives the filters choose, on the `lines` ("chosen": in the chosen
-    districts, or every line without a district filter; "districts": every district's; "city":
-    the city-wide ones), one sum per value of `sums`.
+    The lines: of the initiatives the filters choose, in the `years` (the chosen year when empty, every
+    year when None) and on `lines` ("chosen": in the chosen districts, or every line without a district
+    filter; "districts": every district's; "city": the city-wide ones). Each figure is the decision's
+    sum (`Decision.sums`): hidden where it would hold part of a group of hidden cells.
     """
-    fine = initiative_lines(source)
-    chosen = _among(fine["initiative_id"], chosen_initiatives(source, filters.without_districts()))
+    decision = disclosure_decision(source)
+    fine = decision.lines
+    chosen = np.ones(len(fine), dtype=bool)
+    if filters.without_districts() != Filters(year=filters.year):
+        chosen &= _among(fine["initiative_id"], chosen_initiatives(source, filters.without_districts())).to_numpy()
+    if years is not None:
+        chosen &= fine["year"].isin(years or (filters.year,)).to_numpy()
     if lines == "districts":
-        chosen &= fine["district_id"].notna()
-    elif lines == "city":
-        chosen &= fine["district_id"].isna()
+        chosen &= fine["district_id"].notna().to_numpy()
+    elif lines == "city":  # a district filter leaves city-wide lines out
+        chosen &= fine["district_id"].isna().to_numpy() & (not filters.by_district)
     elif filters.by_district:
-        chosen &= fine["district_id"].isin(filters.districts)
-    return disclosure.revealing(fine, column, ["year", "initiative_id"], sums, chosen)
+        chosen &= fine["district_id"].isin(filters.districts).to_numpy()
+    rows = np.flatnonzero(chosen)
+    if by:
+        grouped = fine[by].iloc[rows].groupby(by, sort=False, dropna=False)
+        codes, out = grouped.ngroup().to_numpy(), grouped.size().index.to_frame(index=False)
+    else:
+        codes, out = np.zeros(len(rows), dtype=np.int64), pd.DataFrame(index=[0])
+    for column in columns:
+        out[column] = disclosure.column_of(decision.sums(rows, codes, len(out), column), out.index)
+    return out
 
 
 def _among(ids: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
@@ -594,47 +592,25 @@ def chosen_initiatives(source: Source, filters: Filters) -> tuple[str, ...]:
     return tuple(_scoped(source, filters, "SELECT initiative_id FROM chosen ORDER BY initiative_id")["initiative_id"])
 
 
-def _narrowed_reach(source: Source, filters: Filters, frame: pd.DataFrame) -> pd.DataFrame:
-    """Apply the disclosure rule to yearly 18–25-year-olds reached under filters (a city total without any filter stays).
-
-    A year's figure is hidden when it holds part of an initiative's hidden cells, or (under a district
-    filter) some but not all of the districts that the district table of that year hides.
-    """
-    if filters == Filters(year=filters.year):
-        return frame
-    held = set(_held_back(source, filters, "participants_18_25", ["year"]))
-    if filters.by_district:
-        pattern = young_adults_reached_by_year_and_district(source, filters)
-        held |= disclosure.revealing(pattern, "reached_18_25", ["year"], ["year"], pattern["district_id"].isin(filters.districts))
-    also = {"reached_18_25": frame["year"].isin(held)}
-    return disclosure.suppress(frame, ["reached_18_25"], rates={"reached_per_1000": "reached_18_25"}, also=also)
+def _yearly_reach(source: Source, filters: Filters, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return yearly figures with the 18–25-year-olds reached (and per 1.000) from the disclosure decision, under the filters."""
+    people = _people(source, filters, ["year"], ["participants_18_25"], years=tuple(frame["year"]) or None)
+    reached = frame[["year"]].merge(people, on="year", how="left")["participants_18_25"].set_axis(frame.index)
+    frame = frame.assign(reached_18_25=reached.where(reached.notna() | reached.map(fmt.is_hidden), 0.0))
+    return frame.assign(reached_per_1000=disclosure.rate_of(frame["reached_per_1000"], frame["reached_18_25"]))
 
 
 @st.cache_data(**CACHE)
-def city_wide_young_adults_reached(source: Source, filters: Filters) -> int | fmt.Hidden:
-    """Return the year's 18–25-year-olds reached on city-wide activity lines (not placed in a district).
-
-    Hidden ("skjult") when the sum holds part of an initiative's hidden cells, the rest being in districts.
-    """
-    if filters.year in _held_back(source, filters, "participants_18_25", ["year"], lines="city"):
-        return fmt.Hidden(disclosure.HIDDEN)
-    frame = _scoped(
-        source,
-        filters,
-        """
-        SELECT COALESCE(SUM(a.participants_18_25), 0) AS reached
-        FROM activity_scope a, f
-        WHERE a.year = f.year AND a.district_id IS NULL
-        """,
-    )
-    return int(frame["reached"].iloc[0])
+def city_wide_young_adults_reached(source: Source, filters: Filters) -> float | fmt.Hidden:
+    """Return the year's 18–25-year-olds reached on city-wide activity lines (not placed in a district), or hidden."""
+    return _people(source, filters, [], ["participants_18_25"], lines="city")["participants_18_25"].iloc[0]
 
 
 @st.cache_data(**CACHE)
 def young_adults_trend(source: Source, filters: Filters) -> pd.DataFrame:
     """Return per year: 18–25-year-olds reached (in districts and city-wide) and per 1,000 residents 18–25.
 
-    The city's figure; under a filter the chosen part's, with the disclosure rule applied.
+    The city's figure; under a filter the chosen part's. Both from the disclosure decision.
     """
     frame = _scoped(
         source,
@@ -655,7 +631,7 @@ def young_adults_trend(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY y.year
         """,
     )
-    return _narrowed_reach(source, filters, frame)
+    return _yearly_reach(source, filters, frame)
 
 
 # --- Strategiske mål --------------------------------------------------------------------------
@@ -765,36 +741,26 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
         ORDER BY budget_kr DESC, c.name
         """,
     )
-    lines = initiative_lines(source)
-    year = lines["year"] == filters.year
-    chosen = year & lines["district_id"].isin(filters.districts) if filters.by_district else year
-    also = {
-        column: frame["initiative_id"].isin(disclosure.revealing(lines, column, ["year", "initiative_id"], ["initiative_id"], chosen))
-        for column in PEOPLE
-    }
-    return disclosure.suppress(
-        frame,
-        PEOPLE,
-        parts={"participants_18_25": "participants"},
-        rates={"kr_per_participant": "participants", "kr_per_young_participant": "participants_18_25"},
-        totals=["participants_18_25"],  # the year's 18–25 total is on Unge 18–25 (the trend, and the districts with Hele byen)
-        also=also,
-    )
+    people = _people(source, filters, ["initiative_id"], PEOPLE)
+    disclosed = frame[["initiative_id"]].merge(people, on="initiative_id", how="left").set_index(frame.index)
+    for column in PEOPLE:  # no activity in the year (and districts): missing, as the SQL has it
+        frame[column] = disclosed[column].where(frame[column].notna(), frame[column])
+    frame["kr_per_participant"] = disclosure.rate_of(frame["kr_per_participant"], frame["participants"])
+    frame["kr_per_young_participant"] = disclosure.rate_of(frame["kr_per_young_participant"], frame["participants_18_25"])
+    return frame
 
 
 PEOPLE = ["participants", "participants_18_25"]
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def initiative_lines(source: Source) -> pd.DataFrame:
-    """Return the finest people figures: per year, initiative and district (city-wide first), with the disclosure rule applied.
+def disclosure_decision(source: Source) -> disclosure.Decision:
+    """Return the one disclosure decision of a data version, made on the finest people figures (`disclosure.decide`).
 
-    Kept as one shared frame per data version (not copied on every call, as cached data is): at 1000×
-    the sample it has 690.000 rows, and its callers only read it.
-
-    This is what an initiative's history shows; each initiative's year is a group whose totals
-    stand in the Indsatser table. Every other people figure is a sum of these cells, and hides what
-    would give one of them away (`disclosure.revealing`).
+    Per year, initiative and district (city-wide lines included): what an initiative's history shows.
+    Every people figure of every page is a sum of these cells worked out from this decision. Kept
+    once per data version (not copied on every call, as cached data is): at 1000× the sample it has
+    690.000 rows, and its callers only read it.
     """
     frame = _read(
         source,
@@ -806,9 +772,12 @@ def initiative_lines(source: Source) -> pd.DataFrame:
         ORDER BY year, initiative_id, district_id NULLS FIRST
         """,
     )
-    return disclosure.suppress(
-        frame, PEOPLE, parts={"participants_18_25": "participants"}, totals=PEOPLE, groups=["year", "initiative_id"], exposed=True
-    )
+    return disclosure.decide(frame)
+
+
+def initiative_lines(source: Source) -> pd.DataFrame:
+    """Return the finest people figures as published: per year, initiative and district, hidden cells as `Hidden`."""
+    return disclosure_decision(source).finest
 
 
 @st.cache_data(**CACHE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from dashboard import disclosure, labels, queries, scenarios
@@ -55,8 +56,7 @@ def outcome(source: queries.Source, scenario: scenarios.Scenario) -> Outcome:
     population = queries.young_adults_by_district(source, Filters(year=scenario.year)).set_index("district_id")
     coverage = scenarios.coverage_by_district(applied, population["residents_18_25"])
     coverage.insert(0, "district", population["district"])
-    coverage = _disclosed(coverage, population["reached_18_25"], lines, scenario.changes)
-    city_wide = applied[applied["district_id"].isna()]
+    coverage = _disclosed(source, scenario.year, coverage, population["reached_18_25"], applied)
     known = set(lines["initiative_id"])
     return Outcome(
         scenario=scenario,
@@ -66,42 +66,70 @@ def outcome(source: queries.Source, scenario: scenarios.Scenario) -> Outcome:
         by_focus_area=by_area,
         by_administration=by_admin,
         coverage=coverage.reset_index(names="district_id"),
-        city_wide_reached=_city_wide(source, scenario.year, city_wide),
+        city_wide_reached=_city_wide(source, scenario.year, applied),
         missing=scenario.missing_from(known),
     )
 
 
-def _city_wide(source: queries.Source, year: int, city_wide: pd.DataFrame) -> tuple[float, float]:
-    """Return the city-wide 18–25-year-olds reached, baseline and scenario; both hidden where Unge 18–25 hides the baseline."""
-    if fmt.is_hidden(queries.city_wide_young_adults_reached(source, Filters(year=year))):
-        return fmt.Hidden(disclosure.HIDDEN), fmt.Hidden(disclosure.HIDDEN)
-    return float(city_wide["reached_18_25"].sum()), float(city_wide["scenario_reached_18_25"].sum())
+def _city_wide(source: queries.Source, year: int, applied: pd.DataFrame) -> tuple[float, float]:
+    """Return the city-wide 18–25-year-olds reached, baseline and scenario, each hidden where the disclosure decision says so."""
+    city_wide = applied[applied["district_id"].isna()]
+    baseline = queries.city_wide_young_adults_reached(source, Filters(year=year))
+    scenario = _scenario_reach(source, year, applied, city_wide=True)[0]
+    if not fmt.is_hidden(scenario):
+        scenario = float(city_wide["scenario_reached_18_25"].sum())
+    return (baseline if fmt.is_hidden(baseline) else float(baseline)), scenario
 
 
-def _disclosed(coverage: pd.DataFrame, shown_reach: pd.Series, lines: pd.DataFrame, changes: dict) -> pd.DataFrame:
-    """Apply the disclosure rule to the coverage per district (index district_id); `shown_reach` is Unge 18–25's district column.
+def _disclosed(source: queries.Source, year: int, coverage: pd.DataFrame, shown_reach: pd.Series, applied: pd.DataFrame) -> pd.DataFrame:
+    """Apply the disclosure decision to the coverage per district (index district_id); `shown_reach` is Unge 18–25's district column.
 
-    The baseline hides what Unge 18–25 hides for the year. A district's scenario figure is hidden
-    where its baseline is (unchanged, it would be the same number) and where a changed initiative
-    reaches 1–4 there: the change between baseline and scenario would give that count away.
+    The baseline is what Unge 18–25 shows. A district's scenario figure scales each real line by its
+    budget change: it is hidden where it would scale the cells of a group of hidden cells unequally
+    (then baseline − scenario would give one away) or holds part of one, as the decision says.
     """
     coverage = coverage.assign(change_per_1000=coverage["scenario_per_1000"] - coverage["baseline_per_1000"])
-    hidden_on_unge = shown_reach.map(fmt.is_hidden).reindex(coverage.index, fill_value=False).astype(bool)
-    small = lines[
-        lines["initiative_id"].isin(list(changes)) & (lines["reached_18_25"] > 0) & (lines["reached_18_25"] < disclosure.THRESHOLD)
-    ]
-    touched = pd.Series(coverage.index.isin(small["district_id"].dropna().astype(int)), index=coverage.index)
-    return disclosure.suppress(
-        coverage,
-        ["baseline_reached", "scenario_reached"],
-        rates={
-            "baseline_per_1000": "baseline_reached",
-            "scenario_per_1000": "scenario_reached",
-            "change_per_1000": ("baseline_reached", "scenario_reached"),
-        },
-        totals=["baseline_reached", "scenario_reached"],
-        also={"baseline_reached": hidden_on_unge, "scenario_reached": hidden_on_unge | touched},
+    baseline = shown_reach.reindex(coverage.index)
+    scenario = pd.Series(_scenario_reach(source, year, applied, districts=coverage.index), index=coverage.index, dtype=object)
+    scenario = scenario.where(scenario.map(fmt.is_hidden), coverage["scenario_reached"])
+    out = coverage.assign(
+        baseline_reached=disclosure.column_of(baseline.tolist(), coverage.index),
+        scenario_reached=disclosure.column_of(scenario.tolist(), coverage.index),
     )
+    either = pd.Series(
+        [b if fmt.is_hidden(b) else s for b, s in zip(out["baseline_reached"], out["scenario_reached"], strict=True)],
+        index=out.index,
+        dtype=object,
+    )
+    return out.assign(
+        baseline_per_1000=disclosure.rate_of(out["baseline_per_1000"], out["baseline_reached"]),
+        scenario_per_1000=disclosure.rate_of(out["scenario_per_1000"], out["scenario_reached"]),
+        change_per_1000=disclosure.rate_of(out["change_per_1000"], either),
+    )
+
+
+def _scenario_reach(
+    source: queries.Source, year: int, applied: pd.DataFrame, districts: pd.Index | None = None, city_wide: bool = False
+) -> list:
+    """Return the real lines' scenario reach per district of `districts` (or city-wide) from the disclosure decision.
+
+    Each line of the year counts with its scenario's factor (scenario ÷ baseline reach); the new
+    initiatives' expected reach is not a count of real people and is added by the caller.
+    """
+    decision = queries.disclosure_decision(source)
+    fine = decision.lines
+    place = fine["district_id"].isna() if city_wide else fine["district_id"].isin(districts)
+    rows = np.flatnonzero(((fine["year"] == year) & place).to_numpy())
+    real = applied[applied["reached_18_25"] > 0]
+    factor = (real["scenario_reached_18_25"] / real["reached_18_25"]).set_axis(
+        pd.MultiIndex.from_arrays([real["initiative_id"], real["district_id"].fillna(-1)])
+    )
+    keys = pd.MultiIndex.from_arrays([fine["initiative_id"].iloc[rows], fine["district_id"].iloc[rows].fillna(-1)])
+    weights = factor.reindex(keys).fillna(1.0).to_numpy()
+    if city_wide:
+        return decision.sums(rows, np.zeros(len(rows), dtype=np.int64), 1, "participants_18_25", weights)
+    codes = pd.Index(districts).get_indexer(fine["district_id"].iloc[rows].astype(int))
+    return decision.sums(rows, codes, len(districts), "participants_18_25", weights)
 
 
 def _every(sums: pd.DataFrame, names: pd.Series, key: str, label: str) -> pd.DataFrame:

@@ -46,109 +46,122 @@ def markers(values: pd.Series) -> list:
 # --- The rule ---------------------------------------------------------------------------------
 
 
-def test_one_to_four_reads_fewer_than_five_zero_and_five_stay():
-    frame = pd.DataFrame({"n": [0, 1, 4, 5, 120]})
-    assert markers(disclosure.suppress(frame, ["n"])["n"]) == [0, FEW, FEW, 5, 120]
-
-
-def test_a_column_with_nothing_hidden_keeps_its_dtype():
-    frame = pd.DataFrame({"n": [0, 5, 120]})
-    assert disclosure.suppress(frame, ["n"])["n"].dtype == "int64"
-
-
-def test_a_rate_of_a_hidden_count_is_hidden_with_it():
-    # 3 of 8.339 residents is 0,36 per 1.000: with the residents shown, the rate would give the 3 back
-    frame = pd.DataFrame({"n": [3, 50, 0], "per_1000": [3000 / 8339, 50000 / 8339, 0.0]})
-    out = disclosure.suppress(frame, ["n"], rates={"per_1000": "n"})
-    assert markers(out["n"]) == [FEW, 50, 0]
-    assert markers(out["per_1000"]) == [HIDDEN, 50000 / 8339, 0.0]
-
-
-def test_a_difference_of_one_to_four_hides_the_whole_not_the_part():
-    # 12 people, 10 of them 18–25: 2 are older. 120 and 110 differ by 10, and stay.
-    frame = pd.DataFrame({"participants": [12, 120], "young": [10, 110], "kr_per_participant": [1000.0, 100.0]})
-    out = disclosure.suppress(
-        frame, ["participants", "young"], parts={"young": "participants"}, rates={"kr_per_participant": "participants"}
+def lines_of(*cells: tuple[str, int | None, int, int]) -> pd.DataFrame:
+    """Finest lines of 2010 typed in by hand: (initiative, district id or None for city-wide, deltagere, heraf 18–25)."""
+    return pd.DataFrame(
+        [(2010, i, float("nan") if d is None else float(d), p, q) for i, d, p, q in cells],
+        columns=["year", "initiative_id", "district_id", "participants", "participants_18_25"],
     )
-    assert markers(out["participants"]) == [HIDDEN, 120]
-    assert markers(out["young"]) == [10, 110]  # the 18–25 figure stays visible
-    assert markers(out["kr_per_participant"]) == [HIDDEN, 100.0]  # budget / 12 would give the 12 back
 
 
-def test_one_hidden_cell_beside_a_shown_total_hides_the_next_smallest_non_zero_cell():
-    # Districts: 110, 2, 10, 0; the city's total 122 is shown. Alone, the hidden 2 would be 122 − 110 − 10 − 0.
-    # The next smallest non-zero cell is 10 (not 0, not 110): then 2 + 10 = 12 with "<5" 1–4 and "skjult" ≥ 5.
-    frame = pd.DataFrame({"n": [110, 2, 10, 0]})
-    assert markers(disclosure.suppress(frame, ["n"], totals=["n"])["n"]) == [110, FEW, HIDDEN, 0]
+def young(decision: disclosure.Decision) -> list:
+    return markers(decision.finest["participants_18_25"])
 
 
-def test_a_second_hidden_cell_that_still_gives_the_first_away_brings_a_third():
-    # 1 + 5 = 6 = 106 − 100: "<5" is at least 1 and "skjult" at least 5, so 6 means 1 and 5. Hiding 100 too:
-    # the three hidden cells sum to 106, and the first can be 1–4.
-    frame = pd.DataFrame({"n": [1, 5, 100]})
-    assert markers(disclosure.suppress(frame, ["n"], totals=["n"])["n"]) == [FEW, HIDDEN, HIDDEN]
+def sums_by(decision: disclosure.Decision, column: str, key: list, weights: list | None = None) -> list:
+    """The decision's sums with one key per line (None: the line is not held), read as a reader sees them."""
+    rows = [i for i, k in enumerate(key) if k is not None]
+    names = sorted({k for k in key if k is not None}, key=str)
+    codes = [names.index(key[i]) for i in rows]
+    w = None if weights is None else [weights[i] for i in rows]
+    return dict(
+        zip(names, markers(pd.Series(decision.sums(np.array(rows), np.array(codes), len(names), column, w), dtype=object)), strict=True)
+    )
 
 
-def test_two_small_cells_whose_sum_pins_both_bring_a_third():
-    # 1 + 1 = 2 with each at least 1: both are 1. With 50 hidden too, 52 = "<5" + "<5" + "skjult" (≥ 5): each small one can be 1–4.
-    frame = pd.DataFrame({"n": [1, 1, 50]})
-    assert markers(disclosure.suppress(frame, ["n"], totals=["n"])["n"]) == [FEW, FEW, HIDDEN]
+@pytest.mark.parametrize(
+    ("cells", "is_safe"),
+    [
+        ([1, 4], True),  # sum 5: 1+4, 2+3, 3+2, 4+1 all fit
+        ([4, 4], False),  # sum 8: both must be 4
+        ([3], False),  # one cell: the sum is the cell
+        ([1, 1, 1, 1], False),  # the sum 4 is itself a small count
+        ([1, 1, 1, 1, 1], False),  # sum 5 over five "<5": every one is 1
+        ([2, 2, 2], True),  # sum 6: (1, 1, 4), (2, 2, 2), …
+        ([1, 5], False),  # sum 6 beside a hidden cell of at least 5: the small one is 1
+        ([2, 5], True),  # sum 7: 1 + 6 or 2 + 5
+        ([2, 110], True),
+    ],
+)
+def test_a_group_is_safe_only_when_its_sum_pins_no_cell_and_is_not_small(cells, is_safe):
+    assert disclosure.safe(cells) is is_safe
 
 
-def test_with_no_other_non_zero_cell_a_zero_is_hidden():
-    # 2 is the only non-zero district: the total 2 would give it away; a hidden 0 leaves 1 or 2.
-    frame = pd.DataFrame({"n": [2, 0, 0]})
-    assert markers(disclosure.suppress(frame, ["n"], totals=["n"])["n"]) == [FEW, HIDDEN, 0]
+def test_one_to_four_is_hidden_zero_and_five_are_shown():
+    # one initiative, 18–25 in five districts: 0, 1, 4, 5, 120; the group {1, 4} has sum 5 and pins neither
+    decision = disclosure.decide(lines_of(*[("SOF-001", d, 200, q) for d, q in zip(range(1, 6), [0, 1, 4, 5, 120], strict=True)]))
+    assert young(decision) == [0, FEW, FEW, 5, 120]
 
 
-def test_totals_apply_per_group():
-    # An initiative's history: 2010 Nørrebro 120 and Bispebjerg 3 (total 123 in the Indsatser table); 2011 only 40.
-    frame = pd.DataFrame({"year": [2010, 2010, 2011], "n": [120, 3, 40]})
-    assert markers(disclosure.suppress(frame, ["n"], totals=["n"], groups=["year"])["n"]) == [HIDDEN, FEW, 40]
+def test_a_group_that_pins_a_cell_takes_the_smallest_cell_of_five_or_more_of_the_same_initiative():
+    # 1 alone is its own sum; with 5 the sum 6 pins it to 1; with 120 too, the sum 126 leaves it 1–4
+    decision = disclosure.decide(lines_of(("SOF-001", 1, 200, 1), ("SOF-001", 2, 200, 120), ("SOF-001", 3, 200, 5), ("BUF-001", 1, 9, 9)))
+    assert young(decision) == [FEW, HIDDEN, HIDDEN, 9]
 
 
-def test_a_hidden_part_is_at_most_its_whole():
-    # Row 1: 7 people, 2 aged 18–25 ("<5"). 18–25 total 112 = 110 + 2: with 110 shown, hide it too (skjult).
-    frame = pd.DataFrame({"participants": [120, 7], "young": [110, 2]})
-    out = disclosure.suppress(frame, ["participants", "young"], parts={"young": "participants"}, totals=["young"])
-    assert markers(out["young"]) == [HIDDEN, FEW]
-    assert markers(out["participants"]) == [120, 7]  # 7 − "<5" is 3–6 older ones: not one value
+def test_two_fours_that_pin_each_other_take_a_third_cell():
+    decision = disclosure.decide(lines_of(("SOF-001", 1, 50, 4), ("SOF-001", 2, 50, 4), ("SOF-001", 3, 50, 30)))
+    assert young(decision) == [FEW, FEW, HIDDEN]
 
 
-def test_cells_a_finer_table_hides_are_hidden_beforehand():
-    frame = pd.DataFrame({"n": [110, 12, 0]})
-    out = disclosure.suppress(frame, ["n"], also={"n": pd.Series([True, False, False])})
-    assert markers(out["n"]) == [HIDDEN, 12, 0]
+def test_a_sum_shows_a_group_whole_or_not_at_all_so_a_filter_and_its_complement_stay_true():
+    # SOF-001: Nørrebro (3) 110, Bispebjerg (8) 2 → one group; BUF-001 Valby (5) 30
+    decision = disclosure.decide(lines_of(("SOF-001", 3, 110, 110), ("SOF-001", 8, 2, 2), ("BUF-001", 5, 30, 30)))
+    per_district = sums_by(decision, "participants_18_25", [3, 8, 5])
+    assert per_district == {3: HIDDEN, 5: 30, 8: FEW}  # each of SOF-001's districts holds half its group
+    assert sums_by(decision, "participants_18_25", ["SOF", "SOF", "BUF"]) == {"BUF": 30, "SOF": 112}  # an administration
+    assert sums_by(decision, "participants_18_25", ["all", "all", "all"]) == {"all": 142}  # the city: 142 − 30 = 112, the pair
+    assert sums_by(decision, "participants_18_25", [None, None, "Valby"]) == {"Valby": 30}  # the complement of SOF in Valby
+    assert sums_by(decision, "participants_18_25", ["x", None, "x"]) == {"x": HIDDEN}  # Nørrebro + Valby: 140 = 110 + 30
 
 
-def test_a_sum_over_part_of_a_groups_hidden_cells_would_reveal_them():
-    # 2010 histories: SOF-001 Nørrebro "skjult" (120), Bispebjerg "<5" (3); TMF-001 Valby 12, shown.
-    pattern = pd.DataFrame(
+def test_an_initiative_with_no_cell_to_spare_borrows_the_smallest_in_its_district():
+    # SOF-001 reaches 3 in Nørrebro (3) only; BUF-001 8 there and 6 in Valby (5); TMF-001 50 in Nørrebro
+    decision = disclosure.decide(lines_of(("SOF-001", 3, 3, 3), ("BUF-001", 3, 8, 8), ("BUF-001", 5, 6, 6), ("TMF-001", 3, 50, 50)))
+    assert young(decision) == [FEW, HIDDEN, 6, 50]  # the group {3, 8}: sum 11 leaves the 3 any of 1–4
+    assert sums_by(decision, "participants_18_25", [3, 3, 5, 3]) == {3: 61, 5: 6}  # Nørrebro holds the whole group
+    by_initiative = sums_by(decision, "participants_18_25", ["SOF", "BUF", "BUF", "TMF"])
+    assert by_initiative == {"BUF": HIDDEN, "SOF": FEW, "TMF": 50}  # SOF-001's total is its one line of 1–4
+
+
+def test_deltagere_is_hidden_with_either_of_its_counts_and_the_others_never_borrow():
+    # TMF-001 Valby 12 people, 10 of them 18–25: 2 others, and nothing in TMF-001's year to protect them
+    decision = disclosure.decide(lines_of(("TMF-001", 5, 12, 10), ("BUF-001", None, 85, 0)))
+    assert markers(decision.finest["participants"]) == [HIDDEN, 85]  # BUF-001's 85 others are not lent
+    assert young(decision) == [10, 0]
+    assert sums_by(decision, "participants", ["TMF", "BUF"]) == {"BUF": 85, "TMF": HIDDEN}
+    assert decision.unprotected["older"].tolist() == [True]
+
+
+def test_a_group_nothing_can_protect_hides_every_sum_that_holds_it():
+    decision = disclosure.decide(lines_of(("SOF-001", 3, 3, 3), ("BUF-001", 5, 0, 0)))
+    assert sums_by(decision, "participants_18_25", ["all", "all"]) == {"all": FEW}  # the year's only people: 3
+    assert sums_by(decision, "participants_18_25", [None, "Valby"]) == {"Valby": 0}
+
+
+def test_a_scenario_is_shown_only_where_it_scales_every_cell_of_a_group_alike():
+    decision = disclosure.decide(lines_of(("SOF-001", 3, 3, 3), ("BUF-001", 3, 8, 8), ("TMF-001", 3, 50, 50)))
+    nørrebro = [3, 3, 3]
+    assert sums_by(decision, "participants_18_25", nørrebro, [1.5, 1.5, 1.0]) == {3: 66.5}  # SOF-001 and BUF-001 +50 %
+    assert sums_by(decision, "participants_18_25", nørrebro, [0.0, 1.0, 1.0]) == {3: HIDDEN}  # stop SOF-001: 61 − 58 = 3
+    assert sums_by(decision, "participants_18_25", nørrebro, [1.5, 1.0, 1.0]) == {3: HIDDEN}  # +50 % on SOF-001 alone
+    assert sums_by(decision, "participants_18_25", nørrebro, [1.0, 1.0, 0.0]) == {3: 11}  # stop TMF-001: the group whole
+
+
+def test_effect_targets_in_persons_hide_values_of_one_to_four_and_the_progress_that_would_tell_them():
+    targets = pd.DataFrame(
         {
-            "year": [2010, 2010, 2010],
-            "initiative_id": ["SOF-001", "SOF-001", "TMF-001"],
-            "district_id": [3, 8, 5],
-            "n": pd.Series([fmt.Hidden(HIDDEN), fmt.Hidden(FEW), 12.0], dtype=object),
+            "unit": ["personer", "%", "Personer", None],
+            "baseline": [2.0, 2.0, 10.0, 3.0],
+            "target": [10.0, 4.0, 20.0, 6.0],
+            "actual": [6.0, 3.0, 4.0, 3.0],
+            "progress": [0.5, 0.5, -0.6, 0.0],
         }
     )
-    groups = ["year", "initiative_id"]
-    everything = pd.Series(True, index=pattern.index)
-    # per district (Unge 18–25): Nørrebro's 120 alone and Bispebjerg's 3 alone would each be a hidden cell; Valby holds none
-    assert disclosure.revealing(pattern, "n", groups, ["district_id"], everything) == {3, 8}
-    # per initiative over all districts (Indsatser): SOF-001's 123 holds the whole group, which is safe
-    assert disclosure.revealing(pattern, "n", groups, ["initiative_id"], everything) == set()
-    # per initiative under a Nørrebro filter: SOF-001's sum there would be the hidden 120
-    assert disclosure.revealing(pattern, "n", groups, ["initiative_id"], pattern["district_id"] == 3) == {"SOF-001"}
-
-
-def test_a_sum_holding_a_group_no_cell_could_protect_is_hidden_too():
-    # TMF-001 12 people in Valby, its only line: "skjult" (12 − 10 older), and nothing else in its row to hide.
-    frame = pd.DataFrame({"year": [2010], "initiative_id": ["TMF-001"], "n": [12], "young": [10]})
-    lines = disclosure.suppress(
-        frame, ["n", "young"], parts={"young": "n"}, totals=["n", "young"], groups=["year", "initiative_id"], exposed=True
-    )
-    assert markers(lines["n"]) == [HIDDEN] and lines["n_exposed"].tolist() == [True]
-    assert disclosure.revealing(lines, "n", ["year", "initiative_id"], ["initiative_id"], pd.Series([True])) == {"TMF-001"}
+    out = disclosure.effect_target_values(targets)
+    assert markers(out["baseline"]) == [FEW, 2.0, 10.0, 3.0]
+    assert markers(out["actual"]) == [6.0, 3.0, FEW, 3.0]
+    assert markers(out["progress"]) == [HIDDEN, 0.5, HIDDEN, 0.0]  # 2 + 0,5 × 8 = 6 would tell the 2
 
 
 def test_true_sum_reads_the_true_total_the_query_kept():
@@ -592,10 +605,12 @@ def test_the_brief_shows_markers_in_key_figures_findings_and_the_scenario(small_
     # 2 of Bispebjerg's 8.339 residents 18–25 would read 0,2 per 1.000: only 2 rounds to that
     assert "<td>18–25-årige nået pr. 1.000</td><td>skjult</td>" in bispebjerg
     assert "i Bispebjerg nås under 5 og tallet for Nørrebro er skjult" in bispebjerg  # the annex for SOF-001's area
-    # the scenario stops SOF-001: both its districts fall to 0, but their baselines are hidden, so the scenario is too;
-    # a hidden 0 worked out from the scenario's total is still a 0, so Valby (TMF-001's 10) needs no hiding
+    # the scenario stops SOF-001: Bispebjerg falls to 0, which holds none of SOF-001's hidden pair (Nørrebro 110,
+    # Bispebjerg 2) and tells nothing of it; the change from the hidden baseline would tell the 2, so it is hidden
     row = re.search(r"<tr><td>Bispebjerg</td>(.*?)</tr>", bispebjerg).group(1)
-    assert row == "<td class='number'>8.339</td><td class='number'>&lt;5</td><td class='number'>skjult</td>" + ("<td>skjult</td>" * 3)
+    assert row == (
+        "<td class='number'>8.339</td><td class='number'>&lt;5</td><td class='number'>0</td><td>skjult</td><td>0,0</td><td>skjult</td>"
+    )
     assert "<td>Valby</td><td class='number'>6.151</td><td class='number'>10</td><td class='number'>10</td>" in bispebjerg
 
 
@@ -611,11 +626,11 @@ def test_the_scenario_workbook_writes_the_markers(small_counts_db):
 
 
 def test_a_city_total_that_holds_part_of_a_hidden_pair_is_hidden(tmp_path):
-    # SOF-001 also has a city-wide line in 2010: 50 people, 40 of them 18–25. Its 18–25 row is then
-    # Nørrebro 110, Bispebjerg 2 ("<5") and city-wide 40: the next smallest non-zero, 40, is "skjult".
-    # The districts' total (the city line on Unge 18–25) would hold the 2 but not the 40: with the
-    # districts shown (Nørrebro 110, Valby 10), it would be 122 − 120; the city-wide total (40 + BUF-001's 0)
-    # would give the 40, and SOF-001's 152 − 110 − 40 the 2. Both are hidden; the year's total (162) is not.
+    # SOF-001 also has a city-wide line in 2010: 50 people, 40 of them 18–25. Its 18–25 cells are then
+    # city-wide 40, Nørrebro 110 and Bispebjerg 2 ("<5"): the smallest cell of 5 or more, the 40, joins the
+    # 2 in a group (sum 42, "skjult"). The districts' total (the city line on Unge 18–25) holds the 2 but
+    # not the 40, and the city-wide total (40 + BUF-001's 0) the 40 but not the 2: both hidden. The
+    # year's total (162) and SOF-001's (152) hold the pair whole and tell only its sum; Valby's 10 stays.
     sheets = small_counts_portfolio()
     activity = sheets["aktivitet"]
     sheets["aktivitet"] = pd.concat([activity, pd.DataFrame([["SOF-001", "2010", "", "50", "40", ""]], columns=activity.columns)])
@@ -630,8 +645,8 @@ def test_a_city_total_that_holds_part_of_a_hidden_pair_is_hidden(tmp_path):
         result = outcome(source, Scenario(name="Uændret", year=2010))
     st.cache_data.clear()
     assert markers(history["participants_18_25"]) == [HIDDEN, 110, FEW]  # city-wide first, then Nørrebro, Bispebjerg
-    # Bispebjerg alone hidden among the districts: the table guards its total as if shown, so Valby's 10 goes too
-    assert markers(by_district.set_index("district")["reached_18_25"].loc[["Nørrebro", "Valby", "Bispebjerg"]]) == [110, HIDDEN, FEW]
+    # Bispebjerg alone hidden among the districts: their total is hidden, so Valby's 10 tells nothing of it
+    assert markers(by_district.set_index("district")["reached_18_25"].loc[["Nørrebro", "Valby", "Bispebjerg"]]) == [110, 10, FEW]
     assert analysis.city_figure(by_district, "reached_18_25", "residents_18_25", scale=1000) is None  # no line drawn
     assert fmt.text(city_wide) == HIDDEN
     assert [fmt.text(v) for v in result.city_wide_reached] == [HIDDEN, HIDDEN]
@@ -643,5 +658,13 @@ def test_om_data_states_the_rule_in_danish(small_db, monkeypatch):
     at = open_app("about", {"aar": "2010"})
     assert "Små tal skjules" in [h.value for h in at.header]
     rule = next(m.value for m in at.markdown if "1–4" in m.value)
-    for words in ('"\\<5"', '"skjult"', "næstmindste", "Rater beregnet af et skjult tal", "Budgetter skjules aldrig"):
+    for words in (
+        '"\\<5"',
+        '"skjult"',
+        "hele gruppen eller intet af den",
+        "alle forvaltninger på nær én",
+        "effektmål målt i personer",
+        "Rater beregnet af et skjult tal",
+        "Budgetter skjules aldrig",
+    ):
         assert words in rule, words

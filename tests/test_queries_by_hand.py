@@ -766,13 +766,15 @@ def test_effect_target_progress_from_baseline_towards_the_target():
 
 
 def test_effect_target_progress_is_clipped_to_ten_times_the_way():
-    result = progress_of(effect(0.0, 1.0, 50.0), effect(0.0, 1.0, -50.0), effect(0.0, 1.0, 10.0))
+    # in %: a target of 1 person would be a small count, hidden with its progress (test_disclosure)
+    result = progress_of(effect(0.0, 1.0, 50.0, "%"), effect(0.0, 1.0, -50.0, "%"), effect(0.0, 1.0, 10.0, "%"))
     assert result["progress"].tolist() == [10.0, -10.0, 10.0]  # 50 and −50 are cut at ±10; 10 is kept
     assert result["status"].tolist() == ["Nået", "Bagud", "Nået"]
 
 
 def test_effect_target_that_holds_the_level():
-    result = progress_of(effect(5.0, 5.0, 5.0), effect(5.0, 5.0, 4.0), effect(5.0, 5.0, 6.0), effect(5.0, 5.0, None))
+    # in %: 4 persons would be a small count, hidden with its progress (test_disclosure)
+    result = progress_of(effect(5.0, 5.0, 5.0, "%"), effect(5.0, 5.0, 4.0, "%"), effect(5.0, 5.0, 6.0, "%"), effect(5.0, 5.0, None, "%"))
     assert result["progress"].iloc[:3].tolist() == [1.0, 0.0, 0.0]  # target = baseline: held (1) or not (0)
     assert math.isnan(result["progress"].iloc[3])
     assert result["status"].tolist() == ["Nået", "Bagud", "Bagud", "Ingen måling"]

@@ -98,7 +98,7 @@ for goal in by_goal.itertuples(index=False):
             "actual": "Seneste",
             "status": "Status",
         }
-    ).assign(**{"Fremdrift (%)": mine_targets["progress"] * 100})[
+    ).assign(**{"Fremdrift (%)": mine_targets["progress"].map(lambda p: p if fmt.is_hidden(p) else p * 100)})[
         ["Indsats", "Indikator", "Enhed", "Målår", "Udgangspunkt", "Mål", "Seneste", "Fremdrift (%)", "Status"]
     ]
     layout.chart(
