@@ -85,6 +85,7 @@ ATTRIBUTES = {  # as typed in tests/conftest.py and below
         "only_do_less": False,
     },
 }
+BUDGETED = {("SOF-001", 3), ("SOF-001", 8), ("BUF-001", None), ("KFF-001", 3)}  # lines with a 2010 budget line too
 UNKNOWNS = [(line, count) for line in LINES for count in ("q", "r")]
 
 
@@ -252,7 +253,8 @@ def collect_scenarios(source: queries.Source, figures: Figures) -> None:
     for initiative in ATTRIBUTES:
         for step in (-1.0, -0.5, 0.5):
             result = outcome(source, Scenario(name="x", year=YEAR, changes={initiative: Change(step=step)}))
-            weights = {line: 1.0 + step for line in LINES if line[0] == initiative}
+            # a line's reach scales with its budget; TMF-001 has no budget in 2010, so its Valby line keeps its reach
+            weights = {line: 1.0 + step for line in LINES if line[0] == initiative and line in BUDGETED}
             for row in result.coverage.itertuples():
                 lines = [line for line in LINES if line[1] == row.district_id]
                 where = f"scenario {initiative} {step:+} {row.district}"
