@@ -525,27 +525,6 @@ def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
     return frame
 
 
-@st.cache_data(**CACHE)
-def young_adults_reached_by_year_and_district(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return per year with activity and district: 18–25-year-olds reached, hidden as the disclosure decision says.
-
-    The district filter does not apply (every district of a year is shown, beside the city's figure).
-    """
-    frame = _scoped(
-        source,
-        filters.without_districts(),
-        """
-        SELECT y.year, d.district_id
-        FROM (SELECT DISTINCT year FROM activity_scope) y
-        CROSS JOIN district d
-        ORDER BY y.year, d.district_id
-        """,
-    )
-    people = _people(source, filters.without_districts(), ["year", "district_id"], ["participants_18_25"], lines="districts", years=None)
-    reached = frame.merge(people, on=["year", "district_id"], how="left")["participants_18_25"].set_axis(frame.index)
-    return frame.assign(reached_18_25=reached.where(reached.notna() | reached.map(fmt.is_hidden), 0.0))
-
-
 def _people(
     source: Source, filters: Filters, by: list[str], columns: list[str], lines: str = "chosen", years: tuple[int, ...] | None = ()
 ) -> pd.DataFrame:

@@ -235,10 +235,6 @@ def collect_view(source: queries.Source, filters: Filters, focus_ids: dict[str, 
     figures.add(
         by_district["reached_18_25_true_sum"].iloc[0], lines_of(whole_city, focus_ids, "districts"), "participants_18_25", "city line"
     )
-    grid = queries.young_adults_reached_by_year_and_district(source, whole_city)
-    for row in grid[grid["year"] == YEAR].itertuples():
-        lines = [line for line in lines_of(whole_city, focus_ids, "districts") if line[1] == row.district_id]
-        figures.add(row.reached_18_25, lines, "participants_18_25", f"year × district {row.district_id} {label}")
     city = queries.city_wide_young_adults_reached(source, filters)
     figures.add(city, lines_of(filters, focus_ids, "city"), "participants_18_25", f"city-wide {label}")
     table = queries.initiatives_table(source, filters)
