@@ -198,3 +198,111 @@ def test_only_the_newest_five_replaced_versions_are_kept(live_db, tmp_path):
     for _ in range(7):
         load_portfolio(folder, live_db)
     assert len(list(versions_dir(live_db).glob("*.duckdb"))) == 5  # seven files were replaced; the two oldest are gone
+
+
+# --- Versions survive restores and damaged descriptions ----------------------------------------
+
+
+def load_again(live_db: Path, folder: Path) -> str:
+    """Load the small portfolio again with the command line's own code; return the new live version id."""
+    from pipelines.load import load_portfolio
+    from pipelines.versions import data_version
+
+    load_portfolio(folder, live_db)
+    return data_version(live_db)
+
+
+def set_went_live(live_db: Path, version_id: str, when: str) -> None:
+    """Hand-make a version's description: it went live at `when` from `fil_<when>.xlsx`."""
+    import json
+
+    from pipelines.store import versions_dir
+
+    description = {"version_id": version_id, "published_at": when, "file_name": f"fil_{when}.xlsx", "sha256": "0" * 64, "changes": "-"}
+    (versions_dir(live_db) / f"{version_id}.json").write_text(json.dumps(description), encoding="utf-8")
+
+
+def kept_ids(live_db: Path) -> set[str]:
+    from pipelines.store import versions_dir
+
+    return {path.stem for path in versions_dir(live_db).glob("*.duckdb")}
+
+
+def test_the_version_live_before_the_newest_is_kept_whatever_its_date(live_db, tmp_path):
+    from pipelines import versions
+
+    folder = write_csv_folder(small_portfolio(), tmp_path / "again")
+    ids = [versions.data_version(live_db)] + [load_again(live_db, folder) for _ in range(5)]  # v1 … v6, v6 live
+    for number, version_id in enumerate(ids[:5], start=1):  # v1 … v5 went live on 1 to 5 January 2020
+        set_went_live(live_db, version_id, f"2020-01-0{number}T12:00:00")
+    versions.restore(ids[0], live_db)  # v1 live again; v6 kept
+    assert versions.data_version(live_db) == ids[0]
+    v7 = load_again(live_db, folder)  # v7 replaces v1
+    assert versions.data_version(live_db) == v7
+    # Five kept: v1 (live just before v7), v6 (live before v1) and v5, v4, v3; v2, the oldest of the rest, is gone.
+    assert kept_ids(live_db) == {ids[0], ids[5], ids[4], ids[3], ids[2]}
+
+
+def test_pruning_keeps_the_one_just_replaced_even_when_every_other_is_newer(live_db, tmp_path):
+    from pipelines import versions
+
+    folder = write_csv_folder(small_portfolio(), tmp_path / "again")
+    ids = [versions.data_version(live_db)] + [load_again(live_db, folder) for _ in range(5)]  # v6 live, v1 … v5 kept
+    for number, version_id in enumerate(ids[:5], start=1):
+        set_went_live(live_db, version_id, f"2030-01-0{number}T12:00:00")  # all "newer" than today
+    load_again(live_db, folder)  # v6 is replaced: its own date (today) is older than every other's
+    assert ids[5] in kept_ids(live_db)
+    assert kept_ids(live_db) == {ids[5], ids[4], ids[3], ids[2], ids[1]}  # v1, the oldest, is gone
+
+
+DAMAGED = {
+    "empty": b"",
+    "not json": b"{ikke json",
+    "a list": b'["2020-01-01", "fil.xlsx"]',
+    "a number": b"42",
+    "missing keys": b'{"version_id": "x"}',
+    "wrong types": b'{"published_at": 20200101, "file_name": ["a"], "sha256": null, "changes": {}}',
+    "not a date": b'{"published_at": "i g\\u00e5r", "file_name": "a.xlsx", "sha256": "00", "changes": "-"}',
+    "not utf-8": b"\xff\xfe\x00{",
+    "deeply nested": b"[" * 200_000,
+}
+
+
+@pytest.mark.parametrize("case", list(DAMAGED))
+def test_a_damaged_version_description_blocks_no_load_no_restore_and_not_the_page(live_db, tmp_path, case):
+    from pipelines.__main__ import main
+    from pipelines.store import versions_dir
+
+    folder = write_csv_folder(small_portfolio(), tmp_path / "again")
+    assert main(["load", str(folder), "--db", str(live_db)]) == 0  # v2 live, v1 kept
+    (damaged,) = versions_dir(live_db).glob("*.json")  # v1's description
+    damaged.write_bytes(DAMAGED[case])
+    assert main(["load", str(write_csv_folder(changed_portfolio(), tmp_path / "changed")), "--db", str(live_db)]) == 0  # v3 live
+    at = open_app("data")
+    versions = table(at, "Fil")
+    assert versions["Live"].tolist() == ["Ja", "", ""]
+    assert versions["Ændringer"].tolist() == ["indlæst med kommandolinjen", "indlæst med kommandolinjen", "Beskrivelsen kan ikke læses"]
+    assert pd.isna(versions["Gik live"].iloc[2]) or versions["Gik live"].iloc[2] in ("", "–")
+    assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "4,3"  # v3: the changed portfolio
+    at.selectbox(key="data_restore_pick").set_value(versions_dir(live_db).joinpath(damaged.stem + ".duckdb").stem)
+    at.button(key="data_restore").click().run()  # v1 (unreadable description, sound database) is live again
+    assert not failures(at), failures(at)
+    assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "3,7"
+
+
+@pytest.mark.parametrize("damage", [b"", b"ikke en database", b"\0" * 4096])
+def test_a_kept_version_whose_database_file_is_damaged_is_not_restored(live_db, tmp_path, damage):
+    from pipelines.__main__ import main
+    from pipelines.store import versions_dir
+
+    assert main(["load", str(write_csv_folder(changed_portfolio(), tmp_path / "changed")), "--db", str(live_db)]) == 0
+    (kept,) = versions_dir(live_db).glob("*.duckdb")  # the small fixture, replaced
+    kept.unlink()  # a hard link: write the damage into a file of its own
+    kept.write_bytes(damage)
+    before = sha(live_db)
+    at = open_app("data")
+    at.button(key="data_restore").click().run()
+    assert not failures(at), failures(at)
+    assert any("kan ikke gendannes: dens databasefil er beskadiget" in e.value for e in at.error)
+    assert sha(live_db) == before
+    assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "4,3"  # still the changed portfolio
