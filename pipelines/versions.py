@@ -17,9 +17,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -27,8 +28,11 @@ import duckdb
 import pandas as pd
 
 from pipelines.load import LoadResult, load_portfolio
+from pipelines.problems import InputRejected
 from pipelines.read import file_sha256
 from pipelines.store import (
+    LoadBusy,
+    StoreFailure,
     exclusive_load,
     keep_version,
     lock_path,
@@ -95,12 +99,34 @@ def stage(upload: Path, file_name: str, live: Path) -> Staged:
         if live.exists():
             shutil.copyfile(live, staged)
         result = load_portfolio(upload, staged, keep_version=False)
+    except InputRejected as rejected:
+        _remove(staged)
+        paths = _server_paths(upload, file_name, staged, live)
+        raise InputRejected([replace(p, message=without_server_paths(p.message, paths)) for p in rejected.problems]) from None
+    except (LoadBusy, StoreFailure) as failure:
+        _remove(staged)
+        raise type(failure)(without_server_paths(str(failure), _server_paths(upload, file_name, staged, live))) from None
     except BaseException:
         _remove(staged)
         raise
     return Staged(
         staged, live_version, file_name, file_sha256(upload) if upload.is_file() else _folder_sha256(upload), result, compare(live, staged)
     )
+
+
+def _server_paths(upload: Path, file_name: str, staged: Path, live: Path) -> dict[str, str]:
+    """The server's paths a staged load's messages may hold, each with what the analyst calls it."""
+    return {str(upload): file_name, str(staged): live.name, str(staging_dir(live)): file_name, str(live): live.name}
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s'\"/]+/)+([^\s'\"/]*)")
+
+
+def without_server_paths(message: str, paths: dict[str, str]) -> str:
+    """Return a message for the browser: each known server path as the analyst's name for it, any other absolute path as its last part."""
+    for path in sorted(paths, key=len, reverse=True):  # the longest first: the upload lies inside the staging folder
+        message = message.replace(path, paths[path])
+    return _ABSOLUTE_PATH.sub(lambda found: found.group(1), message)
 
 
 def compare(live: Path, staged: Path) -> Changes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -306,3 +307,59 @@ def test_a_kept_version_whose_database_file_is_damaged_is_not_restored(live_db, 
     assert any("kan ikke gendannes: dens databasefil er beskadiget" in e.value for e in at.error)
     assert sha(live_db) == before
     assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "4,3"  # still the changed portfolio
+
+
+# --- No server path in any message -------------------------------------------------------------
+
+ABSOLUTE_PATH = re.compile(r"(^|[\s'\"(=:])/[^\s'\"/]+/")
+
+
+def shown_texts(at) -> list[str]:
+    """Every text the page shows: panels, captions, markdown, toasts, and each cell of each table."""
+    texts = [
+        e.value
+        for kind in ("error", "warning", "info", "success", "markdown", "caption", "text", "toast", "exception")
+        for e in getattr(at, kind)
+    ]
+    for frame in at.dataframe:
+        texts += [str(cell) for cell in frame.value.astype(str).to_numpy().ravel()]
+    return [str(t) for t in texts]
+
+
+def assert_no_server_path(at, tmp_path: Path) -> None:
+    for text in shown_texts(at):
+        assert str(tmp_path) not in text and "/tmp" not in text and not ABSOLUTE_PATH.search(text), text
+
+
+def no_workbook_part() -> bytes:
+    """A zip that looks like a workbook ([Content_Types].xml, xl/) but has no workbook in it."""
+    return zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"ikke xml"})
+
+
+REFUSED_BY_THE_READER = {
+    "no workbook part": ("budget 2026.xlsx", no_workbook_part, "'budget 2026.xlsx' kan ikke læses som Excel-projektmappe"),
+    "no contract files in the zip": ("andre filer.zip", lambda: zip_of({"noter.csv": b"a;b\n1;2\n"}), "findes i 'andre filer.zip'"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED_BY_THE_READER))
+def test_a_refused_upload_names_the_file_as_uploaded_and_never_a_server_path(live_db, tmp_path, case):
+    name, make, message = REFUSED_BY_THE_READER[case]
+    at = upload_file(name, make())
+    problems = table(at, "Problem")["Problem"].tolist()
+    assert any(message in p for p in problems), problems
+    assert_no_server_path(at, tmp_path)
+
+
+def test_a_load_the_disk_refuses_says_why_without_a_server_path(live_db, tmp_path, monkeypatch):
+    import errno
+
+    from pipelines import store
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x.tmp"))
+
+    monkeypatch.setattr(store, "_write_and_swap", full_disk)
+    at = upload_file("indsatser.xlsx", workbook_bytes(small_portfolio(), tmp_path))
+    assert any("Databasefilen 'small.duckdb' kan ikke skrives: disken er fuld." in p for p in table(at, "Problem")["Problem"])
+    assert_no_server_path(at, tmp_path)
