@@ -363,3 +363,33 @@ def test_a_load_the_disk_refuses_says_why_without_a_server_path(live_db, tmp_pat
     at = upload_file("indsatser.xlsx", workbook_bytes(small_portfolio(), tmp_path))
     assert any("Databasefilen 'small.duckdb' kan ikke skrives: disken er fuld." in p for p in table(at, "Problem")["Problem"])
     assert_no_server_path(at, tmp_path)
+
+
+# --- The preview counts an initiative whose money or people only moved between districts -------
+
+
+def moved(sheet: str, changes: dict[tuple[int, str], str]) -> dict[str, pd.DataFrame]:
+    """The small portfolio with some cells of one sheet retyped: {(row index, column): text}."""
+    sheets = small_portfolio()
+    for (row, column), text in changes.items():
+        sheets[sheet].loc[row, column] = text
+    return sheets
+
+
+MOVES = {
+    # SOF-001's 2010 lines: Nørrebro 1.234.567,50 kr. (row 0) and Bispebjerg 500.000 kr. (row 1); the year's total stays 3.734.567,50.
+    "Nørrebro's line moved to Valby": ("budget", {(0, "bydel"): "Valby"}),
+    "the two districts' amounts swapped": ("budget", {(0, "budget_kr"): "500000", (1, "budget_kr"): "1234567.5"}),
+    "100.000 kr. moved from Nørrebro to Bispebjerg": ("budget", {(0, "budget_kr"): "1134567.5", (1, "budget_kr"): "600000"}),
+    "the 120 participants moved from Nørrebro to Valby": ("aktivitet", {(0, "bydel"): "Valby"}),
+}
+
+
+@pytest.mark.parametrize("case", list(MOVES))
+def test_an_initiative_whose_budget_only_moved_between_districts_is_previewed_as_changed(live_db, tmp_path, case):
+    sheet, changes = MOVES[case]
+    at = upload_file("flyttet.xlsx", workbook_bytes(moved(sheet, changes), tmp_path))
+    assert (metric(at, "Indsatser tilføjet"), metric(at, "Indsatser fjernet"), metric(at, "Indsatser ændret")) == ("0", "0", "1")
+    assert any(t.value == "SOF-001" for t in at.text)  # the list of changed initiatives
+    budget = table(at, "Før (kr.)").set_index("År")
+    assert budget.loc[2010].tolist() == pytest.approx([3_734_567.5, 3_734_567.5, 0])  # the same total before and after
