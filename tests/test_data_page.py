@@ -273,9 +273,12 @@ DAMAGED = {
 def test_a_damaged_version_description_blocks_no_load_no_restore_and_not_the_page(live_db, tmp_path, case):
     from pipelines.__main__ import main
     from pipelines.store import versions_dir
+    from pipelines.versions import data_version
 
+    v1 = data_version(live_db)
     folder = write_csv_folder(small_portfolio(), tmp_path / "again")
     assert main(["load", str(folder), "--db", str(live_db)]) == 0  # v2 live, v1 kept
+    v2 = data_version(live_db)
     (damaged,) = versions_dir(live_db).glob("*.json")  # v1's description
     damaged.write_bytes(DAMAGED[case])
     assert main(["load", str(write_csv_folder(changed_portfolio(), tmp_path / "changed")), "--db", str(live_db)]) == 0  # v3 live
@@ -285,10 +288,16 @@ def test_a_damaged_version_description_blocks_no_load_no_restore_and_not_the_pag
     assert versions["Ændringer"].tolist() == ["indlæst med kommandolinjen", "indlæst med kommandolinjen", "Beskrivelsen kan ikke læses"]
     assert pd.isna(versions["Gik live"].iloc[2]) or versions["Gik live"].iloc[2] in ("", "–")
     assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "4,3"  # v3: the changed portfolio
-    at.selectbox(key="data_restore_pick").set_value(versions_dir(live_db).joinpath(damaged.stem + ".duckdb").stem)
-    at.button(key="data_restore").click().run()  # v1 (unreadable description, sound database) is live again
+    at.selectbox(key="data_restore_pick").set_value(v2)
+    at.button(key="data_restore").click().run()  # another version than the damaged one's
     assert not failures(at), failures(at)
+    assert data_version(live_db) == v2
     assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "3,7"
+    at = open_app("data")
+    at.selectbox(key="data_restore_pick").set_value(v1)
+    at.button(key="data_restore").click().run()  # v1 itself: unreadable description, sound database
+    assert not failures(at), failures(at)
+    assert data_version(live_db) == v1
 
 
 @pytest.mark.parametrize("damage", [b"", b"ikke en database", b"\0" * 4096])
