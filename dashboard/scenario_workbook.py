@@ -19,6 +19,18 @@ from openpyxl import load_workbook
 
 from dashboard import export
 from dashboard.scenarios import STEPS, Change, NewInitiative, Scenario
+from sikkerby.numbers import (
+    MAX_AMOUNT_KR,
+    MAX_COUNT,
+    NUMBER_HINT,
+    WHOLE_HINT,
+    NumberError,
+    ambiguous_numbers,
+    column_is_danish,
+    may_be_ambiguous,
+    parse_number,
+    too_large_message,
+)
 
 SETTINGS, CHANGES, NEW = "Scenarie", "Ændringer", "Nye indsatser"
 NAME, YEAR, FRAME = "Navn", "År", "Budgetramme (kr.)"
@@ -88,13 +100,13 @@ def from_xlsx(content: bytes, terms: ScenarioTerms) -> Scenario:
     name = " ".join(str(settings.get(NAME) or "").split())
     if not name:
         problems.append(f"Arket '{SETTINGS}': feltet '{NAME}' er tomt.")
-    year = _whole(settings.get(YEAR))
+    year = _year(settings.get(YEAR))
     if year is None:
         problems.append(f"Arket '{SETTINGS}': feltet '{YEAR}' skal være et årstal, ikke '{_shown(settings.get(YEAR))}'.")
     frame = settings.get(FRAME)
-    frame_kr = None if frame in (None, "") else _amount(frame)
-    if frame not in (None, "") and frame_kr is None:
-        problems.append(f"Arket '{SETTINGS}': feltet '{FRAME}' skal være et beløb på 0 kr. eller mere, ikke '{_shown(frame)}'.")
+    frame_kr, frame_problem = (None, None) if frame in (None, "") else AMOUNT_COLUMN.read(frame, column_is_danish([frame]))
+    if frame_problem:
+        problems.append(f"Arket '{SETTINGS}': feltet '{FRAME}': {frame_problem}")
     changes, names = _changes(book[CHANGES], problems)
     new = _new_initiatives(book[NEW], terms, problems) if NEW in book.sheetnames else ()
     if problems:
@@ -136,7 +148,9 @@ def _changes(sheet, problems: list[str]) -> tuple[dict[str, Change], dict[str, s
     changes: dict[str, Change] = {}
     names: dict[str, str] = {}
     seen: set[str] = set()
-    for number, initiative_id, name, label, amount in _rows(sheet, len(CHANGE_COLUMNS), problems, CHANGES):
+    rows = _rows(sheet, len(CHANGE_COLUMNS), problems, CHANGES)
+    amounts = AMOUNT_COLUMN.reader([(row[0], row[-1]) for row in rows])
+    for number, initiative_id, name, label, amount in rows:
         where = f"Arket '{CHANGES}', række {number}"
         initiative_id = str(initiative_id or "").strip()
         if not initiative_id:
@@ -148,9 +162,9 @@ def _changes(sheet, problems: list[str]) -> tuple[dict[str, Change], dict[str, s
         seen.add(initiative_id)
         key = _step_key(label)
         if key == _step_key(AMOUNT) or (key == "" and amount not in (None, "")):
-            kroner = _amount(amount)
-            if kroner is None:
-                problems.append(f"{where}, kolonne 'Beløb (kr.)': skal være et beløb på 0 kr. eller mere, ikke '{_shown(amount)}'.")
+            kroner, problem = amounts(number, amount)
+            if problem:
+                problems.append(f"{where}, kolonne 'Beløb (kr.)': {problem}")
                 continue
             changes[initiative_id] = Change(amount_kr=kroner)
         elif key in steps:
@@ -170,9 +184,10 @@ def _new_initiatives(sheet, terms: ScenarioTerms, problems: list[str]) -> tuple[
         "district": {v.casefold(): k for k, v in terms.districts.items()},
     }
     new = []
-    for index, (number, name, area, administration, goals, districts, budget, reached) in enumerate(
-        _rows(sheet, len(NEW_COLUMNS), problems, NEW), start=1
-    ):
+    rows = _rows(sheet, len(NEW_COLUMNS), problems, NEW)
+    budgets = AMOUNT_COLUMN.reader([(row[0], row[-2]) for row in rows])
+    reaches = COUNT_COLUMN.reader([(row[0], row[-1]) for row in rows])
+    for index, (number, name, area, administration, goals, districts, budget, reached) in enumerate(rows, start=1):
         where = f"Arket '{NEW}', række {number}"
         before = len(problems)
         area_id = by_name["area"].get(str(area or "").strip().casefold())
@@ -184,11 +199,11 @@ def _new_initiatives(sheet, terms: ScenarioTerms, problems: list[str]) -> tuple[
         goal_ids = _named(goals, by_name["goal"], f"{where}, kolonne 'Strategiske mål'", "et af de fire strategiske mål", problems)
         district_text = "" if str(districts or "").strip().casefold() == CITY_WIDE.casefold() else districts
         district_ids = _named(district_text, by_name["district"], f"{where}, kolonne 'Bydele'", "en af de ti bydele", problems)
-        budget_kr, reached_18_25 = _amount(budget), _amount(reached)
-        if budget_kr is None:
-            problems.append(f"{where}, kolonne 'Budget (kr.)': skal være et beløb på 0 kr. eller mere, ikke '{_shown(budget)}'.")
-        if reached_18_25 is None:
-            problems.append(f"{where}, kolonne '18–25-årige nået': skal være et antal på 0 eller mere, ikke '{_shown(reached)}'.")
+        (budget_kr, budget_problem), (reached_18_25, reach_problem) = budgets(number, budget), reaches(number, reached)
+        if budget_problem:
+            problems.append(f"{where}, kolonne 'Budget (kr.)': {budget_problem}")
+        if reach_problem:
+            problems.append(f"{where}, kolonne '18–25-årige nået': {reach_problem}")
         if len(problems) == before:
             new.append(
                 NewInitiative(
@@ -222,24 +237,60 @@ def _step_key(label: object) -> str:
     return "".join(str(label or "").replace("-", "−").split()).casefold()
 
 
-def _amount(value: object) -> float | None:
-    """Return a non-negative finite number from a number cell (or a plain number as text), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        text = value.strip().removesuffix("kr.").strip().replace(".", "").replace(",", ".")
+class NumberColumn(NamedTuple):
+    """A column of amounts or counts, read as the input contract reads its own (`sikkerby.numbers`), with its bounds."""
+
+    what: str  # "et beløb", "et antal"
+    unit: str  # " kr." or ""
+    maximum: float
+    whole: bool
+
+    def read(self, value: object, danish: bool) -> tuple[float | None, str | None]:
+        """Return a cell's number and None, or None and the Danish reason it is refused (the pipeline's words)."""
+        shown = _shown(value)
+        if shown == "":
+            return None, f"er tom; skriv {self.what} på 0{self.unit} eller mere."
         try:
-            value = float(text)
-        except ValueError:
-            return None
-    if isinstance(value, int | float) and math.isfinite(value) and value >= 0:
-        return float(value)
-    return None
+            number = parse_number(value, danish)
+        except NumberError as error:
+            return None, f"{error} {WHOLE_HINT if self.whole else NUMBER_HINT}"
+        if math.isnan(number):
+            return None, f"'{shown}' er ikke et tal. {WHOLE_HINT if self.whole else NUMBER_HINT}"
+        if number < 0:
+            return None, f"skal være {self.what} på 0{self.unit} eller mere, ikke '{shown}'."
+        if number > self.maximum:
+            return None, f"'{shown}' {too_large_message(self.maximum)}{self.unit or '.'}"
+        if self.whole and number != int(number):
+            return None, f"'{shown}' skal være et helt tal."
+        return number, None
+
+    def reader(self, cells: list[tuple[int, object]]):
+        """Return a function (row, value) → (number, problem) that reads the column's cells in the column's number style.
+
+        As in the pipeline: the whole column decides whether a dot groups thousands (`column_is_danish`), and an
+        amount whose separator the rest of the column contradicts is refused (`ambiguous_numbers`).
+        """
+        values = [value for _, value in cells if value not in (None, "")]
+        danish = column_is_danish(values)
+        ambiguous = ambiguous_numbers(cells) if not self.whole and may_be_ambiguous(values) else {}
+
+        def read(row: int, value: object) -> tuple[float | None, str | None]:
+            return (None, ambiguous[row]) if row in ambiguous else self.read(value, danish)
+
+        return read
 
 
-def _whole(value: object) -> int | None:
-    number = _amount(value)
-    return int(number) if number is not None and number == int(number) and 1900 <= number <= 2100 else None
+AMOUNT_COLUMN = NumberColumn("et beløb", " kr.", MAX_AMOUNT_KR, whole=False)
+COUNT_COLUMN = NumberColumn("et antal", "", MAX_COUNT, whole=True)
+
+
+def _year(value: object) -> int | None:
+    """Return a year from 1900 to 2100 from a number cell or a number as text, else None."""
+    try:
+        number = parse_number(value)
+    except NumberError:
+        return None
+    return int(number) if math.isfinite(number) and number == int(number) and 1900 <= number <= 2100 else None
 
 
 def _shown(value: object) -> str:

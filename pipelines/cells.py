@@ -6,20 +6,24 @@ Each function raises `CellError` with a Danish message when the cell cannot be r
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from pipelines.contract import ColumnSpec, Kind
 from sikkerby import vocabulary as vocab
+from sikkerby.numbers import (  # noqa: F401 - read here, shared with the dashboard's scenario workbooks
+    NUMBER_HINT,
+    SAME_STYLE_HINT,
+    WHOLE_HINT,
+    NumberError,
+    ambiguous_numbers,
+    column_is_danish,
+    may_be_ambiguous,
+    parse_number,
+)
 
 
 class CellError(ValueError):
     """A cell that cannot be read as its column's kind; the message is Danish."""
-
-
-_THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+")
-_THOUSANDS_COMMA = re.compile(r"\d{1,3}(,\d{3}){2,}")
-_UNITS = re.compile(r"\s*(kr\.?|dkk|%)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -44,103 +48,6 @@ def is_empty(value: object) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and value.strip() == ""
-
-
-def parse_number(value: object, danish: bool = True) -> float:
-    """Read `1.234.567,50`, `1234567.50`, `1234567,5` or an Excel number as a float.
-
-    A lone dot followed by exactly three digits (`1.234`) is read as a Danish thousands
-    separator when `danish` is true (Danish Excel files), else as a decimal point.
-    """
-    if isinstance(value, bool):
-        raise CellError(f"'{value}' er ikke et tal.")
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = _UNITS.sub("", str(value).replace("\u00a0", "").replace(" ", "").strip())
-    sign = -1.0 if text.startswith("-") else 1.0
-    digits = text.lstrip("+-")
-    if "." in digits and "," in digits:
-        decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        digits = digits.replace(thousands, "").replace(decimal, ".")
-    elif "," in digits:
-        digits = digits.replace(",", "") if _THOUSANDS_COMMA.fullmatch(digits) else digits.replace(",", ".")
-    elif digits.count(".") > 1 or (danish and _THOUSANDS_DOT.fullmatch(digits)):
-        if not _THOUSANDS_DOT.fullmatch(digits):
-            raise CellError(f"'{value}' er ikke et tal.")
-        digits = digits.replace(".", "")
-    if not re.fullmatch(r"\d+(\.\d+)?", digits):
-        raise CellError(f"'{value}' er ikke et tal.")
-    return sign * float(digits)
-
-
-def column_is_danish(values: list[object]) -> bool:
-    """Decide from a whole column whether its numbers are Danish (`1.234,5`) or plain (`1234.5`).
-
-    Plain only where a value shows it: a dot followed by other than three digits (`1234.50`), or
-    commas grouping thousands (`1,234,567`). Otherwise Danish, so `250.000` is two hundred and
-    fifty thousand: no amount or count in the contract has exactly three decimals.
-    """
-    texts = [str(v).replace(" ", "").replace("\u00a0", "") for v in values if isinstance(v, str)]
-    return not any(re.search(r"\.(\d{1,2}|\d{4,})$", t) or _THOUSANDS_COMMA.fullmatch(t.lstrip("+-")) for t in texts)
-
-
-# One dot or comma followed by exactly three digits: `1.711` is 1711 the Danish way and 1,711 the
-# English way (`1,711` the other way round). A leading 0 (`0.125`) is never a thousands group.
-_EITHER_WAY = re.compile(r"[1-9]\d{0,2}([.,])\d{3}")
-# What the rest of a column shows about its style, and the words for it, in the order they are named.
-_DOT_DECIMAL = (re.compile(r"\d+\.(\d{1,2}|\d{4,})|\d{1,3}(,\d{3})+\.\d+"), "kolonnen bruger punktum som decimaltegn")
-_COMMA_GROUPS = (re.compile(r"\d{1,3}(,\d{3}){2,}|\d{1,3}(,\d{3})+\.\d+"), "kolonnen bruger komma som tusindtalsseparator")
-_UNGROUPED = (re.compile(r"\d{4,}([.,]\d+)?"), "kolonnen skriver andre tal uden tusindtalsseparator")
-# A dot read as thousands separator needs a column that groups thousands with dots and has no decimal point;
-# a comma read as decimal sign needs a column without decimal points or comma groups.
-_AGAINST = {".": (_DOT_DECIMAL, _COMMA_GROUPS, _UNGROUPED), ",": (_DOT_DECIMAL, _COMMA_GROUPS)}
-SAME_STYLE_HINT = "Skriv alle tal i kolonnen på samme måde, fx 1.711 og 1.711,50 eller 1711 og 1711,50."
-
-
-def ambiguous_numbers(cells: list[tuple[int, object]]) -> dict[int, str]:
-    """Return, by row, a Danish message for each number whose separator the rest of its column makes ambiguous.
-
-    `cells` are a column's (Excel row, value) pairs. `1.711` is read as 1711 and `1,711` as 1,711
-    (the Danish way) unless another cell of the column is written another way: a decimal point
-    (`1711.50`), commas grouping thousands (`1,234,567`), or, against a thousands dot, an amount
-    over 999 without separator (`1711,50`). Then nothing says which was meant, and the cell is refused.
-    """
-    texts = [(row, str(value).strip(), _bare_digits(value)) for row, value in cells if isinstance(value, str)]
-    either_way = {row: shape.group(1) for row, _, digits in texts if (shape := _EITHER_WAY.fullmatch(digits))}
-    first_shown: dict[str, tuple[int, str]] = {}  # per style: the first cell that shows it
-    for row, typed, digits in texts:
-        for pattern, words in (_DOT_DECIMAL, _COMMA_GROUPS, _UNGROUPED):
-            if row not in either_way and words not in first_shown and pattern.fullmatch(digits):
-                first_shown[words] = (row, typed)
-    found: dict[int, str] = {}
-    for row, typed, digits in texts:
-        separator = either_way.get(row)
-        against = [(words, first_shown[words]) for _, words in _AGAINST.get(separator, ()) if words in first_shown]
-        if against:
-            words, (example_row, example) = against[0]
-            found[row] = _ambiguous_message(typed, digits, separator, f"{words} (fx '{example}' i række {example_row})")
-    return found
-
-
-def may_be_ambiguous(values: list[object]) -> bool:
-    """True if a text among `values` has one separator followed by three digits (`1.711`), which `ambiguous_numbers` may refuse."""
-    return any(isinstance(value, str) and _EITHER_WAY.fullmatch(_bare_digits(value)) for value in values)
-
-
-def _bare_digits(value: object) -> str:
-    """Return a number as typed without spaces, unit and sign: ` -1.711 kr.` → `1.711`."""
-    return _UNITS.sub("", str(value).replace("\u00a0", "").replace(" ", "").strip()).lstrip("+-")
-
-
-def _ambiguous_message(typed: str, digits: str, separator: str, evidence: str) -> str:
-    whole, decimal = digits.replace(separator, ""), digits.replace(separator, ",")
-    readings = (
-        f"punktummet kan være tusindtalsseparator ({whole}) eller decimaltegn ({decimal})"
-        if separator == "."
-        else f"kommaet kan være decimaltegn ({decimal}) eller tusindtalsseparator ({whole})"
-    )
-    return f"'{typed}' er tvetydigt: {readings}, og {evidence}. {SAME_STYLE_HINT}"
 
 
 def parse_text(value: object) -> str:
@@ -197,7 +104,7 @@ def parse_cell(value: object, spec: ColumnSpec, danish: bool) -> object:
     if spec.kind in (Kind.WHOLE, Kind.NUMBER):
         try:
             return parse_number(value, danish)
-        except CellError as error:
+        except NumberError as error:
             raise CellError(f"{error} {_number_hint(spec)}") from error
     if spec.kind is Kind.CHOICE:
         return parse_choice(value, spec)
@@ -205,7 +112,7 @@ def parse_cell(value: object, spec: ColumnSpec, danish: bool) -> object:
 
 
 def _number_hint(spec: ColumnSpec) -> str:
-    return "Skriv et helt tal, fx 25." if spec.kind is Kind.WHOLE else "Skriv fx 1.234.567,50 eller 1234567.50."
+    return WHOLE_HINT if spec.kind is Kind.WHOLE else NUMBER_HINT
 
 
 def parse_choice(value: object, spec: ColumnSpec) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from sikkerby import vocabulary as vocab
+from sikkerby.numbers import MAX_AMOUNT_KR, MAX_COUNT
 
 
 class Kind(Enum):
@@ -47,9 +48,9 @@ class SheetSpec:
 
 
 _YEAR = {"minimum": 2000, "maximum": 2100}
-# Upper bounds far above any real portfolio: they catch typing slips and overflow, not real values.
-_AMOUNT = {"minimum": 0, "maximum": 100_000_000_000}  # kr.; 100 mia. kr.
-_COUNT = {"minimum": 0, "maximum": 10_000_000}  # people or places
+# Upper bounds far above any real portfolio (in `sikkerby.numbers`, so scenario workbooks share them).
+_AMOUNT = {"minimum": 0, "maximum": MAX_AMOUNT_KR}  # kr.; 100 mia. kr.
+_COUNT = {"minimum": 0, "maximum": MAX_COUNT}  # people or places
 _EFFECT = {"minimum": -1_000_000_000, "maximum": 1_000_000_000, "smallest": 0.000001}
 
 INITIATIVES = SheetSpec(

@@ -104,6 +104,10 @@ def read_workbook(path: Path) -> RawInput:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except OSError as error:
+        if error.errno is None:  # openpyxl's own "File contains no valid workbook part": the file, not the disk
+            raise InputRejected(
+                [Problem(FILE_SHEET, None, None, f"'{path.name}' kan ikke læses som Excel-projektmappe: der er intet regneark i den.")]
+            ) from error
         raise InputRejected([Problem(FILE_SHEET, None, None, io_failure_sentence(error, f"projektmappen '{path}'", "læses"))]) from error
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise InputRejected(

@@ -266,7 +266,11 @@ def version_description(db_path: Path) -> dict:
 
 
 def keep_version(db_path: Path) -> None:
-    """Keep the current file as a version (a hard link, else a copy), described by its own load log."""
+    """Keep the current file as a version (a hard link, else a copy), described by its own load log.
+
+    The description records when the version stopped being live (`replaced_at`), and pruning never
+    removes the version just kept: a restored old version stays restorable after the next load.
+    """
     if not db_path.exists():
         return
     info = version_description(db_path)
@@ -280,20 +284,65 @@ def keep_version(db_path: Path) -> None:
         except OSError:
             shutil.copyfile(db_path, kept)
     description = folder / f"{version_id}.json"
-    if not description.exists():
-        description.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-    prune_versions(db_path)
+    known = read_description(description)
+    if known is not None or not description.exists():  # a damaged description is left as it is, for whoever looks into it
+        write_description(description, (known or info) | {"replaced_at": _now()})
+    prune_versions(db_path, just_replaced=version_id)
 
 
-def prune_versions(live: Path) -> None:
-    """Keep the newest `KEEP` replaced versions (by when they went live); the live file is never among them."""
+DESCRIPTION_FIELDS = ("published_at", "file_name", "sha256", "changes")
+MAX_DESCRIPTION_BYTES = 100_000  # a description is a few hundred bytes; anything far larger is not one
+
+
+def read_description(path: Path) -> dict[str, str] | None:
+    """Return a kept version's description, or None when it is missing or damaged (not JSON, not an object, wrong fields)."""
+    try:
+        if path.stat().st_size > MAX_DESCRIPTION_BYTES:
+            return None
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):  # ValueError covers JSONDecodeError and UnicodeDecodeError
+        return None
+    if not isinstance(info, dict) or not all(isinstance(info.get(name), str) for name in DESCRIPTION_FIELDS):
+        return None
+    if not all(_is_time(info.get(name, "")) for name in ("published_at", "replaced_at")):
+        return None
+    return info
+
+
+def write_description(path: Path, info: dict) -> None:
+    """Write a version's description in one step (a crash leaves the old file or the new one, never half of one)."""
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    partial.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _is_time(text: object) -> bool:
+    """True for an empty text or an ISO date and time (`2026-11-27T14:03:00`)."""
+    if not isinstance(text, str):
+        return False
+    try:
+        return text == "" or bool(datetime.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def prune_versions(live: Path, just_replaced: str | None = None) -> None:
+    """Keep the `KEEP` replaced versions that were live most recently; the live file is never among them.
+
+    `just_replaced` (the version live until now) is always kept, whatever its dates say; the rest are
+    ordered by when they stopped being live, else when they went live (unknown for a damaged description: oldest).
+    """
     folder = versions_dir(live)
 
-    def went_live(path: Path) -> str:
-        description = path.with_suffix(".json")
-        return json.loads(description.read_text(encoding="utf-8")).get("published_at", "") if description.exists() else ""
+    def last_live(path: Path) -> str:
+        info = read_description(path.with_suffix(".json")) or {}
+        return info.get("replaced_at") or info.get("published_at", "")
 
-    kept = sorted(folder.glob("*.duckdb"), key=went_live, reverse=True)
+    kept = sorted(folder.glob("*.duckdb"), key=lambda path: (path.stem == just_replaced, last_live(path)), reverse=True)
     for old in kept[KEEP:]:
         for leftover in (old, old.with_name(old.name + ".wal")):
             with contextlib.suppress(FileNotFoundError):

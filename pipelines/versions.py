@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
+import re
 import shutil
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -28,12 +28,27 @@ import duckdb
 import pandas as pd
 
 from pipelines.load import LoadResult, load_portfolio
+from pipelines.problems import InputRejected
 from pipelines.read import file_sha256
-from pipelines.store import exclusive_load, keep_version, lock_path, version_description, versions_dir
+from pipelines.store import (
+    LoadBusy,
+    StoreFailure,
+    exclusive_load,
+    keep_version,
+    lock_path,
+    read_description,
+    version_description,
+    versions_dir,
+    write_description,
+)
 
 
 class VersionConflict(RuntimeError):
     """The live data changed after the upload was staged; the message is Danish."""
+
+
+class VersionDamaged(RuntimeError):
+    """A kept version's database file cannot be opened, so it is not restored; the message is Danish."""
 
 
 @dataclass(frozen=True)
@@ -84,12 +99,34 @@ def stage(upload: Path, file_name: str, live: Path) -> Staged:
         if live.exists():
             shutil.copyfile(live, staged)
         result = load_portfolio(upload, staged, keep_version=False)
+    except InputRejected as rejected:
+        _remove(staged)
+        paths = _server_paths(upload, file_name, staged, live)
+        raise InputRejected([replace(p, message=without_server_paths(p.message, paths)) for p in rejected.problems]) from None
+    except (LoadBusy, StoreFailure) as failure:
+        _remove(staged)
+        raise type(failure)(without_server_paths(str(failure), _server_paths(upload, file_name, staged, live))) from None
     except BaseException:
         _remove(staged)
         raise
     return Staged(
         staged, live_version, file_name, file_sha256(upload) if upload.is_file() else _folder_sha256(upload), result, compare(live, staged)
     )
+
+
+def _server_paths(upload: Path, file_name: str, staged: Path, live: Path) -> dict[str, str]:
+    """The server's paths a staged load's messages may hold, each with what the analyst calls it."""
+    return {str(upload): file_name, str(staged): live.name, str(staging_dir(live)): file_name, str(live): live.name}
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s'\"/]+/)+([^\s'\"/]*)")
+
+
+def without_server_paths(message: str, paths: dict[str, str]) -> str:
+    """Return a message for the browser: each known server path as the analyst's name for it, any other absolute path as its last part."""
+    for path in sorted(paths, key=len, reverse=True):  # the longest first: the upload lies inside the staging folder
+        message = message.replace(path, paths[path])
+    return _ABSOLUTE_PATH.sub(lambda found: found.group(1), message)
 
 
 def compare(live: Path, staged: Path) -> Changes:
@@ -149,7 +186,7 @@ def discard(staged: Staged) -> None:
 
 
 def restore(version_id: str, live: Path) -> None:
-    """Make a kept version live again (the current one is kept too)."""
+    """Make a kept version live again (the current one is kept too); refuse in Danish one whose file is damaged."""
     folder = versions_dir(live)
     source = folder / f"{version_id}.duckdb"
     if not source.exists():
@@ -158,23 +195,38 @@ def restore(version_id: str, live: Path) -> None:
         copy = staging_dir(live) / f"{uuid.uuid4().hex}.duckdb"
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, copy)
+        if not _is_database(copy):
+            _remove(copy)
+            raise VersionDamaged(
+                f"Versionen {version_id} kan ikke gendannes: dens databasefil er beskadiget. De data, der er live, er uændrede."
+            )
         keep_version(live)
         os.replace(copy, live)
 
 
+UNREADABLE = "Beskrivelsen kan ikke læses"
+
+
 def listing(live: Path) -> pd.DataFrame:
-    """Return the live version and the kept ones, newest first: id, live, went live, file, SHA-256, what changed."""
+    """Return the live version and the kept ones, newest first: id, live, went live, file, SHA-256, what changed.
+
+    A kept version whose description is missing or damaged is listed (and can be restored) with
+    `readable` False and "Beskrivelsen kan ikke læses" for what changed.
+    """
     rows = []
     live_id = data_version(live)
     folder = versions_dir(live)
-    for description in sorted(folder.glob("*.json")) if folder.exists() else []:
-        info = json.loads(description.read_text(encoding="utf-8"))
-        kept = (folder / f"{description.stem}.duckdb").exists()
-        if kept or description.stem == live_id:
-            rows.append({**info, "version_id": description.stem, "live": description.stem == live_id, "kept": kept})
+    stems = {path.stem for pattern in ("*.json", "*.duckdb") for path in folder.glob(pattern)} if folder.exists() else set()
+    for stem in sorted(stems):
+        kept = (folder / f"{stem}.duckdb").exists()
+        if kept or stem == live_id:
+            info = read_description(folder / f"{stem}.json")
+            shown = {"published_at": "", "file_name": "", "sha256": "", "changes": UNREADABLE} if info is None else info
+            rows.append({**shown, "version_id": stem, "live": stem == live_id, "kept": kept, "readable": info is not None})
     if live_id and not any(r["version_id"] == live_id for r in rows):
-        rows.append(version_description(live) | {"live": True, "kept": False})
-    frame = pd.DataFrame(rows, columns=["version_id", "live", "kept", "published_at", "file_name", "sha256", "changes"])
+        rows.append(version_description(live) | {"live": True, "kept": False, "readable": True})
+    columns = ["version_id", "live", "kept", "readable", "published_at", "file_name", "sha256", "changes"]
+    frame = pd.DataFrame(rows, columns=columns)
     # newest first; loads within the same second tie, and then the live one comes first
     return frame.sort_values(["published_at", "live"], ascending=False, kind="stable").reset_index(drop=True)
 
@@ -190,7 +242,15 @@ def _describe(live: Path, db: Path, file_name: str, sha256: str, changes: str) -
         "file_name": file_name,
         "sha256": sha256,
     }
-    (folder / f"{version_id}.json").write_text(json.dumps(info | {"changes": changes}, ensure_ascii=False), encoding="utf-8")
+    write_description(folder / f"{version_id}.json", info | {"changes": changes})
+
+
+def _is_database(path: Path) -> bool:
+    """True when `path` opens as a database of this project with a data version."""
+    try:
+        return data_version(path) is not None
+    except (duckdb.Error, OSError, TypeError):  # not DuckDB, truncated, no `dataset` table, no data_version row
+        return False
 
 
 def _remove(path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -198,3 +199,206 @@ def test_only_the_newest_five_replaced_versions_are_kept(live_db, tmp_path):
     for _ in range(7):
         load_portfolio(folder, live_db)
     assert len(list(versions_dir(live_db).glob("*.duckdb"))) == 5  # seven files were replaced; the two oldest are gone
+
+
+# --- Versions survive restores and damaged descriptions ----------------------------------------
+
+
+def load_again(live_db: Path, folder: Path) -> str:
+    """Load the small portfolio again with the command line's own code; return the new live version id."""
+    from pipelines.load import load_portfolio
+    from pipelines.versions import data_version
+
+    load_portfolio(folder, live_db)
+    return data_version(live_db)
+
+
+def set_went_live(live_db: Path, version_id: str, when: str) -> None:
+    """Hand-make a version's description: it went live at `when` from `fil_<when>.xlsx`."""
+    import json
+
+    from pipelines.store import versions_dir
+
+    description = {"version_id": version_id, "published_at": when, "file_name": f"fil_{when}.xlsx", "sha256": "0" * 64, "changes": "-"}
+    (versions_dir(live_db) / f"{version_id}.json").write_text(json.dumps(description), encoding="utf-8")
+
+
+def kept_ids(live_db: Path) -> set[str]:
+    from pipelines.store import versions_dir
+
+    return {path.stem for path in versions_dir(live_db).glob("*.duckdb")}
+
+
+def test_the_version_live_before_the_newest_is_kept_whatever_its_date(live_db, tmp_path):
+    from pipelines import versions
+
+    folder = write_csv_folder(small_portfolio(), tmp_path / "again")
+    ids = [versions.data_version(live_db)] + [load_again(live_db, folder) for _ in range(5)]  # v1 … v6, v6 live
+    for number, version_id in enumerate(ids[:5], start=1):  # v1 … v5 went live on 1 to 5 January 2020
+        set_went_live(live_db, version_id, f"2020-01-0{number}T12:00:00")
+    versions.restore(ids[0], live_db)  # v1 live again; v6 kept
+    assert versions.data_version(live_db) == ids[0]
+    v7 = load_again(live_db, folder)  # v7 replaces v1
+    assert versions.data_version(live_db) == v7
+    # Five kept: v1 (live just before v7), v6 (live before v1) and v5, v4, v3; v2, the oldest of the rest, is gone.
+    assert kept_ids(live_db) == {ids[0], ids[5], ids[4], ids[3], ids[2]}
+
+
+def test_pruning_keeps_the_one_just_replaced_even_when_every_other_is_newer(live_db, tmp_path):
+    from pipelines import versions
+
+    folder = write_csv_folder(small_portfolio(), tmp_path / "again")
+    ids = [versions.data_version(live_db)] + [load_again(live_db, folder) for _ in range(5)]  # v6 live, v1 … v5 kept
+    for number, version_id in enumerate(ids[:5], start=1):
+        set_went_live(live_db, version_id, f"2030-01-0{number}T12:00:00")  # all "newer" than today
+    load_again(live_db, folder)  # v6 is replaced: its own date (today) is older than every other's
+    assert ids[5] in kept_ids(live_db)
+    assert kept_ids(live_db) == {ids[5], ids[4], ids[3], ids[2], ids[1]}  # v1, the oldest, is gone
+
+
+DAMAGED = {
+    "empty": b"",
+    "not json": b"{ikke json",
+    "a list": b'["2020-01-01", "fil.xlsx"]',
+    "a number": b"42",
+    "missing keys": b'{"version_id": "x"}',
+    "wrong types": b'{"published_at": 20200101, "file_name": ["a"], "sha256": null, "changes": {}}',
+    "not a date": b'{"published_at": "i g\\u00e5r", "file_name": "a.xlsx", "sha256": "00", "changes": "-"}',
+    "not utf-8": b"\xff\xfe\x00{",
+    "deeply nested": b"[" * 200_000,
+}
+
+
+@pytest.mark.parametrize("case", list(DAMAGED))
+def test_a_damaged_version_description_blocks_no_load_no_restore_and_not_the_page(live_db, tmp_path, case):
+    from pipelines.__main__ import main
+    from pipelines.store import versions_dir
+    from pipelines.versions import data_version
+
+    v1 = data_version(live_db)
+    folder = write_csv_folder(small_portfolio(), tmp_path / "again")
+    assert main(["load", str(folder), "--db", str(live_db)]) == 0  # v2 live, v1 kept
+    v2 = data_version(live_db)
+    (damaged,) = versions_dir(live_db).glob("*.json")  # v1's description
+    damaged.write_bytes(DAMAGED[case])
+    assert main(["load", str(write_csv_folder(changed_portfolio(), tmp_path / "changed")), "--db", str(live_db)]) == 0  # v3 live
+    at = open_app("data")
+    versions = table(at, "Fil")
+    assert versions["Live"].tolist() == ["Ja", "", ""]
+    assert versions["Ændringer"].tolist() == ["indlæst med kommandolinjen", "indlæst med kommandolinjen", "Beskrivelsen kan ikke læses"]
+    assert pd.isna(versions["Gik live"].iloc[2]) or versions["Gik live"].iloc[2] in ("", "–")
+    assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "4,3"  # v3: the changed portfolio
+    at.selectbox(key="data_restore_pick").set_value(v2)
+    at.button(key="data_restore").click().run()  # another version than the damaged one's
+    assert not failures(at), failures(at)
+    assert data_version(live_db) == v2
+    assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "3,7"
+    at = open_app("data")
+    at.selectbox(key="data_restore_pick").set_value(v1)
+    at.button(key="data_restore").click().run()  # v1 itself: unreadable description, sound database
+    assert not failures(at), failures(at)
+    assert data_version(live_db) == v1
+
+
+@pytest.mark.parametrize("damage", [b"", b"ikke en database", b"\0" * 4096])
+def test_a_kept_version_whose_database_file_is_damaged_is_not_restored(live_db, tmp_path, damage):
+    from pipelines.__main__ import main
+    from pipelines.store import versions_dir
+
+    assert main(["load", str(write_csv_folder(changed_portfolio(), tmp_path / "changed")), "--db", str(live_db)]) == 0
+    (kept,) = versions_dir(live_db).glob("*.duckdb")  # the small fixture, replaced
+    kept.unlink()  # a hard link: write the damage into a file of its own
+    kept.write_bytes(damage)
+    before = sha(live_db)
+    at = open_app("data")
+    at.button(key="data_restore").click().run()
+    assert not failures(at), failures(at)
+    assert any("kan ikke gendannes: dens databasefil er beskadiget" in e.value for e in at.error)
+    assert sha(live_db) == before
+    assert metric(open_app("overview", {"aar": "2010"}), "Besluttet budget (mio. kr.)") == "4,3"  # still the changed portfolio
+
+
+# --- No server path in any message -------------------------------------------------------------
+
+ABSOLUTE_PATH = re.compile(r"(^|[\s'\"(=:])/[^\s'\"/]+/")
+
+
+def shown_texts(at) -> list[str]:
+    """Every text the page shows: panels, captions, markdown, toasts, and each cell of each table."""
+    texts = [
+        e.value
+        for kind in ("error", "warning", "info", "success", "markdown", "caption", "text", "toast", "exception")
+        for e in getattr(at, kind)
+    ]
+    for frame in at.dataframe:
+        texts += [str(cell) for cell in frame.value.astype(str).to_numpy().ravel()]
+    return [str(t) for t in texts]
+
+
+def assert_no_server_path(at, tmp_path: Path) -> None:
+    for text in shown_texts(at):
+        assert str(tmp_path) not in text and "/tmp" not in text and not ABSOLUTE_PATH.search(text), text
+
+
+def no_workbook_part() -> bytes:
+    """A zip that looks like a workbook ([Content_Types].xml, xl/) but has no workbook in it."""
+    return zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"ikke xml"})
+
+
+REFUSED_BY_THE_READER = {
+    "no workbook part": ("budget 2026.xlsx", no_workbook_part, "'budget 2026.xlsx' kan ikke læses som Excel-projektmappe"),
+    "no contract files in the zip": ("andre filer.zip", lambda: zip_of({"noter.csv": b"a;b\n1;2\n"}), "findes i 'andre filer.zip'"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED_BY_THE_READER))
+def test_a_refused_upload_names_the_file_as_uploaded_and_never_a_server_path(live_db, tmp_path, case):
+    name, make, message = REFUSED_BY_THE_READER[case]
+    at = upload_file(name, make())
+    problems = table(at, "Problem")["Problem"].tolist()
+    assert any(message in p for p in problems), problems
+    assert_no_server_path(at, tmp_path)
+
+
+def test_a_load_the_disk_refuses_says_why_without_a_server_path(live_db, tmp_path, monkeypatch):
+    import errno
+
+    from pipelines import store
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x.tmp"))
+
+    monkeypatch.setattr(store, "_write_and_swap", full_disk)
+    at = upload_file("indsatser.xlsx", workbook_bytes(small_portfolio(), tmp_path))
+    assert any("Databasefilen 'small.duckdb' kan ikke skrives: disken er fuld." in p for p in table(at, "Problem")["Problem"])
+    assert_no_server_path(at, tmp_path)
+
+
+# --- The preview counts an initiative whose money or people only moved between districts -------
+
+
+def moved(sheet: str, changes: dict[tuple[int, str], str]) -> dict[str, pd.DataFrame]:
+    """The small portfolio with some cells of one sheet retyped: {(row index, column): text}."""
+    sheets = small_portfolio()
+    for (row, column), text in changes.items():
+        sheets[sheet].loc[row, column] = text
+    return sheets
+
+
+MOVES = {
+    # SOF-001's 2010 lines: Nørrebro 1.234.567,50 kr. (row 0) and Bispebjerg 500.000 kr. (row 1); the year's total stays 3.734.567,50.
+    "Nørrebro's line moved to Valby": ("budget", {(0, "bydel"): "Valby"}),
+    "the two districts' amounts swapped": ("budget", {(0, "budget_kr"): "500000", (1, "budget_kr"): "1234567.5"}),
+    "100.000 kr. moved from Nørrebro to Bispebjerg": ("budget", {(0, "budget_kr"): "1134567.5", (1, "budget_kr"): "600000"}),
+    "the 120 participants moved from Nørrebro to Valby": ("aktivitet", {(0, "bydel"): "Valby"}),
+}
+
+
+@pytest.mark.parametrize("case", list(MOVES))
+def test_an_initiative_whose_budget_only_moved_between_districts_is_previewed_as_changed(live_db, tmp_path, case):
+    sheet, changes = MOVES[case]
+    at = upload_file("flyttet.xlsx", workbook_bytes(moved(sheet, changes), tmp_path))
+    assert (metric(at, "Indsatser tilføjet"), metric(at, "Indsatser fjernet"), metric(at, "Indsatser ændret")) == ("0", "0", "1")
+    assert any(t.value == "SOF-001" for t in at.text)  # the list of changed initiatives
+    budget = table(at, "Før (kr.)").set_index("År")
+    assert budget.loc[2010].tolist() == pytest.approx([3_734_567.5, 3_734_567.5, 0])  # the same total before and after

@@ -9,6 +9,7 @@ Expected values are worked out by hand from the small fixture (tests/conftest.py
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 
 import openpyxl
@@ -309,3 +310,165 @@ def test_saving_without_a_name_and_a_new_amount_without_an_amount_are_refused_in
     at = change(at, "SOF-001", "Nyt beløb")  # no amount typed
     assert any("Skriv det nye beløb i feltet 'Nyt beløb (kr.)'" in e.value for e in at.error)
     assert metric(at, "Budget i scenariet") == "3,7 mio. kr."  # nothing changed
+
+
+# --- Numbers in a scenario workbook are read as the input contract reads them --------------------
+
+
+def refusals(content: bytes) -> list[str]:
+    with pytest.raises(ScenarioFileError) as refused:
+        from_xlsx(content, TERMS)
+    return refused.value.problems
+
+
+@pytest.mark.parametrize(
+    ("typed", "kroner"),
+    [
+        ("1234567.50", 1_234_567.5),  # a decimal point, as the contract reads it (was 123.456.750 kr.)
+        ("1234567,50", 1_234_567.5),
+        ("1.234.567,50", 1_234_567.5),
+        ("1,234,567.50", 1_234_567.5),
+        ("1.200.000", 1_200_000.0),
+        ("250.000", 250_000.0),  # a lone dot and three digits: a Danish thousands separator
+        ("  750 000 kr. ", 750_000.0),
+        (1_234_567.5, 1_234_567.5),
+        ("100.000.000.000", 100_000_000_000.0),  # the contract's upper bound itself is allowed
+    ],
+)
+def test_an_amount_typed_as_text_is_read_as_the_contract_reads_it(typed, kroner):
+    scenario = from_xlsx(hand_made([["BUF-001", "", "Beløb", typed]]), TERMS)
+    assert scenario.changes == {"BUF-001": Change(amount_kr=kroner)}
+
+
+NUMBER_HINT = "Skriv fx 1.234.567,50 eller 1234567.50."
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (1e308, "'1e+308' er urealistisk stort; højst 100.000.000.000 kr."),
+        ("100.000.000.001", "'100.000.000.001' er urealistisk stort; højst 100.000.000.000 kr."),
+        (100_000_000_000.5, "'100000000000.5' er urealistisk stort; højst 100.000.000.000 kr."),
+        ("1e400", f"'1e400' er ikke et tal. {NUMBER_HINT}"),
+        ("1E5", f"'1E5' er ikke et tal. {NUMBER_HINT}"),
+        ("inf", f"'inf' er ikke et tal. {NUMBER_HINT}"),
+        ("-inf", f"'-inf' er ikke et tal. {NUMBER_HINT}"),
+        ("nan", f"'nan' er ikke et tal. {NUMBER_HINT}"),
+        ("1.234,5.6", f"'1.234,5.6' er ikke et tal. {NUMBER_HINT}"),
+        (-5, "skal være et beløb på 0 kr. eller mere, ikke '-5'."),
+        ("-1.000", "skal være et beløb på 0 kr. eller mere, ikke '-1.000'."),
+        (None, "er tom; skriv et beløb på 0 kr. eller mere."),
+        ("   ", "er tom; skriv et beløb på 0 kr. eller mere."),
+    ],
+)
+def test_an_amount_the_contract_would_refuse_is_refused_with_sheet_row_and_column(typed, message):
+    problems = refusals(hand_made([["SOF-001", "", "Stop", None], ["BUF-001", "", "Beløb", typed]]))
+    assert problems == [f"Arket 'Ændringer', række 3, kolonne 'Beløb (kr.)': {message}"]
+
+
+def test_an_amount_whose_separator_the_rest_of_its_column_contradicts_is_refused_with_the_pipelines_message():
+    problems = refusals(hand_made([["SOF-001", "", "Beløb", "1.711"], ["BUF-001", "", "Beløb", "1234.50"]]))
+    assert problems == [
+        "Arket 'Ændringer', række 2, kolonne 'Beløb (kr.)': '1.711' er tvetydigt: punktummet kan være tusindtalsseparator (1711) "
+        "eller decimaltegn (1,711), og kolonnen bruger punktum som decimaltegn (fx '1234.50' i række 3). "
+        "Skriv alle tal i kolonnen på samme måde, fx 1.711 og 1.711,50 eller 1711 og 1711,50."
+    ]
+
+
+def test_the_same_typed_text_means_the_same_in_a_scenario_and_in_a_budget_sheet(tmp_path):
+    from pipelines.load import load_portfolio
+    from tests.conftest import write_csv_folder
+
+    sheets = small_portfolio()
+    sheets["budget"].loc[2, "budget_kr"] = "1234567.50"  # BUF-001, 2010, city-wide
+    db = tmp_path / "plain.duckdb"
+    load_portfolio(write_csv_folder(sheets, tmp_path / "plain"), db)
+    with database.reading(db) as version:
+        loaded = version.cursor().execute("SELECT budget_kr FROM budget WHERE initiative_id = 'BUF-001'").fetchone()[0]
+    scenario = from_xlsx(hand_made([["BUF-001", "", "Beløb", "1234567.50"]]), TERMS)
+    assert loaded == scenario.changes["BUF-001"].amount_kr == 1_234_567.5
+
+
+def new_initiative(budget: object, reached: object) -> bytes:
+    return hand_made([], [["Natteravne", "Unge", "SOF", "Tryghed", "Nørrebro", budget, reached]])
+
+
+@pytest.mark.parametrize(
+    ("budget", "reached", "kroner", "people"),
+    [("1234567.50", "1.500", 1_234_567.5, 1500.0), ("300.000", 40, 300_000.0, 40.0), (0, "10.000.000", 0.0, 10_000_000.0)],
+)
+def test_a_new_initiatives_budget_and_reach_are_read_as_the_contract_reads_them(budget, reached, kroner, people):
+    (new,) = from_xlsx(new_initiative(budget, reached), TERMS).new
+    assert (new.budget_kr, new.reached_18_25) == (kroner, people)
+
+
+@pytest.mark.parametrize(
+    ("budget", "reached", "messages"),
+    [
+        (1e308, 10, ["kolonne 'Budget (kr.)': '1e+308' er urealistisk stort; højst 100.000.000.000 kr."]),
+        (10, 10_000_001, ["kolonne '18–25-årige nået': '10000001' er urealistisk stort; højst 10.000.000."]),
+        (10, 1e308, ["kolonne '18–25-årige nået': '1e+308' er urealistisk stort; højst 10.000.000."]),
+        (10, 12.5, ["kolonne '18–25-årige nået': '12.5' skal være et helt tal."]),
+        (10, "12,5", ["kolonne '18–25-årige nået': '12,5' skal være et helt tal."]),
+        (10, -1, ["kolonne '18–25-årige nået': skal være et antal på 0 eller mere, ikke '-1'."]),
+        (10, None, ["kolonne '18–25-årige nået': er tom; skriv et antal på 0 eller mere."]),
+        (10, "inf", ["kolonne '18–25-årige nået': 'inf' er ikke et tal. Skriv et helt tal, fx 25."]),
+        (10, "1e400", ["kolonne '18–25-årige nået': '1e400' er ikke et tal. Skriv et helt tal, fx 25."]),
+        (
+            "-1e400",
+            "nan",
+            [
+                f"kolonne 'Budget (kr.)': '-1e400' er ikke et tal. {NUMBER_HINT}",
+                "kolonne '18–25-årige nået': 'nan' er ikke et tal. Skriv et helt tal, fx 25.",
+            ],
+        ),
+    ],
+)
+def test_a_new_initiatives_budget_or_reach_past_the_contracts_bounds_is_refused(budget, reached, messages):
+    assert refusals(new_initiative(budget, reached)) == [f"Arket 'Nye indsatser', række 2, {m}" for m in messages]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kroner", "message"),
+    [
+        ("3500000.00", 3_500_000.0, None),
+        ("3.500.000,00", 3_500_000.0, None),
+        (1e308, None, "Arket 'Scenarie': feltet 'Budgetramme (kr.)': '1e+308' er urealistisk stort; højst 100.000.000.000 kr."),
+        ("inf", None, f"Arket 'Scenarie': feltet 'Budgetramme (kr.)': 'inf' er ikke et tal. {NUMBER_HINT}"),
+    ],
+)
+def test_the_budget_frame_is_read_as_the_contract_reads_it(typed, kroner, message):
+    content = hand_made([], settings=[["Navn", "Ramme"], ["År", 2010], ["Budgetramme (kr.)", typed]])
+    if message is None:
+        assert from_xlsx(content, TERMS).frame_kr == kroner
+    else:
+        assert refusals(content) == [message]
+
+
+def with_cell_value(content: bytes, written: str, saved: str) -> bytes:
+    """Return the workbook with one saved cell value replaced in its XML, as a program other than Excel might write it."""
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as out:
+        for member in source.infolist():
+            data = source.read(member)
+            out.writestr(member, data.replace(f"<v>{written}</v>".encode(), f"<v>{saved}</v>".encode()))
+    return target.getvalue()
+
+
+@pytest.mark.parametrize(("saved", "shown"), [("1" + "0" * 400, "1" + "0" * 38 + "…"), ("1E+400", "inf")])
+def test_a_saved_number_too_large_for_a_float_is_refused_not_a_crash(saved, shown):
+    content = with_cell_value(hand_made([["BUF-001", "", "Beløb", 123456789]]), "123456789", saved)
+    assert refusals(content) == [
+        f"Arket 'Ændringer', række 2, kolonne 'Beløb (kr.)': '{shown}' er urealistisk stort; højst 100.000.000.000 kr."
+    ]
+
+
+def test_the_pages_number_fields_stop_at_the_contracts_bounds():
+    at = open_scenarios()
+    bounds = {field.label: (field.min, field.max) for field in at.number_input if field.label != "Side (af 1)"}
+    assert bounds == {
+        "Budgetramme (kr.)": (0, 100_000_000_000),
+        "Nyt beløb (kr.)": (0, 100_000_000_000),
+        "Budget (kr.)": (0, 100_000_000_000),
+        "Forventet antal 18–25-årige nået": (0, 10_000_000),
+    }

@@ -110,13 +110,18 @@ restorable = listing[listing["kept"] & ~listing["live"]]
 if restorable.empty:
     st.caption("Der er endnu ingen tidligere version at gendanne.")
 else:
-    labels = dict(zip(restorable["version_id"], shown.loc[restorable.index, "Gik live"] + " · " + restorable["file_name"], strict=True))
+    labels = {
+        version_id: f"{shown.at[index, 'Gik live']} · {restorable.at[index, 'file_name']}"
+        if restorable.at[index, "readable"]
+        else f"{versions.UNREADABLE} (version {version_id[:8]})"
+        for index, version_id in restorable["version_id"].items()
+    }
     pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
     picked = pick_col.selectbox("Gendan en tidligere version", list(labels), format_func=labels.get, key="data_restore_pick")
     if button_col.button("Gendan", icon=":material/history:", width="stretch", key="data_restore"):
         try:
             versions.restore(picked, live)
-        except (LoadBusy, FileNotFoundError) as failure:
+        except (LoadBusy, FileNotFoundError, versions.VersionDamaged) as failure:
             st.error(str(failure), icon=":material/error:")
         else:
             st.toast("Versionen er live igen. Alle sider viser dens tal ved næste klik.", icon=":material/history:")

@@ -14,6 +14,7 @@ from dashboard.filters import Filters, ascii_name
 from dashboard.scenario_outcome import Outcome, comparison, outcome
 from dashboard.scenarios import ASSUMPTION, STEPS, Change, NewInitiative, Scenario
 from sikkerby import formatting as fmt
+from sikkerby.numbers import MAX_AMOUNT_KR, MAX_COUNT
 
 OPENED, CHANGES, NEW, NAME, FRAME = "scenario_opened", "scenario_changes", "scenario_new", "scenario_name", "scenario_frame"
 NEW_AMOUNT, UNCHANGED = "Nyt beløb", "Uændret"
@@ -116,6 +117,7 @@ name_col.text_input("Scenariets navn", key=NAME, max_chars=scenario_store.NAME_L
 frame_col.number_input(
     "Budgetramme (kr.)",
     min_value=0.0,
+    max_value=float(MAX_AMOUNT_KR),
     step=1_000_000.0,
     format="%.0f",
     key=FRAME,
@@ -162,6 +164,7 @@ with st.form("scenario_change_form", border=False):
     amount = amount_col.number_input(
         "Nyt beløb (kr.)",
         min_value=0.0,
+        max_value=float(MAX_AMOUNT_KR),
         step=100_000.0,
         format="%.0f",
         value=None,
@@ -212,9 +215,9 @@ with st.expander(f"Foreslåede nye indsatser ({fmt.number(len(st.session_state[N
             help="Tomt = hele byen (ingen bydel).",
         )
         new_admin = first.selectbox("Forvaltning", list(terms.administrations), index=None, placeholder="Ikke angivet")
-        new_budget = second.number_input("Budget (kr.)", min_value=0.0, step=100_000.0, format="%.0f")
+        new_budget = second.number_input("Budget (kr.)", min_value=0.0, max_value=float(MAX_AMOUNT_KR), step=100_000.0, format="%.0f")
         new_reach = first.number_input(
-            "Forventet antal 18–25-årige nået", min_value=0, step=10, help="Fordeles ligeligt på de valgte bydele."
+            "Forventet antal 18–25-årige nået", min_value=0, max_value=MAX_COUNT, step=10, help="Fordeles ligeligt på de valgte bydele."
         )
         if st.form_submit_button("Tilføj", icon=":material/add:"):
             if not new_budget and not new_reach:
