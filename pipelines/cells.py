@@ -62,6 +62,22 @@ class UntrustedFormula:
         )
 
 
+@dataclass(frozen=True)
+class ExcelError:
+    """A workbook cell that shows one of Excel's errors (#REF!, #DIV/0!, #N/A, ...) instead of a value."""
+
+    error: str
+
+    def __str__(self) -> str:
+        return self.error
+
+    def message(self) -> str:
+        """Say in Danish that the cell holds an Excel error, not a value."""
+        return (
+            f"cellen viser Excel-fejlen {self.error} i stedet for en værdi. Ret formlen eller værdien i Excel, og gem projektmappen igen."
+        )
+
+
 def is_empty(value: object) -> bool:
     """True for None, NaN and blank text."""
     if value is None:
@@ -225,7 +241,7 @@ def lost_characters_message(value: object) -> str:
 
 def parse_cell(value: object, spec: ColumnSpec, danish: bool) -> object:
     """Return the typed value of one cell for its column spec (None when empty)."""
-    if isinstance(value, (UnsavedFormula, UntrustedFormula)):
+    if isinstance(value, (UnsavedFormula, UntrustedFormula, ExcelError)):
         raise CellError(value.message())
     if has_lost_characters(value):
         raise CellError(lost_characters_message(value))

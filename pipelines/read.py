@@ -27,7 +27,7 @@ import pyarrow
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from pipelines.cells import NEEDS_CLEANING, UnsavedFormula, UntrustedFormula
+from pipelines.cells import NEEDS_CLEANING, ExcelError, UnsavedFormula, UntrustedFormula
 from pipelines.contract import SHEETS
 from pipelines.os_errors import io_failure_sentence
 from pipelines.problems import InputRejected, Problem
@@ -369,6 +369,7 @@ def _formula_aware_parser() -> type:
         openpyxl itself reads such a cell as empty, so a formula never calculated would be reported
         as "skal udfyldes", or in an optional column be loaded as empty without a word. In a workbook
         that asks Excel to calculate every formula on opening, a saved value is a placeholder: UntrustedFormula.
+        A cell showing an Excel error (`#REF!`) is ExcelError, never read as text.
         """
 
         recalculated_on_open = False  # the workbook's `<calcPr fullCalcOnLoad="1"/>`
@@ -381,6 +382,8 @@ def _formula_aware_parser() -> type:
                 cell["value"] = UntrustedFormula(formula.text or "", cell["value"])
             elif cell["value"] is None and formula is not None and not saved_empty_text:
                 cell["value"] = UnsavedFormula(formula.text or "")
+            elif cell["data_type"] == "e" and cell["value"] is not None:
+                cell["value"] = ExcelError(str(cell["value"]))  # `#REF!` is no name, `#N/A` no district
             return cell
 
     return FormulaAwareParser

@@ -223,6 +223,32 @@ def test_formula_without_saved_value_still_says_open_and_save_in_excel(tmp_path)
     ]
 
 
+def test_cells_showing_an_excel_error_are_refused_not_read_as_text(tmp_path):
+    def edit(book):
+        book["indsatser"]["B2"] = "=Z99"  # navn
+        book["budget"]["C3"] = "=Z99"  # bydel
+        book["budget"]["D4"] = "=1/0"  # budget_kr
+
+    saved = b'<calcPr calcId="191029"/>'
+    workbook = rezipped(
+        edited_workbook(tmp_path / "fejl.xlsx", edit),
+        {
+            "xl/workbook.xml": [(RECALCULATE[0], saved)],
+            "xl/worksheets/sheet1.xml": [(b'<c r="B2"><f>Z99</f><v /></c>', b'<c r="B2" t="e"><f>Z99</f><v>#REF!</v></c>')],
+            "xl/worksheets/sheet2.xml": [
+                (b'<c r="C3"><f>Z99</f><v /></c>', b'<c r="C3" t="e"><f>Z99</f><v>#N/A</v></c>'),
+                (b'<c r="D4"><f>1/0</f><v /></c>', b'<c r="D4" t="e"><f>1/0</f><v>#DIV/0!</v></c>'),
+            ],
+        },
+    )
+    fix = "i stedet for en værdi. Ret formlen eller værdien i Excel, og gem projektmappen igen."
+    assert lines(refused(workbook, tmp_path)) == [
+        f"indsatser, række 2, navn: cellen viser Excel-fejlen #REF! {fix}",
+        f"budget, række 3, bydel: cellen viser Excel-fejlen #N/A {fix}",
+        f"budget, række 4, budget_kr: cellen viser Excel-fejlen #DIV/0! {fix}",
+    ]
+
+
 # --- 4. CSV rows with more fields than the header -----------------------------------------------------------------
 
 COMMA_BUDGET = (
