@@ -6,6 +6,8 @@ Each function raises `CellError` with a Danish message when the cell cannot be r
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from pipelines.contract import ColumnSpec, Kind
@@ -41,20 +43,83 @@ class UnsavedFormula:
         return f"cellen indeholder en formel{shown} uden gemt værdi – åbn og gem projektmappen i Excel, så formlens resultat bliver gemt."
 
 
+@dataclass(frozen=True)
+class UntrustedFormula:
+    """A formula cell in a workbook that asks Excel to calculate every formula on opening (`fullCalcOnLoad`).
+
+    Programs that write such files (XlsxWriter, many exports) save a placeholder, often 0, as the
+    result: the saved value is not what Excel shows.
+    """
+
+    formula: str
+    saved: object = None
+
+    def __str__(self) -> str:
+        return f"={self.formula}"
+
+    def message(self) -> str:
+        """Say in Danish that the saved result may be wrong until Excel calculates and saves the workbook."""
+        saved = "den gemte tomme værdi" if is_empty(self.saved) else f"den gemte værdi '{parse_text(self.saved)}'"
+        return (
+            f"cellen indeholder en formel ({self}), men projektmappen er gemt af et program, der ikke har regnet formlerne ud "
+            f"(den beder Excel regne dem om, når den åbnes), så {saved} kan være forkert. "
+            "Åbn og gem projektmappen i Excel, så formlernes resultater bliver gemt."
+        )
+
+
+@dataclass(frozen=True)
+class ExcelError:
+    """A workbook cell that shows one of Excel's errors (#REF!, #DIV/0!, #N/A, ...) instead of a value."""
+
+    error: str
+
+    def __str__(self) -> str:
+        return self.error
+
+    def message(self) -> str:
+        """Say in Danish that the cell holds an Excel error, not a value."""
+        return (
+            f"cellen viser Excel-fejlen {self.error} i stedet for en værdi. Ret formlen eller værdien i Excel, og gem projektmappen igen."
+        )
+
+
 def is_empty(value: object) -> bool:
     """True for None, NaN and blank text."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    return isinstance(value, str) and value.strip() == ""
+    return isinstance(value, str) and vocab.without_invisible(value).strip() == ""
 
 
 def parse_text(value: object) -> str:
-    """Return a cell as trimmed text; whole Excel numbers lose their `.0`."""
+    """Return a cell as trimmed text without invisible characters; whole Excel numbers lose their `.0`."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return vocab.without_invisible(str(value)).strip()
+
+
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")  # hyphens, dashes and the minus sign: all read as '-'
+_ID_HINT = "Skriv id'et igen med latinske bogstaver, tal, mellemrum og almindelige tegn som - og /."
+
+
+def parse_id(value: object) -> str:
+    """Return an initiative id as it reads: no invisible characters, full-width and other variant forms plain (NFKC), dashes as '-'.
+
+    An id with a letter of another alphabet (a Cyrillic Т looks like a T) or a sign outside plain
+    text is refused, so two ids nobody can tell apart never name two initiatives.
+    """
+    typed = parse_text(value)
+    text = _DASHES.sub("-", unicodedata.normalize("NFKC", typed)).strip()
+    if text.isascii() and text.isprintable():
+        return text
+    foreign = vocab.foreign_letter(text)
+    if foreign:
+        raise CellError(f"'{typed}' indeholder tegnet {foreign}. Skriv id'et igen med latinske bogstaver og almindelige tal.")
+    odd = next((c for c in text if not (" " <= c <= "~" or c.isalpha())), None)
+    if odd:
+        raise CellError(f"'{typed}' indeholder tegnet '{odd}' (U+{ord(odd):04X}), som ikke hører hjemme i et id. {_ID_HINT}")
+    return text
 
 
 LOST_CHARACTER = "\ufffd"  # what a program puts where it could not read a character
@@ -63,8 +128,9 @@ LOST_CHARACTER = "\ufffd"  # what a program puts where it could not read a chara
 # Python's whitespace (what `str.strip` removes; a test checks the list), as an RE2 class for Arrow.
 PYTHON_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in PYTHON_WHITESPACE) + "]"
-# A text an Arrow regex finds that reading would change: surrounding spaces, U+00A0 (read as a space), or nothing at all.
-NEEDS_CLEANING = f"^{_SPACE}|{_SPACE}$|\\x{{a0}}|^$"
+# A text an Arrow regex finds that reading would change: surrounding spaces, U+00A0 (read as a space), invisible
+# format characters (zero-width space, BOM, soft hyphen: removed), or nothing at all.
+NEEDS_CLEANING = f"^{_SPACE}|{_SPACE}$|\\x{{a0}}|\\p{{Cf}}|^$"
 NEEDS_CLEANING_OR_LOST = NEEDS_CLEANING + "|\\x{fffd}"
 
 
@@ -83,7 +149,7 @@ def lost_characters_message(value: object) -> str:
 
 def parse_cell(value: object, spec: ColumnSpec, danish: bool) -> object:
     """Return the typed value of one cell for its column spec (None when empty)."""
-    if isinstance(value, UnsavedFormula):
+    if isinstance(value, (UnsavedFormula, UntrustedFormula, ExcelError)):
         raise CellError(value.message())
     if has_lost_characters(value):
         raise CellError(lost_characters_message(value))
@@ -108,6 +174,8 @@ def parse_cell(value: object, spec: ColumnSpec, danish: bool) -> object:
             raise CellError(f"{error} {_number_hint(spec)}") from error
     if spec.kind is Kind.CHOICE:
         return parse_choice(value, spec)
+    if spec.kind is Kind.ID:
+        return parse_id(value)
     return parse_text(value)
 
 

@@ -13,6 +13,7 @@ class Kind(Enum):
     """How a column's cells are read and checked."""
 
     TEXT = "tekst"
+    ID = "id"
     WHOLE = "helt tal"
     NUMBER = "tal"
     CHOICE = "valg"
@@ -57,7 +58,7 @@ INITIATIVES = SheetSpec(
     "indsatser",
     required=True,
     columns=(
-        ColumnSpec("indsats_id", Kind.TEXT, True),
+        ColumnSpec("indsats_id", Kind.ID, True),
         ColumnSpec("navn", Kind.TEXT, True),
         ColumnSpec("forvaltning", Kind.CHOICE, True, choices=tuple(vocab.ADMINISTRATIONS)),
         ColumnSpec("indsatsomraade", Kind.CHOICE, True, choices=vocab.FOCUS_AREAS),
@@ -78,7 +79,7 @@ BUDGET = SheetSpec(
     "budget",
     required=True,
     columns=(
-        ColumnSpec("indsats_id", Kind.TEXT, True),
+        ColumnSpec("indsats_id", Kind.ID, True),
         ColumnSpec("aar", Kind.WHOLE, True, **_YEAR),
         ColumnSpec("bydel", Kind.DISTRICT, False),
         ColumnSpec("budget_kr", Kind.NUMBER, True, **_AMOUNT),
@@ -91,7 +92,7 @@ ACTIVITY = SheetSpec(
     "aktivitet",
     required=True,
     columns=(
-        ColumnSpec("indsats_id", Kind.TEXT, True),
+        ColumnSpec("indsats_id", Kind.ID, True),
         ColumnSpec("aar", Kind.WHOLE, True, **_YEAR),
         ColumnSpec("bydel", Kind.DISTRICT, False),
         ColumnSpec("deltagere", Kind.WHOLE, True, **_COUNT),
@@ -104,7 +105,7 @@ EFFECT_TARGETS = SheetSpec(
     "effektmaal",
     required=False,
     columns=(
-        ColumnSpec("indsats_id", Kind.TEXT, True),
+        ColumnSpec("indsats_id", Kind.ID, True),
         ColumnSpec("aar", Kind.WHOLE, True, **_YEAR),
         ColumnSpec("indikator", Kind.TEXT, True),
         ColumnSpec("enhed", Kind.TEXT, False),

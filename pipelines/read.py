@@ -27,12 +27,12 @@ import pyarrow
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from pipelines.cells import NEEDS_CLEANING, UnsavedFormula
+from pipelines.cells import NEEDS_CLEANING, ExcelError, UnsavedFormula, UntrustedFormula
 from pipelines.contract import SHEETS
 from pipelines.os_errors import io_failure_sentence
 from pipelines.problems import InputRejected, Problem
 from sikkerby import formatting
-from sikkerby.vocabulary import match_key
+from sikkerby.vocabulary import match_key, without_invisible
 
 FILE_SHEET = "fil"
 HEADER_SEARCH_ROWS = 10
@@ -44,6 +44,7 @@ T = TypeVar("T")
 MAX_COLUMNS = 200
 MAX_ROWS = 5_000_000  # a thousand times the sample has about 750.000 budget and as many activity rows
 EXCEL_COLUMNS = 16_384  # A to XFD: more cells than this in one row is a broken file
+MAX_MERGED_RANGES = 10_000  # merged cells are refused in the table; this many anywhere is a flood, not a layout
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -184,8 +185,9 @@ def read_worksheet(worksheet, name: str) -> RawSheet:
     Raises SheetTooLarge for content beyond the caps, before it costs memory.
     """
     rows: list[tuple] = []
+    merged: list[tuple[int, int, int, int]] = []
     try:
-        for row_number, row in worksheet_rows(worksheet, name):
+        for row_number, row in worksheet_rows(worksheet, name, merged):
             rows.extend([()] * (row_number - len(rows) - 1))  # empty rows keep the Excel row numbers
             rows.append(row)
     except SheetTooLarge:
@@ -204,7 +206,37 @@ def read_worksheet(worksheet, name: str) -> RawSheet:
             )
         )
         return sheet
-    return sheet_from_rows(name, rows)
+    sheet = sheet_from_rows(name, rows)
+    sheet.problems += merged_cell_problems(sheet, rows, merged)
+    return sheet
+
+
+def merged_cell_problems(sheet: RawSheet, rows: list[tuple], merged: list[tuple[int, int, int, int]]) -> list[Problem]:
+    """One problem per merged range that reaches the table (its header row and the rows below, its columns).
+
+    Excel shows a merged range's first value in every cell of it, but only the first cell holds it:
+    the rows below would be read as empty (a district as city-wide). Titles merged above the header,
+    and notes merged beside or below the table, are not read and do no harm.
+    """
+    header = rows[sheet.header_row - 1] if len(rows) >= sheet.header_row else ()
+    problems = []
+    for first_column, first_row, last_column, last_row in merged:
+        if first_row > len(rows) or last_row < sheet.header_row or first_column > len(header):
+            continue
+        first = f"{column_letter(first_column)}{first_row}"
+        cells = f"{first}:{column_letter(last_column)}{last_row}"
+        label = header[first_column - 1]
+        column = canonical_header(label) if _filled(label) else f"kolonne {column_letter(first_column)}"
+        problems.append(
+            Problem(
+                sheet.name,
+                first_row,
+                column,
+                f"cellerne {cells} er flettet sammen. Excel viser værdien fra {first} i dem alle, men den står kun i {first}; "
+                f"de andre celler er tomme. Ophæv fletningen af cellerne {cells} i Excel, og skriv værdien i hver celle.",
+            )
+        )
+    return problems
 
 
 class UnreadableCell(Exception):
@@ -215,8 +247,10 @@ class UnreadableCell(Exception):
         super().__init__(f"row {row}: {error}")
 
 
-def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
+def worksheet_rows(worksheet, name: str, merged: list | None = None) -> Iterator[tuple[int, tuple]]:
     """Yield (Excel row number, values up to the row's last filled cell) for each row with content, in order.
+
+    The sheet's merged ranges (first column, first row, last column, last row) go to `merged` when given.
 
     Streams the sheet's XML one cell at a time and keeps only filled cells, so memory follows the
     content, never the used range the file claims (`<dimension>`) nor a lone cell in column XFD:
@@ -224,7 +258,10 @@ def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
     Rows that repeat or go back (never written by Excel) are skipped, as openpyxl does.
     """
     from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, ROW_TAG
+    from openpyxl.xml.constants import SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
+
+    merge_tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
 
     book = worksheet.parent
     with worksheet._get_source() as source:
@@ -236,6 +273,7 @@ def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
             date_formats=book._date_formats,
             timedelta_formats=book._timedelta_formats,
         )
+        parser.recalculated_on_open = recalculated_on_open(book)
         sheet_data = None
         in_row = False
         row_number = last_yielded = cells = 0
@@ -271,6 +309,57 @@ def worksheet_rows(worksheet, name: str) -> Iterator[tuple[int, tuple]]:
                 in_row = False
                 if sheet_data is not None:
                     sheet_data.clear()  # the finished row: nothing of it stays in memory
+            elif element.tag == merge_tag and merged is not None:
+                _add_merged_range(merged, element.get("ref"), name)
+                element.clear()
+
+
+def recalculated_on_open(book) -> bool:
+    """True if the workbook asks Excel to calculate every formula when opened (`<calcPr fullCalcOnLoad="1"/>`).
+
+    Read from the file's own XML: openpyxl reads a `<calcPr>` without the attribute as true.
+    """
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import fromstring, iterparse
+
+    if book.calculation is None:
+        return False
+    try:
+        archive = book._archive
+        part = _find_workbook_part(Manifest.from_tree(fromstring(archive.read("[Content_Types].xml")))).PartName[1:]
+        with archive.open(part) as source:
+            for _, element in iterparse(source):
+                if element.tag == f"{{{SHEET_MAIN_NS}}}calcPr":
+                    return element.get("fullCalcOnLoad") in ("1", "true")
+                element.clear()
+    except (KeyError, OSError, ValueError, AttributeError):
+        return True  # openpyxl read it as set; the file cannot say otherwise
+    return False
+
+
+def _add_merged_range(merged: list, ref: str | None, name: str) -> None:
+    """Add a `<mergeCell ref="A3:A4">` range's bounds to `merged`; raise SheetTooLarge past `MAX_MERGED_RANGES`."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        first_column, first_row, last_column, last_row = range_boundaries(str(ref).upper())
+    except (ValueError, TypeError):
+        return  # no range Excel could have written: nothing shows merged
+    if (first_column, first_row) == (last_column, last_row):
+        return  # one cell "merged" with itself shows what it holds
+    if len(merged) >= MAX_MERGED_RANGES:
+        raise SheetTooLarge(
+            Problem(
+                name,
+                None,
+                None,
+                f"arket har mere end {formatting.number(MAX_MERGED_RANGES)} flettede celleområder. Ophæv fletningen af cellerne i "
+                "Excel (marker arket, og vælg Flet og centrer > Ophæv fletning af celler), og gem projektmappen igen.",
+            )
+        )
+    merged.append((first_column or 1, first_row or 1, last_column or EXCEL_COLUMNS, last_row or MAX_ROWS))
 
 
 @functools.cache
@@ -282,15 +371,23 @@ def _formula_aware_parser() -> type:
         """openpyxl's cell parser, reading saved values, that marks a formula without one as UnsavedFormula.
 
         openpyxl itself reads such a cell as empty, so a formula never calculated would be reported
-        as "skal udfyldes", or in an optional column be loaded as empty without a word.
+        as "skal udfyldes", or in an optional column be loaded as empty without a word. In a workbook
+        that asks Excel to calculate every formula on opening, a saved value is a placeholder: UntrustedFormula.
+        A cell showing an Excel error (`#REF!`) is ExcelError, never read as text.
         """
+
+        recalculated_on_open = False  # the workbook's `<calcPr fullCalcOnLoad="1"/>`
 
         def parse_cell(self, element):
             cell = super().parse_cell(element)
             formula = element.find(FORMULA_TAG)
             saved_empty_text = element.get("t") == "str" and element.find(VALUE_TAG) is not None  # `=""` and the like
-            if cell["value"] is None and formula is not None and not saved_empty_text:
+            if formula is not None and self.recalculated_on_open and (cell["value"] is not None or saved_empty_text):
+                cell["value"] = UntrustedFormula(formula.text or "", cell["value"])
+            elif cell["value"] is None and formula is not None and not saved_empty_text:
                 cell["value"] = UnsavedFormula(formula.text or "")
+            elif cell["data_type"] == "e" and cell["value"] is not None:
+                cell["value"] = ExcelError(str(cell["value"]))  # `#REF!` is no name, `#N/A` no district
             return cell
 
     return FormulaAwareParser
@@ -400,9 +497,34 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
     except csv.Error as error:
         raise InputRejected([Problem(name, None, None, f"'{file.name}' kan ikke læses som CSV ({error}).")]) from error
     sheet = sheet_from_rows(name, rows)
+    sheet.problems += overlong_row_problems(name, rows, sheet.header_row, sniff_delimiter(text))
     if decoded.failed_encoding:
         sheet.problems += undecodable_problems(file, name, text, decoded, last_lines)
     return sheet
+
+
+def overlong_row_problems(name: str, rows: list[list[str]], header_row: int, delimiter: str) -> list[Problem]:
+    """One problem per row below the header with a filled field beyond the header's last one.
+
+    Such a field has no column: `1000000,50` unquoted in a comma file is two fields, and every
+    value after it would land one column to the right. Blank trailing fields (`a;b;c;`) are no fields.
+    """
+    header = rows[header_row - 1] if len(rows) >= header_row else []
+    width = next((i for i in range(len(header), 0, -1) if header[i - 1].strip()), 0)
+    if delimiter == ",":
+        hint = (
+            'Et tal med decimalkomma (fx 1000000,50) i en kommasepareret fil skal stå i anførselstegn ("1000000,50"), '
+            "eller filen skal gemmes med semikolon (;) som skilletegn."
+        )
+    else:
+        shown = "tabulator" if delimiter == "\t" else delimiter
+        hint = f"Står der et skilletegn ({shown}) i en tekst, skal teksten stå i anførselstegn."
+    hint += " Står der noget til højre for tabellen, så slet det."
+    return [
+        Problem(name, number, None, f"rækken har {len(row)} felter, men overskriften har {width}. {hint}")
+        for number, row in enumerate(rows[header_row:], start=header_row + 1)
+        if len(row) > width
+    ]
 
 
 @dataclass(frozen=True)
@@ -547,6 +669,8 @@ def rectangular_sheet(text: str, delimiter: str, name: str) -> RawSheet | None:
     header = list(header)
     while header and not header[-1].strip():  # blank trailing header fields, as the record reader drops them
         header.pop()
+    if any(pc.any(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(c)), 0)).as_py() for c in table.columns[len(header) :]):
+        return None  # a filled field beyond the header: the record reader names its row
     columns = []
     for column in table.columns[: len(header)]:
         codes = pc.dictionary_encode(column.take(keep)).combine_chunks()  # one string object per distinct text
@@ -572,7 +696,7 @@ def _clean_cell(cell: object) -> object:
     if cell is None:
         return None
     if isinstance(cell, str):
-        stripped = cell.replace("\u00a0", " ").strip()
+        stripped = without_invisible(cell.replace("\u00a0", " ")).strip()
         return stripped or None
     return cell
 

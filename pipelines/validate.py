@@ -34,6 +34,7 @@ from sikkerby.vocabulary import match_key
 
 _DTYPES = {
     Kind.TEXT: object,
+    Kind.ID: object,
     Kind.CHOICE: object,
     Kind.WHOLE: "Float64",  # checked to be whole by the schema, cast to integers by transform
     Kind.NUMBER: "Float64",
@@ -72,6 +73,7 @@ def validated_sheets(raw: RawInput) -> dict[str, pd.DataFrame]:
     for spec in SHEETS:
         if spec.name in typed:
             problems += rule_problems(typed[spec.name], spec, canonical_ids)
+            problems += repeated_key_problems(typed[spec.name], spec)
     if problems:
         raise InputRejected(problems)
     return {spec.name: typed[spec.name].frame if spec.name in typed else _empty_frame(spec) for spec in SHEETS}
@@ -138,8 +140,9 @@ def typed_column(cells: pd.Series, column: ColumnSpec) -> tuple[pd.Series, dict[
         plain = pc.match_substring_regex(text, _PLAIN_NUMBER).fill_null(False).to_numpy(zero_copy_only=False)
         floats[plain] = text.filter(plain).cast(pyarrow.float64()).to_numpy(zero_copy_only=False)
         pending &= ~plain
-    if column.kind is Kind.TEXT and text is not None and not pc.any(pc.match_substring_regex(text, NEEDS_CLEANING_OR_LOST)).as_py():
-        pending[pc.is_valid(text).to_numpy(zero_copy_only=False)] = False  # trimmed text without lost letters reads as itself
+    as_itself = {Kind.TEXT: NEEDS_CLEANING_OR_LOST, Kind.ID: NEEDS_CLEANING_OR_LOST + "|[^\\x{20}-\\x{7e}]"}.get(column.kind)
+    if as_itself and text is not None and not pc.any(pc.match_substring_regex(text, as_itself)).as_py():
+        pending[pc.is_valid(text).to_numpy(zero_copy_only=False)] = False  # trimmed (ASCII) text without lost letters reads as itself
     rest = np.flatnonzero(pending)
     # Plain numbers neither show a style nor are ambiguous, so the rest decides both.
     danish = column_is_danish(values[rest].tolist()) if number else True
@@ -248,6 +251,60 @@ def rule_problems(sheet: TypedSheet, spec: SheetSpec, canonical_ids: dict[str, s
         and p.column not in sheet.missing_columns
         and not (p.column == GOALS_LABEL and p.row in rows_with_bad_marks)
     ]
+
+
+# The columns that name one line of a sheet, and what to do about two lines with the same: a sum
+# of two lines would be shown as one figure nobody typed, so neither is guessed.
+LINE_KEYS: dict[str, tuple[tuple[str, ...], str]] = {
+    BUDGET.name: (
+        ("indsats_id", "aar", "bydel", "kilde"),
+        "Hver kombination må kun stå i én række: læg beløbene sammen i én række, eller ret den forkerte.",
+    ),
+    ACTIVITY.name: (
+        ("indsats_id", "aar", "bydel"),
+        "Hver kombination må kun stå i én række: læg tallene sammen i én række, hvis begge er rigtige, eller ret den forkerte.",
+    ),
+    EFFECT_TARGETS.name: (
+        ("indsats_id", "aar", "indikator"),
+        "Hvert effektmål må kun stå én gang pr. år: slet den ene række, eller ret år eller indikator.",
+    ),
+}
+_DISTRICT_NAMES = {district.number: district.name for district in vocab.DISTRICTS}
+
+
+def repeated_key_problems(sheet: TypedSheet, spec: SheetSpec) -> list[Problem]:
+    """One problem per row whose key (initiative, year, district, ...) an earlier row has, naming that row.
+
+    Ids compare as they match (case ignored), and an empty district is `Hele byen`. Rows whose key
+    cells could not be read are left out: their cells are reported already.
+    """
+    if spec.name not in LINE_KEYS:
+        return []
+    columns, advice = LINE_KEYS[spec.name]
+    keys = sheet.frame.loc[:, list(columns)].astype(object)
+    codes, distinct = pd.factorize(keys["indsats_id"])  # each distinct id upper-cased once; -1 (missing) picks None
+    keys["indsats_id"] = np.append(np.array([str(i).upper() for i in distinct], dtype=object), None)[codes]
+    keys = keys[keys.drop(columns=[c for c in columns if c == "bydel"]).notna().all(axis=1)]
+    keys = keys.where(keys.notna(), None)  # one kind of empty (city-wide) for the comparison
+    repeated = keys[keys.duplicated(keep=False)]
+    if repeated.empty:
+        return []
+    group = repeated.groupby(list(columns), dropna=False, sort=False).ngroup()
+    first_rows = pd.Series(repeated.index, index=repeated.index).groupby(group.to_numpy()).transform("min")
+    names = ", ".join(columns[:-1]) + " og " + columns[-1]
+    problems = []
+    for row, first in first_rows.items():
+        if row != first:
+            shown = ", ".join(_key_shown(column, sheet.frame.at[first, column]) for column in columns)
+            problems.append(Problem(spec.name, int(row), None, f"rækken har samme {names} som række {first} ({shown}). {advice}"))
+    return problems
+
+
+def _key_shown(column: str, value: object) -> str:
+    """Return one key cell as the analyst reads it: a district by name, empty as `Hele byen`, a year without decimals."""
+    if column == "bydel":
+        return vocab.CITY_WIDE_LABEL if pd.isna(value) else _DISTRICT_NAMES[int(value)]
+    return _shown(value)
 
 
 def sheet_schema(spec: SheetSpec, canonical_ids: dict[str, str] | None) -> pa.DataFrameSchema:

@@ -15,8 +15,8 @@ CITY_WIDE_LABEL = "Hele byen"
 
 
 def match_key(text: object) -> str:
-    """Return the spelling-insensitive key used to compare a header, code or name."""
-    value = unicodedata.normalize("NFC", str(text)).strip().lower()
+    """Return the spelling-insensitive key used to compare a header, code or name (full-width letters are plain ones)."""
+    value = unicodedata.normalize("NFKC", str(text)).strip().lower()
     for old, new in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("ä", "ae"), ("ö", "oe")):
         value = value.replace(old, new)
     value = value.replace("aa", "a").replace("ae", "a").replace("oe", "o")
@@ -105,7 +105,7 @@ _DISTRICT_BY_KEY: dict[str, int] = {match_key(d.name): d.number for d in DISTRIC
 _DISTRICT_BY_KEY[match_key("Vesterbro-Kongens Enghave")] = 4
 for alias in ("Vesterbro", "Kongens Enghave", "Vesterbro/Kgs. Enghave", "Kgs. Enghave", "Vesterbro-Kgs. Enghave"):
     _DISTRICT_BY_KEY[match_key(alias)] = 4
-_CITY_WIDE_KEYS = {""} | {
+_CITY_WIDE_KEYS = {
     match_key(alias) for alias in (CITY_WIDE_LABEL, "Hele kommunen", "Hele København", "Alle bydele", "Københavns Kommune", "Tværgående")
 }
 # Neighbourhoods analysts write instead of a district: named in the message, never guessed silently.
@@ -133,6 +133,13 @@ class UnknownValue(ValueError):
     """A value that is not in a fixed list; the message is Danish and names the closest match."""
 
 
+def without_invisible(text: str) -> str:
+    """Return text without the format characters nobody sees (zero-width spaces and joiners, BOM, soft hyphen, direction marks)."""
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 def closest(text: str, choices: list[str]) -> str | None:
     """Return the choice that looks most like `text`, if any looks close enough."""
     keys = {match_key(choice): choice for choice in choices}
@@ -143,17 +150,51 @@ def closest(text: str, choices: list[str]) -> str | None:
 def _unknown(kind: str, text: str, choices: list[str]) -> UnknownValue:
     suggestion = closest(text, choices)
     hint = f" Mente du '{suggestion}'?" if suggestion else f" Gyldige værdier: {', '.join(choices)}."
+    foreign = foreign_letter(text)
+    if foreign:  # `eksistеrende` with a Cyrillic е looks right: say why it is not
+        hint += f" Teksten indeholder tegnet {foreign}."
     return UnknownValue(f"ukendt {kind} '{text}'.{hint}")
 
 
+# Alphabets with letters that look like Latin ones (Т, А, О, Е, С, Р, Н, К, М, В, Х; Α, Β, Ε, Μ, Ο, Ρ, Τ, ...).
+_LOOK_ALIKE_ALPHABETS = {"CYRILLIC": "kyrillisk", "GREEK": "græsk", "ARMENIAN": "armensk", "COPTIC": "koptisk", "CHEROKEE": "cherokee-"}
+
+
+def foreign_letter(text: str) -> str | None:
+    """Describe in Danish the first letter of `text` that is not a Latin letter (æ, ø, å, é are Latin), or None.
+
+    Returns e.g. `'Т' (tegn nr. 1), som er et kyrillisk bogstav og ikke et latinsk, selv om det kan ligne et`.
+    """
+    if text.isascii():
+        return None
+    for position, character in enumerate(text, start=1):
+        if character.isalpha() and not character.isascii():
+            name = unicodedata.name(character, "")
+            if not name.startswith("LATIN "):
+                alphabet = _LOOK_ALIKE_ALPHABETS.get(name.split(" ")[0])
+                what = (
+                    f"som er et {alphabet} bogstav og ikke et latinsk, selv om det kan ligne et"
+                    if alphabet
+                    else "som er et bogstav fra et andet alfabet end det latinske"
+                )
+                return f"'{character}' (tegn nr. {position}), {what}"
+    return None
+
+
 def district_number(text: object) -> int | None:
-    """Return the district number for a name, or None for city-wide (empty or 'Hele byen')."""
+    """Return the district number for a name, or None for city-wide (empty or 'Hele byen').
+
+    Only an empty cell (nothing visible in it) or a city-wide name is city-wide: a cell with only
+    punctuation (`?`, `—`, `-`) is an unknown district, never read as the whole city.
+    """
+    if text is None or not without_invisible(str(text)).strip():
+        return None
     if is_missing_value_word(text):
         raise UnknownValue(
             f"'{str(text).strip()}' er ikke en bydel; det ligner en tom værdi fra et andet program. "
             f"Skriv bydelens navn, eller lad feltet stå tomt eller skriv '{CITY_WIDE_LABEL}', hvis indsatsen dækker hele byen."
         )
-    key = match_key(text) if text is not None else ""
+    key = match_key(text)
     if key in _CITY_WIDE_KEYS:
         return None
     if key in _DISTRICT_BY_KEY:

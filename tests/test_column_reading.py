@@ -62,6 +62,9 @@ def test_python_whitespace_list_is_what_str_strip_removes():
 def test_bad_cells_among_many_clean_rows_are_named_with_sheet_row_and_column(tmp_path):
     sheets = small_portfolio()
     budget = pd.concat([sheets["budget"]] * 500, ignore_index=True)  # 2,000 lines, Excel rows 2 to 2001
+    copy = budget.index // 4  # each copy in its own year and district: two lines with one key are refused
+    budget["aar"] = (2000 + copy % 100).astype(str)
+    budget["bydel"] = [("Nørrebro", "Valby", "Vanløse", "Østerbro", "Amager Øst")[c // 100] for c in copy]
     budget.loc[9, "budget_kr"] = "12x"  # Excel row 11
     budget.loc[99, "bydel"] = "Nordvest"  # row 101
     budget.loc[999, "aar"] = "20l0"  # row 1001
@@ -71,6 +74,9 @@ def test_bad_cells_among_many_clean_rows_are_named_with_sheet_row_and_column(tmp
     budget.loc[1899, "indsats_id"] = "SOF-0\ufffd1"  # row 1901
     sheets["budget"] = budget
     activity = pd.concat([sheets["aktivitet"]] * 500, ignore_index=True)
+    copy = activity.index // 2
+    activity["aar"] = (2000 + copy % 100).astype(str)
+    activity["bydel"] = [("Nørrebro", "Valby", "Vanløse", "Østerbro", "Amager Øst")[c // 100] for c in copy]
     activity.loc[4, "deltagere"] = "mange"  # row 6
     activity.loc[5, "heraf_18_25"] = "-3"  # row 7
     sheets["aktivitet"] = activity
@@ -127,7 +133,7 @@ PLAIN_CSV = (
     [
         PLAIN_CSV,
         PLAIN_CSV.replace("budget_kr\n", "budget_kr;\n").replace("\n", ";\n").replace("budget_kr;;", "budget_kr;"),  # trailing ;
-        "indsats_id,navn,navn,\nSOF-001,a,b,c\nSOF-002,,,\n",  # a duplicate header and a blank one with a value under it
+        "indsats_id,navn,navn,\nSOF-001,a,b,\nSOF-002,,,\n",  # a duplicate header and a blank one
         "indsats_id;navn\nSOF-001;a\n\nSOF-002;b\n",  # a blank line keeps its row number
     ],
 )
@@ -149,6 +155,7 @@ def test_a_plain_csv_is_read_in_arrow_as_the_record_reader_reads_it(tmp_path, mo
     [
         "Budget 2026;\nindsats_id;navn\nSOF-001;a\n",  # a title above the header
         "indsats_id;navn\nSOF-001;a;ekstra\n",  # a ragged line
+        "indsats_id,navn,\nSOF-001,a,b\n",  # a value under a blank header field: the record reader refuses its row
         "indsats_id;navn\nSOF-001;a\x00\n",  # a NUL character
     ],
 )
