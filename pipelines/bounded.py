@@ -2,7 +2,7 @@
 
 A small upload can ask the reader for gigabytes or minutes without holding any data: millions of
 blank CSV lines, lines of millions of empty fields, a sheet of millions of empty `<row/>` or `<c/>`
-elements, a workbook with millions of shared strings no cell uses. These checks run before the
+elements, a workbook with millions of shared strings no cell uses or of styles no cell has. These checks run before the
 parsers, at the speed of a byte search, and either make the padding free (blank trailing fields are
 cut off) or refuse the file in Danish, naming the limit. What is left costs what its content costs.
 """
@@ -22,6 +22,7 @@ CUT_RUN = 100  # ... and at least this many delimiters long
 MAX_SHARED_STRINGS = 1_000_000  # distinct texts of a workbook; the 1000× sample needs a few hundred thousand
 MAX_EMPTY_ELEMENTS = 1_000_000  # elements without a value in one sheet's XML (empty rows, formatted empty cells, ...)
 CHUNK = 1 << 20
+OPENED_PARTS = {"[Content_Types].xml", ".rels", "workbook.xml", "workbook.xml.rels", "styles.xml"}  # parsed whole at opening
 
 
 def _n(value: int) -> str:
@@ -73,17 +74,17 @@ def csv_within_limits(text: str, delimiter: str, name: str) -> tuple[str, Proble
     Everything here runs at the speed of a byte search, before the readers make a Python object
     per line or field.
     """
-    lines = text.count("\n") + (not text.endswith("\n"))
-    if lines > MAX_LINES:
+    line_count = text.count("\n") + (not text.endswith("\n"))
+    if line_count > MAX_LINES:
         return text, Problem(
             name,
             None,
             None,
-            f"filen har {_n(lines)} linjer, men der læses højst {_n(MAX_LINES)} linjer pr. fil, og tomme linjer tæller med. "
+            f"filen har {_n(line_count)} linjer, men der læses højst {_n(MAX_LINES)} linjer pr. fil, og tomme linjer tæller med. "
             "Slet de tomme linjer under tabellen, og gem filen igen.",
         )
     text = cut_blank_tails(text, delimiter)
-    fields = text.count(delimiter) + lines
+    fields = text.count(delimiter) + line_count
     if fields > MAX_FIELDS:
         return text, Problem(
             name,
@@ -96,8 +97,6 @@ def csv_within_limits(text: str, delimiter: str, name: str) -> tuple[str, Proble
 
 
 # --- Workbooks ---------------------------------------------------------------------------------------------
-
-_VALUE = re.compile(rb"<(?:\w+:)?(?:v|t|f)(?:\s[^>]*)?>[^<]")  # a value, a text or a formula with something in it
 
 
 def _count_in_stream(source, counters: dict[str, Callable[[bytes], int]]) -> dict[str, int]:
@@ -125,9 +124,13 @@ def _shared_string_items(data: bytes) -> int:
     return data.count(b"</si>") + data.count(b"<si/>") + data.count(b":si>") // 2
 
 
-def _matches(pattern: re.Pattern) -> Callable[[bytes], int]:
-    """A counter of a pattern's matches."""
-    return lambda data: len(pattern.findall(data))
+def _values(data: bytes) -> int:
+    """Count the values, texts and formulas with something in them (`<v>1</v>`, not `<v></v>` nor `<v/>`), at C speed.
+
+    A prefixed `x:v` is counted from its two `:v>`, empty or not.
+    """
+    filled = sum(data.count(b"</%s>" % tag) - data.count(b"></%s>" % tag) for tag in (b"v", b"t", b"f"))
+    return filled + sum(data.count(b":%s>" % tag) for tag in (b"v", b"t", b"f")) // 2
 
 
 def worksheet_padding_problem(worksheet, name: str) -> Problem | None:
@@ -138,7 +141,7 @@ def worksheet_padding_problem(worksheet, name: str) -> Problem | None:
     to MAX_EMPTY_ELEMENTS (formatted empty cells and rows, as Excel writes them, fit well within).
     """
     with worksheet._get_source() as source:
-        counts = _count_in_stream(source, {"elements": _start_tags, "values": _matches(_VALUE)})
+        counts = _count_in_stream(source, {"elements": _start_tags, "values": _values})
     padding = counts["elements"] - 4 * counts["values"]
     if padding <= MAX_EMPTY_ELEMENTS:
         return None
@@ -172,19 +175,42 @@ def open_workbook(path):
                 self.shared_strings = read_shared_strings(self.archive, part.PartName[1:])
 
     reader = BoundedReader(path, read_only=True, keep_vba=False, data_only=True, keep_links=False, rich_text=False)
+    if padded := _padded_part(reader.archive):
+        raise PaddedWorkbook(0, padded)
     reader.read()
     return reader.wb
 
 
-class TooManySharedStrings(Exception):
-    """A workbook's shared-string table has more entries than MAX_SHARED_STRINGS."""
+def _padded_part(archive) -> str | None:
+    """Return the name of a part openpyxl parses whole when a workbook opens (styles, workbook, properties, theme) with
+    more than MAX_EMPTY_ELEMENTS elements, or None."""
+    for info in archive.infolist():
+        name = info.filename
+        if not name.startswith(("docProps/", "xl/theme/")) and name.rsplit("/", 1)[-1] not in OPENED_PARTS:
+            continue  # sheets and shared strings are checked on their own; charts, pivot caches ... are never read
+        with archive.open(info) as source:
+            if _count_in_stream(source, {"elements": _start_tags})["elements"] > MAX_EMPTY_ELEMENTS:
+                return name
+    return None
 
-    def __init__(self, count: int):
-        self.count = count
-        super().__init__(f"{count} shared strings")
+
+class PaddedWorkbook(Exception):
+    """A workbook with more shared strings than MAX_SHARED_STRINGS, or a part (`part`) padded past MAX_EMPTY_ELEMENTS."""
+
+    def __init__(self, count: int, part: str | None = None):
+        self.count, self.part = count, part
+        super().__init__(f"{count} shared strings" if part is None else f"{part} padded")
 
     def problem(self, sheet: str) -> Problem:
         """The Danish refusal, on `sheet` (the file)."""
+        if self.part is not None:
+            return Problem(
+                sheet,
+                None,
+                None,
+                f"projektmappens del '{self.part}' har over {_n(MAX_EMPTY_ELEMENTS)} elementer (typografier, navne eller "
+                "lignende) og bliver ikke læst. Åbn projektmappen i Excel, gem den igen, og prøv igen.",
+            )
         return Problem(
             sheet,
             None,
@@ -205,14 +231,14 @@ _PLAIN_ITEM = re.compile(
 def read_shared_strings(archive, part: str) -> list[str]:
     """Return a workbook's shared strings as openpyxl reads them (plain text of each item, no phonetic runs).
 
-    Refuses (TooManySharedStrings) past MAX_SHARED_STRINGS before reading any. Plain items
+    Refuses (PaddedWorkbook) past MAX_SHARED_STRINGS before reading any. Plain items
     (`<si><t>…</t></si>`, as Excel writes nearly all) are read by a byte pattern, each distinct text
     kept once; any other item is parsed as XML the way openpyxl does.
     """
     with archive.open(part) as source:
         count = _count_in_stream(source, {"items": _shared_string_items})["items"]
     if count > MAX_SHARED_STRINGS:
-        raise TooManySharedStrings(count)
+        raise PaddedWorkbook(count)
     with archive.open(part) as source:
         data = source.read()
     declaration = data[:100].lower()

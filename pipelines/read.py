@@ -101,7 +101,7 @@ def read_workbook(path: Path) -> RawInput:
     """Read the contract's sheets from an .xlsx workbook (sheet names matched loosely)."""
     try:
         book = bounded.open_workbook(path)  # openpyxl's read-only book, its shared strings read within limits
-    except bounded.TooManySharedStrings as refused:
+    except bounded.PaddedWorkbook as refused:
         raise InputRejected([refused.problem(FILE_SHEET)]) from None
     except OSError as error:
         raise InputRejected([Problem(FILE_SHEET, None, None, io_failure_sentence(error, f"projektmappen '{path}'", "læses"))]) from error
