@@ -98,25 +98,20 @@ def _unpack_csv_zip(shown: str, archive: zipfile.ZipFile, members: list[zipfile.
         if flat.casefold() in seen:
             raise refuse(f"{shown}: '{seen[flat.casefold()]}' og '{member.filename}' har samme navn; zip-filen må kun have én af hver.")
         seen[flat.casefold()] = member.filename
-    left = MAX_UNPACKED_BYTES  # for all members together, whatever their headers say
-    for member in files:
+    for member in files:  # each no larger than its header claims: together within MAX_UNPACKED_BYTES, checked above
         try:
             with archive.open(member) as source, open(folder / safe_name(PurePosixPath(member.filename).name), "wb") as target:
-                left -= _copy_bounded(source, target, min(member.file_size, left), shown, member.filename)
+                _copy_bounded(source, target, member.file_size, shown, member.filename)
         except (zipfile.BadZipFile, zlib.error, EOFError):
             raise refuse(f"{shown}: '{member.filename}' er beskadiget og kan ikke pakkes ud.") from None
     return folder
 
 
-def _copy_bounded(source, target, limit: int, shown: str, member: str) -> int:
-    """Copy at most `limit` bytes and return how many: a member that inflates past its header's size is stopped."""
+def _copy_bounded(source, target, limit: int, shown: str, member: str) -> None:
+    """Copy at most `limit` bytes (the size the header claims): a member that inflates further is stopped, whatever the reader."""
     written = 0
     while chunk := source.read(1 << 20):
         written += len(chunk)
         if written > limit:
-            raise refuse(
-                f"{shown}: '{member}' fylder mere, når den pakkes ud, end zip-filen oplyser (eller mere end "
-                f"{MAX_UNPACKED_BYTES // 1_000_000} MB i alt), og bliver ikke læst."
-            )
+            raise refuse(f"{shown}: '{member}' fylder mere, når den pakkes ud, end zip-filen oplyser, og bliver ikke læst.")
         target.write(chunk)
-    return written
