@@ -18,6 +18,7 @@ from tests.test_hostile_inputs import peak_bytes_reading
 
 MEMORY = 40_000_000  # what reading a flood may take (tracemalloc); the old reader took 100 MB to gigabytes
 SHARED_STRINGS_TYPE = b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" />'
+CENTRAL_ENTRY = b"PK\x01\x02"  # the signature of each entry in a zip's directory
 MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
@@ -51,12 +52,12 @@ def claiming_size(content: bytes, name: str, size: int) -> bytes:
     data = bytearray(content)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         struct.pack_into("<I", data, archive.getinfo(name).header_offset + 22, size)
-    entry = data.find(upload.CENTRAL_ENTRY)
+    entry = data.find(CENTRAL_ENTRY)
     while entry >= 0:
         length = struct.unpack_from("<H", data, entry + 28)[0]
         if data[entry + 46 : entry + 46 + length] == name.encode():
             struct.pack_into("<I", data, entry + 24, size)
-        entry = data.find(upload.CENTRAL_ENTRY, entry + 4)
+        entry = data.find(CENTRAL_ENTRY, entry + 4)
     return bytes(data)
 
 
