@@ -16,6 +16,7 @@ from pipelines.problems import Problem
 from sikkerby import formatting
 
 MAX_LINES = 5_000_000  # physical lines of a CSV file, blank ones too: the reader's MAX_ROWS
+MAX_LINE_CHARS = 1_000_000  # one physical line; an Excel cell holds at most 32.767 characters
 MAX_FIELDS = 30_000_000  # fields of one CSV file after blank trailing fields are cut: 5 million rows of six; 1000× the sample has 5 million
 WIDTH_KEPT = 200  # a line's blank tail is cut where it is wider than the header's (or than this) ...
 CUT_RUN = 100  # ... and at least this many delimiters long
@@ -68,8 +69,22 @@ def cut_blank_tails(text: str, delimiter: str) -> str:
     return "".join([*pieces, text[kept:]]) if pieces else text
 
 
+def long_line(text: str) -> tuple[int, int] | None:
+    """Return (number, length) of a line longer than MAX_LINE_CHARS, or None, at C speed.
+
+    A line that long holds one of the probes spaced half the limit apart; only their lines are measured.
+    """
+    for probe in range(0, len(text), MAX_LINE_CHARS // 2):
+        start = text.rfind("\n", 0, probe) + 1
+        end = text.find("\n", probe)
+        end = len(text) if end < 0 else end
+        if end - start > MAX_LINE_CHARS:
+            return text.count("\n", 0, start) + 1, end - start
+    return None
+
+
 def csv_within_limits(text: str, delimiter: str, name: str) -> tuple[str, Problem | None]:
-    """Return a CSV text with its blank tails cut, and why it is refused (too many lines or fields) or None.
+    """Return a CSV text with its blank tails cut, and why it is refused (too many lines, a too long line, too many fields) or None.
 
     Everything here runs at the speed of a byte search, before the readers make a Python object
     per line or field.
@@ -84,6 +99,15 @@ def csv_within_limits(text: str, delimiter: str, name: str) -> tuple[str, Proble
             "Slet de tomme linjer under tabellen, og gem filen igen.",
         )
     text = cut_blank_tails(text, delimiter)
+    if (long := long_line(text)) is not None:
+        number, length = long
+        return text, Problem(
+            name,
+            None,
+            None,
+            f"linje {_n(number)} har {_n(length)} tegn, men der læses højst {_n(MAX_LINE_CHARS)} tegn pr. linje (en celle "
+            "i Excel har højst 32.767). Gem filen igen fra Excel som CSV.",
+        )
     fields = text.count(delimiter) + line_count
     if fields > MAX_FIELDS:
         return text, Problem(

@@ -154,6 +154,18 @@ def test_a_line_of_millions_of_empty_fields_costs_nothing_and_keeps_the_row(tmp_
     assert frame.loc[3].tolist() == ["SOF-001", "2010", "Bispebjerg", "500000", None, "satspulje"]
 
 
+def test_one_enormous_line_is_refused_naming_it_with_bounded_memory(tmp_path):
+    folder = write_csv_folder(small_portfolio(), tmp_path / "csv")
+    budget = folder / "budget.csv"
+    lines = budget.read_text(encoding="utf-8-sig").splitlines()
+    lines[3] = "x" * 3_000_000  # one field of 3 million characters on line 4; an Excel cell holds 32.767
+    budget.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert refusal(folder) == [
+        "budget: linje 4 har 3.000.000 tegn, men der læses højst 1.000.000 tegn pr. linje (en celle i Excel har højst "
+        "32.767). Gem filen igen fra Excel som CSV."
+    ]
+
+
 def test_more_fields_than_the_limit_are_refused_blank_ones_too(tmp_path, monkeypatch):
     monkeypatch.setattr(bounded, "MAX_FIELDS", 1_000)
     problems = refusal(padded_budget(tmp_path, " ; ; ; ; ; ; ; ;\n" * 200))  # spaces between: not a run to cut
