@@ -12,7 +12,6 @@ import csv
 import errno
 import functools
 import hashlib
-import io
 import itertools
 import os
 import sys
@@ -27,6 +26,7 @@ import pyarrow
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from pipelines import bounded
 from pipelines.cells import NEEDS_CLEANING, ExcelError, UnsavedFormula, UntrustedFormula
 from pipelines.contract import SHEETS
 from pipelines.os_errors import io_failure_sentence
@@ -100,10 +100,10 @@ def read_input(path: Path) -> RawInput:
 
 def read_workbook(path: Path) -> RawInput:
     """Read the contract's sheets from an .xlsx workbook (sheet names matched loosely)."""
-    import openpyxl  # here, not at the top: a CSV load need not wait for it
-
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = bounded.open_workbook(path)  # openpyxl's read-only book, its shared strings read within limits
+    except bounded.PaddedWorkbook as refused:
+        raise InputRejected([refused.problem(FILE_SHEET)]) from None
     except OSError as error:
         if error.errno is None:  # openpyxl's own "File contains no valid workbook part": the file, not the disk
             raise InputRejected(
@@ -126,6 +126,9 @@ def read_workbook(path: Path) -> RawInput:
             raise InputRejected(ambiguous)
         too_large: list[Problem] = []
         for name, (worksheet,) in found.items():
+            if padded := bounded.worksheet_padding_problem(worksheet, name):
+                too_large.append(padded)
+                continue
             try:
                 sheets[name] = read_worksheet(worksheet, name)
             except SheetTooLarge as refused:
@@ -470,6 +473,9 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
     """
     decoded = decode_csv_bytes(file.read_bytes())
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, Unix and old Mac line endings
+    text, flooded = bounded.csv_within_limits(text, sniff_delimiter(text), name)  # blank tails cut, floods refused
+    if flooded:
+        raise SheetTooLarge(flooded)
     if decoded.failed_encoding is None:
         plain = rectangular_sheet(text, sniff_delimiter(text), name)
         if plain is not None:
@@ -479,7 +485,7 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
     lines_needed = decoded.failed_encoding is not None
     shared = {}.setdefault  # one string object per distinct text: ids, years and districts repeat down a long file
     try:
-        reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
+        reader = csv.reader(bounded.lines(text), delimiter=sniff_delimiter(text))
         for row in reader:
             if len(row) > MAX_COLUMNS:
                 width = next((i for i in range(len(row), 0, -1) if row[i - 1].strip()), 0)
@@ -491,7 +497,7 @@ def read_csv_sheet(file: Path, name: str) -> RawSheet:
                 row.pop()
             if row and len(rows) >= MAX_ROWS:
                 raise SheetTooLarge(Problem(name, len(rows) + 1, None, _too_long_message("filen")))
-            rows.append(list(map(shared, row, row)))
+            rows.append(list(map(shared, row, row)) if row else ())  # a blank line costs a pointer
             if lines_needed:
                 last_lines.append(reader.line_num)
     except csv.Error as error:
@@ -587,7 +593,7 @@ def undecodable_problems(file: Path, name: str, text: str, decoded: DecodedText,
 
 def sniff_delimiter(text: str) -> str:
     """Return `;`, `,` or tab: whichever splits the header line into the most fields."""
-    header = next((line for line in io.StringIO(text) if line.strip()), "")  # line by line: the file may be long
+    header = bounded.first_filled_line(text)  # found at C speed, without a copy: the file may be long
     counts = {delimiter: header.count(delimiter) for delimiter in (";", "\t", ",")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -637,10 +643,11 @@ def rectangular_sheet(text: str, delimiter: str, name: str) -> RawSheet | None:
     """
     if "\x00" in text:  # the record reader refuses NUL characters with its message
         return None
-    records = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records = csv.reader(bounded.lines(text), delimiter=delimiter)
     try:
         header = next(records, [])
-        first = [header, *itertools.islice((row for row in records if any(map(_filled, row))), HEADER_SEARCH_ROWS - 1)]
+        filled_rows = (row for row in records if "".join(row).strip())  # joined: one C call per row, not one per field
+        first = [header, *itertools.islice(filled_rows, HEADER_SEARCH_ROWS - 1)]
     except csv.Error:
         return None
     if not any(map(_filled, header)):  # the header is not on line 1

@@ -3,8 +3,9 @@
 The Data page hands the bytes here; what comes out is a path that `load_portfolio` reads exactly as
 `python -m pipelines load PATH` would. What is refused is refused in Danish before anything is
 unpacked: an empty file, anything that is not a workbook or a zip, an encrypted workbook, a zip
-with paths outside itself, nested zips or other files than CSV, and anything that expands to more
-than `MAX_UNPACKED_BYTES` (a zip bomb).
+with paths outside itself, nested zips or other files than CSV, more than `MAX_MEMBERS` files, two
+files whose names differ only by case, and anything that expands to more than `MAX_UNPACKED_BYTES`
+(a zip bomb), counted while unpacking: a member whose header claims a small size is stopped too.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from pipelines.problems import InputRejected, Problem
+from sikkerby import formatting
 
 FILE_SHEET = "fil"
 MAX_UNPACKED_BYTES = 300_000_000  # what a workbook or zip may expand to; the 1000× sample is about 120 MB of CSV
-MAX_MEMBERS = 50
+MAX_MEMBERS = 50  # files in a zip of CSV files; the contract has four
+MAX_ENTRIES = 10_000  # entries of any zip (a workbook is a zip of some tens), counted before the zip's directory is read
+CENTRAL_ENTRY = b"PK\x01\x02"  # the signature of each entry in a zip's directory
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted xlsx (and an old .xls) is an OLE compound file
 ZIP_MAGIC = b"PK\x03\x04"
 IGNORED = ("__MACOSX/", ".DS_Store")
@@ -47,6 +52,8 @@ def unpack(name: str, content: bytes, folder: Path) -> Path:
         )
     if not content.startswith(ZIP_MAGIC):
         raise refuse(f"'{shown}' er hverken en Excel-projektmappe (.xlsx) eller en zip-fil med CSV-filerne.")
+    if content.count(CENTRAL_ENTRY) > MAX_ENTRIES:  # before zipfile builds an object per entry
+        raise refuse(f"'{shown}' indeholder mere end {formatting.number(MAX_ENTRIES)} filer og bliver ikke pakket ud.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = [m for m in archive.infolist() if not m.filename.startswith(IGNORED) and not m.filename.endswith(IGNORED)]
@@ -89,18 +96,22 @@ def _unpack_csv_zip(shown: str, archive: zipfile.ZipFile, members: list[zipfile.
     for member in files:
         flat = safe_name(PurePosixPath(member.filename).name)
         if flat.casefold() in seen:
-            raise refuse(f"{shown}: '{member.filename}' og '{seen[flat.casefold()]}' har samme navn; zip-filen må kun have én af hver.")
+            raise refuse(f"{shown}: '{seen[flat.casefold()]}' og '{member.filename}' har samme navn; zip-filen må kun have én af hver.")
         seen[flat.casefold()] = member.filename
-        with archive.open(member) as source, open(folder / flat, "wb") as target:
-            _copy_bounded(source, target, MAX_UNPACKED_BYTES, shown)
+    for member in files:  # each no larger than its header claims: together within MAX_UNPACKED_BYTES, checked above
+        try:
+            with archive.open(member) as source, open(folder / safe_name(PurePosixPath(member.filename).name), "wb") as target:
+                _copy_bounded(source, target, member.file_size, shown, member.filename)
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            raise refuse(f"{shown}: '{member.filename}' er beskadiget og kan ikke pakkes ud.") from None
     return folder
 
 
-def _copy_bounded(source, target, limit: int, shown: str) -> None:
-    """Copy at most `limit` bytes: a member whose header lies about its size is still stopped."""
+def _copy_bounded(source, target, limit: int, shown: str, member: str) -> None:
+    """Copy at most `limit` bytes (the size the header claims): a member that inflates further is stopped, whatever the reader."""
     written = 0
     while chunk := source.read(1 << 20):
         written += len(chunk)
         if written > limit:
-            raise refuse(f"'{shown}' fylder mere end {limit // 1_000_000} MB, når den pakkes ud, og bliver ikke læst.")
+            raise refuse(f"{shown}: '{member}' fylder mere, når den pakkes ud, end zip-filen oplyser, og bliver ikke læst.")
         target.write(chunk)

@@ -9,6 +9,10 @@ Per scale, in a fresh process of its own (so memory is the scale's own):
 - the CSV export of the largest table (the Indsatser table);
 - the peak memory (max RSS) of the process that ran the pages;
 - the real server in Chromium: its memory over 20 reruns of Indsatser, and a new district filter's wait.
+Then, once: the peak memory of an upload (unpacked and loaded as the Data page does, in a fresh process)
+of the largest accepted zip, of the two flood files (a zip of blank lines, a workbook of unused shared
+strings) and of the same padding just within the limits, against a plain load of the sample
+(`python scripts/benchmark.py --flood` runs only this and puts it into benchmarks/results.md).
 Nothing here is asserted by the tests; `make test` never runs it.
 """
 
@@ -218,6 +222,156 @@ def run_scale(scale: int) -> dict[str, object]:
         return result
 
 
+UPLOAD_IN_A_FRESH_PROCESS = """
+import json, resource, sys, tempfile, time
+from pathlib import Path
+from pipelines import upload
+from pipelines.load import load_portfolio
+from pipelines.problems import InputRejected
+source, tmp = Path(sys.argv[1]), Path(tempfile.mkdtemp())
+start = time.perf_counter()
+try:
+    path = upload.unpack(source.name, source.read_bytes(), tmp / "upload")
+    load_portfolio(path, tmp / "upload.duckdb")
+    outcome = "indlæst"
+except InputRejected as refused:
+    outcome = "afvist: " + refused.problems[0].message
+print(json.dumps({"s": time.perf_counter() - start, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "outcome": outcome}))
+"""
+SHARED_STRINGS_PART = (
+    b'<Override PartName="/xl/sharedStrings.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" />'
+)
+
+
+def _zip_folder(folder: Path, target: Path, padding: dict[str, bytes] | None = None) -> Path:
+    """Zip a folder of CSV files as an analyst would, with `padding` appended to the named files."""
+    import zipfile
+
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.glob("*.csv")):
+            archive.writestr(path.name, path.read_bytes() + (padding or {}).get(path.name, b""))
+    return target
+
+
+def _with_unused_shared_strings(workbook: Path, target: Path, count: int) -> Path:
+    """Copy a workbook and add a shared-string table of `count` strings that no cell uses."""
+    import zipfile
+
+    table = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">' % (count, count)
+        + b"<si><t>x</t></si>" * count
+        + b"</sst>"
+    )
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", SHARED_STRINGS_PART + b"</Types>")
+            copy.writestr(item.filename, data)
+        copy.writestr("xl/sharedStrings.xml", table)
+    return target
+
+
+def largest_accepted_scale(tmp: Path) -> int:
+    """The largest scale of the sample whose zip an upload accepts: within `maxUploadSize` zipped and the unpacked cap.
+
+    Measured on 100× and extrapolated (sizes grow in proportion), with 5 % to spare.
+    """
+    from pipelines import upload
+
+    subprocess.run([sys.executable, "scripts/scale_sample.py", "100", str(tmp / "probe")], cwd=PROJECT_DIR, check=True, capture_output=True)
+    unpacked = sum(path.stat().st_size for path in (tmp / "probe").glob("*.csv"))
+    zipped = _zip_folder(tmp / "probe", tmp / "probe.zip").stat().st_size
+    import tomllib
+
+    with open(PROJECT_DIR / ".streamlit" / "config.toml", "rb") as config:
+        upload_cap = tomllib.load(config)["server"]["maxUploadSize"] * 1_000_000  # in MB
+    return int(0.95 * 100 * min(upload_cap / zipped, upload.MAX_UNPACKED_BYTES / unpacked))
+
+
+def measure_floods(largest_scale: int | None = None) -> list[dict[str, object]]:
+    """Upload (unpack and load, each in a fresh process) the sample, the largest accepted zip, and flood files."""
+    from pipelines import bounded
+
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        sample = PROJECT_DIR / "data" / "sample" / "indsatser.xlsx"
+        largest_scale = largest_scale or largest_accepted_scale(tmp)
+        subprocess.run([sys.executable, "scripts/scale_sample.py", "1", str(tmp / "1")], cwd=PROJECT_DIR, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "scripts/scale_sample.py", str(largest_scale), str(tmp / "big")],
+            cwd=PROJECT_DIR,
+            check=True,
+            capture_output=True,
+        )
+        cases = [
+            ("eksemplet (indsatser.xlsx), gulvet", sample),
+            ("eksemplet som zip med CSV-filer", _zip_folder(tmp / "1", tmp / "eksempel.zip")),
+            (f"største accepterede: {_n(largest_scale, 0)}× eksemplet som zip", _zip_folder(tmp / "big", tmp / "stor.zip")),
+            ("zip med 20 mio. tomme linjer i budget.csv", _zip_folder(tmp / "1", tmp / "tomme.zip", {"budget.csv": b"\n" * 20_000_000})),
+            (
+                f"zip med {_n(bounded.MAX_LINES - 1000, 0)} tomme linjer (lige under grænsen)",
+                _zip_folder(tmp / "1", tmp / "tomme_under.zip", {"budget.csv": b"\n" * (bounded.MAX_LINES - 1000)}),
+            ),
+            ("projektmappe med 2 mio. ubrugte delte strenge", _with_unused_shared_strings(sample, tmp / "strenge.xlsx", 2_000_000)),
+            (
+                f"projektmappe med {_n(bounded.MAX_SHARED_STRINGS, 0)} ubrugte delte strenge (grænsen)",
+                _with_unused_shared_strings(sample, tmp / "strenge_under.xlsx", bounded.MAX_SHARED_STRINGS),
+            ),
+        ]
+        for label, path in cases:
+            done = subprocess.run(
+                [sys.executable, "-c", UPLOAD_IN_A_FRESH_PROCESS, str(path)], cwd=PROJECT_DIR, check=True, capture_output=True, text=True
+            )
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            out.append({"label": label, "upload_kb": path.stat().st_size / 1024, **result})
+            print(f"  {label}: {result['peak_mb']:.0f} MB, {result['s']:.1f} s", flush=True)
+    return out
+
+
+FLOOD_HEADING = "## Store og oppustede uploads"
+
+
+def flood_report(floods: list[dict[str, object]]) -> str:
+    """The section of benchmarks/results.md on uploads: peak memory of each against the sample's plain load."""
+    floor = floods[0]["peak_mb"]
+    lines = [
+        FLOOD_HEADING,
+        "",
+        "Hver fil pakket ud og indlæst som på siden *Indlæs data* (`upload.unpack`, så `load_portfolio`) i sin egen nye "
+        f"proces; maks. hukommelse (max RSS) mod gulvet: en almindelig indlæsning af eksemplet. Målt {date.today().isoformat()}.",
+        "",
+        "Den største accepterede er den største skalering af eksemplet, der holder sig under `server.maxUploadSize` "
+        "som zip og 300 MB pakket ud (5 % til overs).",
+        "",
+        "| upload | størrelse (kB) | udfald | tid (s) | maks. hukommelse (MB) | mod gulvet |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in floods:
+        outcome = str(f["outcome"])
+        outcome = outcome if len(outcome) <= 90 else outcome[:87] + " …"
+        lines.append(
+            f"| {f['label']} | {_n(f['upload_kb'], 0)} | {outcome} | {_n(f['s'], 1)} | {_n(f['peak_mb'], 0)} "
+            f"| {_n(f['peak_mb'] / floor, 1)}× |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_flood_section(section: str) -> None:
+    """Put the uploads section into benchmarks/results.md, in place of an earlier one, keeping the other figures."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark\n"
+    if FLOOD_HEADING in text:
+        before, _, after = text.partition(FLOOD_HEADING)
+        rest = after.split("\n## ", 1)
+        text = before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text, encoding="utf-8")
+
+
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9
     return f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPU-kerner, {memory:.0f} GB RAM"
@@ -298,6 +452,11 @@ def main(argv: list[str]) -> None:
     if argv and argv[0] == "--one":
         print(json.dumps(run_scale(int(argv[1]))))
         return
+    if argv and argv[0] == "--flood":  # only the uploads' peak memory, into the existing results
+        print("Uploads …", flush=True)
+        write_flood_section(flood_report(measure_floods(int(argv[1]) if len(argv) > 1 else None)))
+        print(f"Skrevet: {RESULTS.relative_to(PROJECT_DIR)}")
+        return
     scales = [int(a) for a in argv] or [1, 100, 1000]
     results = []
     for scale in scales:
@@ -308,8 +467,10 @@ def main(argv: list[str]) -> None:
             raise SystemExit(f"Skala {scale}× mislykkedes")
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(f"  indlæsning {results[-1]['load_s']:.1f} s; sider målt", flush=True)
+    print("Uploads …", flush=True)
+    floods = measure_floods()
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(report(results), encoding="utf-8")
+    RESULTS.write_text(report(results) + "\n" + flood_report(floods), encoding="utf-8")
     RESULTS.with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(f"Skrevet: {RESULTS.relative_to(PROJECT_DIR)}")
 
