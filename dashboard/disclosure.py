@@ -42,7 +42,6 @@ THRESHOLD = 5
 FEW = "<5"
 HIDDEN = "skjult"
 TRUE_SUM_SUFFIX = "_true_sum"
-PEOPLE = ("participants", "participants_18_25")
 ATOMS = {"participants_18_25": ("young",), "participants": ("young", "older")}  # what each people column adds up
 SHOWN = -1  # the group of a shown cell
 PERSON_UNITS = ("person", "deltager", "unge", "borger")  # an effect target's unit that counts people
