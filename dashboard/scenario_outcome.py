@@ -143,14 +143,29 @@ def comparison(first: Outcome, second: Outcome) -> tuple[pd.DataFrame, pd.DataFr
     return budget.astype({c: float for c in budget.columns[1:]}), coverage
 
 
+SMALL_ROOM_KR = 100_000  # room under this is said in kroner: in mio. kr. 1 kr. over the frame would read "0,0 mio. kr."
+
+
+def exceeds_frame(totals: dict[str, float | None]) -> bool:
+    """Say whether the scenario spends more than its frame by at least an øre."""
+    return totals["room_kr"] is not None and round(totals["room_kr"], 2) < 0
+
+
 def frame_sentence(totals: dict[str, float | None]) -> str:
-    """Say how the scenario stands against its budget frame."""
+    """Say how the scenario stands against its budget frame; a frame met to the øre is said to be used exactly."""
     room = totals["room_kr"]
     if room is None:
         return "Der er ikke sat en budgetramme."
-    if room >= 0:
-        return f"Scenariet holder sig inden for rammen med {fmt.mio_kr(room)} til overs."
-    return f"Scenariet overskrider rammen med {fmt.mio_kr(-room)}."
+    if round(room, 2) == 0:  # sums of amounts with øre carry float noise far below an øre
+        return "Scenariet bruger præcis hele budgetrammen."
+    if not exceeds_frame(totals):
+        return f"Scenariet holder sig inden for rammen med {_room(room)} til overs."
+    return f"Scenariet overskrider rammen med {_room(-room)}"  # the amount ends in "kr."
+
+
+def _room(amount_kr: float) -> str:
+    """Return an amount of room to the frame: in kroner when small, else in mio. kr."""
+    return fmt.kr(amount_kr) if amount_kr < SMALL_ROOM_KR else fmt.mio_kr(amount_kr)
 
 
 def coverage_table(result: Outcome) -> pd.DataFrame:
