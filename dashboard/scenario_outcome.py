@@ -147,16 +147,19 @@ SMALL_ROOM_KR = 100_000  # room under this is said in kroner: in mio. kr. 1 kr. 
 
 
 def exceeds_frame(totals: dict[str, float | None]) -> bool:
-    """Say whether the scenario spends more than its frame by at least an øre."""
-    return totals["room_kr"] is not None and round(totals["room_kr"], 2) < 0
+    """Say whether the scenario spends more than its frame, as amounts are shown (in whole kroner, half up)."""
+    return totals["room_kr"] is not None and totals["room_kr"] <= -HALF_KRONE
+
+
+HALF_KRONE = 0.5  # room under half a krone either way is shown as 0 kr.: the frame is used exactly
 
 
 def frame_sentence(totals: dict[str, float | None]) -> str:
-    """Say how the scenario stands against its budget frame; a frame met to the øre is said to be used exactly."""
+    """Say how the scenario stands against its budget frame; room shown as 0 kr. is said to use the frame exactly."""
     room = totals["room_kr"]
     if room is None:
         return "Der er ikke sat en budgetramme."
-    if round(room, 2) == 0:  # sums of amounts with øre carry float noise far below an øre
+    if abs(room) < HALF_KRONE:  # also the float noise of sums of amounts with øre
         return "Scenariet bruger præcis hele budgetrammen."
     if not exceeds_frame(totals):
         return f"Scenariet holder sig inden for rammen med {_room(room)} til overs."

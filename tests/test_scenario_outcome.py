@@ -190,8 +190,12 @@ def test_a_count_hidden_on_unge_18_25_stays_hidden_in_the_scenario():
         (40_000.0, "Scenariet holder sig inden for rammen med 40.000 kr. til overs."),
         (0.3 - (0.1 + 0.2), "Scenariet bruger præcis hele budgetrammen."),  # −5,6e-17: float noise, not a krone over
         (4.5e-10, "Scenariet bruger præcis hele budgetrammen."),
-        (-0.004, "Scenariet bruger præcis hele budgetrammen."),  # under an øre
+        (-0.004, "Scenariet bruger præcis hele budgetrammen."),
+        (-0.49, "Scenariet bruger præcis hele budgetrammen."),  # shown as 0 kr.
+        (-0.5, "Scenariet overskrider rammen med 1 kr."),  # 50 øre over: shown as 1 kr. (half up)
         (0.5, "Scenariet holder sig inden for rammen med 1 kr. til overs."),
+        (100_000.0, "Scenariet holder sig inden for rammen med 0,1 mio. kr. til overs."),
+        (99_999.0, "Scenariet holder sig inden for rammen med 99.999 kr. til overs."),
     ],
 )
 def test_the_frame_sentence_at_its_boundaries(room, sentence):
@@ -211,6 +215,7 @@ def test_two_scenarios_side_by_side_by_hand(small_db):
     assert math.isnan(rows.loc["Luft til budgetrammen", "Udgangspunkt (kr.)"])
     assert rows.loc["Kriminalitetsexit"].tolist() == [867_283.75, 0, 867_283.75 * 1.5]
     assert len(rows) == 6  # total, room and the four goals
+    assert coverage.columns.tolist() == ["Bydel", "Udgangspunkt (pr. 1.000)", "Stop (pr. 1.000)", "Mere (pr. 1.000)"]
     norrebro = coverage.set_index("Bydel").loc["Nørrebro"]
     assert norrebro.tolist() == pytest.approx([110 / 13.84, 0, 165 / 13.84])
     assert len(coverage) == 10  # all ten districts

@@ -252,3 +252,18 @@ def test_a_scenario_says_which_changed_initiatives_the_data_no_longer_has():
     scenario = Scenario("Plan", 2010, changes={"A": Change(step=-1.0), "X": Change(step=0.5)}, names={"X": "Nedlagt"})
     assert scenario.missing_from({"A", "B"}) == {"X": "Nedlagt"}
     assert scenario.missing_from({"A", "X"}) == {}
+
+
+def test_a_scenario_without_names_reads_back_with_empty_names():
+    scenario = Scenario("Plan", 2010, changes={"A": Change(step=-1.0)})
+    back = Scenario.from_json(scenario.to_json())
+    assert back.names == {"A": ""}  # not None: the page and the brief print it
+    assert back.changes == {"A": Change(step=-1.0)}
+
+
+def test_a_scenario_written_by_an_older_version_reads_with_the_defaults():
+    older = '{"name": "Gammel", "year": "2011", "changes": {"A": {"step": -0.5}}, "new": [{"initiative_id": "NY", "budget_kr": 10, "reached_18_25": 2}]}'
+    scenario = Scenario.from_json(older)
+    assert scenario == Scenario("Gammel", 2011, changes={"A": Change(step=-0.5)}, new=(NewInitiative("NY", 10.0, 2.0),), names={"A": ""})
+    assert scenario.new[0].name == "" and scenario.new[0].focus_area_id is None and scenario.frame_kr is None
+    assert Scenario.from_json('{"name": "Tom", "year": 2012, "changes": {}}').new == ()
