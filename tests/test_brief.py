@@ -138,14 +138,18 @@ def test_the_brief_for_a_scenario_names_its_changes_and_new_initiatives(small_db
             "Plan",
             2010,
             {"SOF-001": Change(amount_kr=1_000_000), "BUF-001": Change(step=-0.25)},
-            new=(NewInitiative("NY-1", 300_000, 30, districts=(3, 8), name="Ny café"),),
+            new=(NewInitiative("NY-1", 300_000, 30, districts=(3, 8), name="Ny café"), NewInitiative("NY-2", 0, 0, name="Idé")),
             names={"SOF-001": "Gadeplan"},
         )
         page = brief.committee_brief(
             source, Filters(year=2010), queries.dataset_facts(source), {}, date(2026, 11, 27), scenario=outcome(source, scenario)
         )
     part = section(page, "<h2 class='annex'>Scenarie: Plan</h2>")
-    assert "<b>Ændrede indsatser:</b> Gadeplan: 1.000.000 kr., BUF-001: −25 %. <b>Nye indsatser:</b> Ny café (300.000 kr.)." in part
+    assert (
+        "<b>Ændrede indsatser:</b> Gadeplan: 1.000.000 kr., BUF-001: −25 %. <b>Nye indsatser:</b> Ny café (300.000 kr.), Idé (0 kr.)."
+        in part
+    )
+    assert "<thead><tr><th>Scenarie</th><th>2010</th></tr></thead>" in part
     assert "<td>Budget i udgangspunktet</td><td>3,7 mio. kr.</td>" in part
     assert "<td>Budget i scenariet</td><td>2,8 mio. kr.</td>" in part  # 1.000.000 + 1.500.000 + 300.000
     assert "<td>Budgetramme</td><td>Ingen</td>" in part
@@ -159,3 +163,14 @@ def test_the_brief_for_a_scenario_names_its_changes_and_new_initiatives(small_db
     # per 1.000 of 13.840: 7,948 → 5,666, change −2,282
     assert "<td>Nørrebro</td><td class='number'>13.840</td><td class='number'>110</td><td class='number'>78</td>" in part
     assert "<td>7,9</td><td>5,7</td><td>-2,3</td>" in part
+
+
+def test_the_brief_for_a_scenario_with_a_frame_gives_the_frame(small_db):
+    with database.reading(small_db) as version:
+        source = queries.source_of(version)
+        result = outcome(source, Scenario("Ramme", 2010, frame_kr=3_734_567.5))
+        page = brief.committee_brief(source, Filters(year=2010), queries.dataset_facts(source), {}, date(2026, 11, 27), scenario=result)
+    part = section(page, "<h2 class='annex'>Scenarie: Ramme</h2>")
+    assert "<td>Budgetramme</td><td>3,7 mio. kr.</td>" in part
+    assert "Scenariet bruger præcis hele budgetrammen." in part  # the frame is the year's whole budget
+    assert "<b>Ændrede indsatser:</b> ingen. <b>Nye indsatser:</b> ingen." in part

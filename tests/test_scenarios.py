@@ -108,6 +108,15 @@ def test_a_new_initiative_in_two_districts_is_split_evenly_not_counted_in_full_i
     assert mine["scenario_budget_kr"].tolist() == [150_000.0, 150_000.0]  # 300.000 / 2 districts
     assert mine["scenario_reached_18_25"].tolist() == [15.0, 15.0]  # 30 / 2
     assert mine["budget_kr"].tolist() == [0.0, 0.0]  # nothing of it in the baseline
+    assert mine["reached_18_25"].tolist() == [0.0, 0.0]
+    assert scenario.columns.tolist() == [
+        "initiative_id",
+        "district_id",
+        "budget_kr",
+        "reached_18_25",
+        "scenario_budget_kr",
+        "scenario_reached_18_25",
+    ]
     assert against_frame(scenario, None)["scenario_kr"] == 1_800_000  # 1.500.000 + 300.000 once, not twice
     coverage = coverage_by_district(scenario, RESIDENTS)
     assert coverage.loc[3, "scenario_per_1000"] == pytest.approx(8.5)  # (60 + 10 + 15) / 10.000 × 1.000
@@ -245,7 +254,7 @@ def test_a_scenario_reads_back_from_json_exactly():
         names={"A": "Gadeplan", "C": "Café"},
     )
     assert Scenario.from_json(scenario.to_json()) == scenario
-    assert '"Ny gadeplan"' in scenario.to_json()  # Danish text kept as written, not escaped
+    assert '"Café"' in scenario.to_json()  # Danish text kept as written, not escaped
 
 
 def test_a_scenario_says_which_changed_initiatives_the_data_no_longer_has():
