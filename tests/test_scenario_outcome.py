@@ -19,6 +19,7 @@ from dashboard import database, disclosure, queries, scenario_outcome
 from dashboard.scenario_outcome import comparison, coverage_table, exceeds_frame, frame_sentence, outcome
 from dashboard.scenarios import Change, NewInitiative, Scenario
 from sikkerby import formatting as fmt
+from tests.conftest import small_portfolio
 
 SOF_TOTAL = 1_734_567.5
 WHOLE = 3_734_567.5
@@ -68,6 +69,9 @@ def test_the_totals_and_the_budget_per_goal_area_and_administration_by_hand(smal
     assert areas.loc[5, "scenario_kr"] == 2_000_000
     assert areas.loc[1, "baseline_kr"] == 0
     assert areas.loc[4, "focus_area"] == "Socialt udsatte unge over 18 år"
+    assert result.by_administration.columns.tolist() == ["administration_code", "administration", "baseline_kr", "scenario_kr", "change_kr"]
+    assert result.coverage.columns.tolist()[:3] == ["district_id", "district", "residents_18_25"]
+    assert result.lines["scenario_budget_kr"].sum() == WHOLE - SOF_TOTAL / 2  # the lines the figures come from
     admins = result.by_administration.set_index("administration_code")
     assert admins.loc["SOF", ["administration", "baseline_kr", "change_kr"]].tolist() == [
         "Socialforvaltningen (SOF)",
@@ -154,6 +158,10 @@ def test_a_changed_initiatives_count_of_1_to_4_cannot_be_read_from_baseline_minu
     for column in ("scenario_reached", "scenario_per_1000", "change_per_1000"):
         assert fmt.is_hidden(result.loc[8, column]), column  # 24 − 22 = 2 = half of A's 4
     assert result.loc[3, "scenario_reached"] == 37.5  # A reaches 5 there: not a small count
+    one = scenario_outcome._disclosed(
+        coverage, shown, lines.assign(reached_18_25=lines["reached_18_25"].where(lines.index != 0, 1.0)), {"A": Change(step=-0.5)}
+    )
+    assert fmt.is_hidden(one.loc[3, "scenario_reached"])  # A reaching 1 of Nørrebro's: 1 is a small count too
     assert result.loc[5, "scenario_reached"] == 70  # A has a line there but reaches no one
     untouched = scenario_outcome._disclosed(coverage, shown, lines, {"B": Change(step=0.5)})
     assert not fmt.is_hidden(untouched.loc[8, "scenario_reached"])  # A unchanged: the scenario shows nothing new about it
@@ -162,20 +170,32 @@ def test_a_changed_initiatives_count_of_1_to_4_cannot_be_read_from_baseline_minu
 def test_a_count_hidden_on_unge_18_25_stays_hidden_in_the_scenario():
     coverage = pd.DataFrame(
         {
-            "district": ["Nørrebro", "Bispebjerg"],
-            "residents_18_25": [10_000.0, 8_000.0],
-            "baseline_reached": [40.0, 23.0],
-            "scenario_reached": [40.0, 23.0],
-            "baseline_per_1000": [4.0, 23 / 8.0],
-            "scenario_per_1000": [4.0, 23 / 8.0],
+            "district": ["Nørrebro", "Bispebjerg", "Valby"],
+            "residents_18_25": [10_000.0, 8_000.0, 7_000.0],
+            "baseline_reached": [40.0, 23.0, 70.0],
+            "scenario_reached": [40.0, 23.0, 70.0],
+            "baseline_per_1000": [4.0, 23 / 8.0, 10.0],
+            "scenario_per_1000": [4.0, 23 / 8.0, 10.0],
         },
-        index=pd.Index([3, 8], name="district_id"),
+        index=pd.Index([3, 8, 5], name="district_id"),
     )
-    lines = pd.DataFrame({"initiative_id": ["B", "B"], "district_id": [3, 8], "budget_kr": [0.0, 0.0], "reached_18_25": [40.0, 23.0]})
-    shown = pd.Series([40.0, fmt.Hidden(disclosure.HIDDEN)], index=[3, 8], dtype=object)  # as Unge 18–25 shows it
+    lines = pd.DataFrame(
+        {"initiative_id": ["B", "B", "B"], "district_id": [3, 8, 5], "budget_kr": [0.0] * 3, "reached_18_25": [40.0, 23.0, 70.0]}
+    )
+    shown = pd.Series([40.0, fmt.Hidden(disclosure.HIDDEN)], index=[3, 8], dtype=object)  # as Unge 18–25 shows it; Valby not in it
     result = scenario_outcome._disclosed(coverage, shown, lines, {})
     for column in ("baseline_reached", "scenario_reached", "baseline_per_1000", "scenario_per_1000", "change_per_1000"):
         assert fmt.is_hidden(result.loc[8, column]), column
+    # the city total is shown, so the next smallest district is hidden beside it: Nørrebro's 40, not Valby's 70
+    assert fmt.is_hidden(result.loc[3, "scenario_reached"])
+    assert result.loc[5, "scenario_reached"] == 70
+
+
+def test_the_city_wide_reach_is_hidden_where_unge_18_25_hides_it(app_on_portfolio):
+    sheets = small_portfolio()
+    sheets["aktivitet"].loc[1, "heraf_18_25"] = "3"  # BUF-001's city-wide line: 3 of its 85 aged 18–25
+    result = worked_out(app_on_portfolio(sheets, "city_wide_three"), Scenario("Halv BUF", 2010, {"BUF-001": Change(step=-0.5)}))
+    assert all(fmt.is_hidden(value) for value in result.city_wide_reached)  # 3 → 1,5: neither may be shown
 
 
 @pytest.mark.parametrize(
