@@ -109,6 +109,7 @@ def test_a_new_initiative_in_two_districts_is_split_evenly_not_counted_in_full_i
     assert mine["scenario_reached_18_25"].tolist() == [15.0, 15.0]  # 30 / 2
     assert mine["budget_kr"].tolist() == [0.0, 0.0]  # nothing of it in the baseline
     assert mine["reached_18_25"].tolist() == [0.0, 0.0]
+    assert scenario.index.tolist() == list(range(7))  # one row each: the five lines and the new initiative's two
     assert scenario.columns.tolist() == [
         "initiative_id",
         "district_id",
@@ -260,6 +261,7 @@ def test_a_scenario_reads_back_from_json_exactly():
 def test_a_scenario_says_which_changed_initiatives_the_data_no_longer_has():
     scenario = Scenario("Plan", 2010, changes={"A": Change(step=-1.0), "X": Change(step=0.5)}, names={"X": "Nedlagt"})
     assert scenario.missing_from({"A", "B"}) == {"X": "Nedlagt"}
+    assert Scenario("Plan", 2010, changes={"Y": Change(step=-1.0)}).missing_from(set()) == {"Y": ""}  # saved without a name
     assert scenario.missing_from({"A", "X"}) == {}
 
 
@@ -276,3 +278,10 @@ def test_a_scenario_written_by_an_older_version_reads_with_the_defaults():
     assert scenario == Scenario("Gammel", 2011, changes={"A": Change(step=-0.5)}, new=(NewInitiative("NY", 10.0, 2.0),), names={"A": ""})
     assert scenario.new[0].name == "" and scenario.new[0].focus_area_id is None and scenario.frame_kr is None
     assert Scenario.from_json('{"name": "Tom", "year": 2012, "changes": {}}').new == ()
+
+
+def test_a_line_of_one_krone_scales_its_reach_like_any_other():
+    frame = pd.DataFrame({"initiative_id": ["F"], "district_id": [3], "budget_kr": [1.0], "reached_18_25": [10.0]})
+    scenario = apply(frame, {"F": Change(step=0.5)})
+    assert scenario["scenario_budget_kr"].tolist() == [1.5]
+    assert scenario["scenario_reached_18_25"].tolist() == [15.0]
