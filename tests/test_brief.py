@@ -85,6 +85,7 @@ def test_the_brief_tells_missing_from_partial_financing(app_on_portfolio):
         in over_18
     )
     unfinanced = section(page, "<h2 class='annex'>Mangler finansiering</h2>")
+    assert "<thead><tr><th>Indsats</th><th>Finansiering</th><th>Budget (kr.)</th><th>Strategiske mål</th></tr></thead>" in unfinanced
     assert "<td>Kort Snor</td><td>Mangler finansiering</td><td class='number'>2.000.000 kr.</td>" in unfinanced
     assert "<td>Væresteder for 18-25-årige</td><td>Delvist finansieret</td><td class='number'>1.734.568 kr.</td>" in unfinanced
 
@@ -174,3 +175,8 @@ def test_the_brief_for_a_scenario_with_a_frame_gives_the_frame(small_db):
     assert "<td>Budgetramme</td><td>3,7 mio. kr.</td>" in part
     assert "Scenariet bruger præcis hele budgetrammen." in part  # the frame is the year's whole budget
     assert "<b>Ændrede indsatser:</b> ingen. <b>Nye indsatser:</b> ingen." in part
+
+
+def test_an_empty_list_in_the_brief_says_so(small_db):
+    page = make_brief(small_db, Filters(year=2011))  # TMF-001, the year's only initiative, is financed
+    assert "<h2 class='annex'>Mangler finansiering</h2>\n<p class='meta'>Ingen.</p>" in page
