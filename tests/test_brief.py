@@ -173,7 +173,7 @@ def test_the_brief_for_a_scenario_with_a_frame_gives_the_frame(small_db):
         page = brief.committee_brief(source, Filters(year=2010), queries.dataset_facts(source), {}, date(2026, 11, 27), scenario=result)
     part = section(page, "<h2 class='annex'>Scenarie: Ramme</h2>")
     assert "<td>Budgetramme</td><td>3,7 mio. kr.</td>" in part
-    assert "Scenariet bruger præcis hele budgetrammen." in part  # the frame is the year's whole budget
+    assert "<p>Scenariet bruger præcis hele budgetrammen.</p>\n<h3>Budget pr. strategisk mål</h3>" in part  # the year's whole budget
     assert "<b>Ændrede indsatser:</b> ingen. <b>Nye indsatser:</b> ingen." in part
 
 
