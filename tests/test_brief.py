@@ -125,6 +125,18 @@ def test_the_brief_names_every_filter_it_was_made_under(small_db):
     assert "budgetår 2010; bydele: Nørrebro; forvaltninger: SOF, BUF; status: Ny, Foreslået</p>" in page
     assert "yderligere filtre" not in page
     assert "yderligere filtre" in make_brief(small_db, Filters(year=2010, only_do_less=True))
+    for extra in ({"goals": (1,)}, {"financing": ("delvist",)}, {"evidence": ("lovende",)}):
+        assert "; med yderligere filtre (se dashboardets adresse)</p>" in make_brief(small_db, Filters(year=2010, **extra)), extra
+    assert "budgetår 2010; bydele: Nørrebro, Bispebjerg</p>" in make_brief(small_db, Filters(year=2010, districts=(3, 8)))
+
+
+def test_the_brief_embeds_its_chart_once_static_and_without_its_own_script(small_db):
+    page = make_brief(small_db, Filters(year=2010))
+    assert page.count(get_plotlyjs()) == 1  # the library once, in the head, not again with the chart
+    assert page.count("<div class='chart'>") == 1  # the budget per goal
+    chart = page.split("<div class='chart'>", 1)[1].split("<h2", 1)[0]
+    assert "<html" not in chart and '"staticPlot": true' in chart and '"displayModeBar": false' in chart
+    assert chart.rstrip().endswith("</div></div>")
 
 
 @pytest.mark.parametrize(("day", "text"), [(date(2026, 1, 1), "1. januar 2026"), (date(2025, 12, 31), "31. december 2025")])
