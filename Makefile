@@ -33,12 +33,15 @@ bench: $(VENV)/.dev-installed  ## measure load and pages at 1×, 100×, 1000×; 
 	$(BIN)/python scripts/benchmark.py $(SCALES)
 	SIKKERBY_LOAD_SESSIONS=20 $(BIN)/pytest -q tests/test_browser.py -k sessions
 
-# Not part of `make test`: mutates dashboard/queries.py, dashboard/analysis.py and pipelines/transform.py
-# (see [tool.mutmut] in pyproject.toml) and runs the fast tests against each mutant. Starts afresh, so
-# every mutant meets the current tests. `$(BIN)/mutmut results` lists survivors, `mutmut show NAME` one.
-mutants: $(VENV)/.dev-installed  ## mutation testing of queries, analysis and transform with the fast tests
+# Not part of `make test`: mutates where the money and the privacy are decided: dashboard/queries.py,
+# analysis.py, scenarios.py, scenario_outcome.py, brief.py, focus_area_annex.py, disclosure.py and
+# pipelines/transform.py (see [tool.mutmut] in pyproject.toml), and runs the fast tests against each mutant.
+# Starts afresh, so every mutant meets the current tests. `$(BIN)/mutmut results` lists survivors,
+# `mutmut show NAME` one. `make mutants MUTANTS='dashboard.scenarios*'` mutates one module only (names as
+# `mutmut results` gives them; quote the pattern).
+mutants: $(VENV)/.dev-installed  ## mutation testing of the money and privacy modules with the fast tests
 	rm -rf mutants
-	$(BIN)/mutmut run --max-children $(or $(MUTANT_JOBS),2)
+	$(BIN)/mutmut run --max-children $(or $(MUTANT_JOBS),2) $(MUTANTS)
 	$(BIN)/mutmut export-cicd-stats
 	$(BIN)/python -c 'import json; s = json.load(open("mutants/mutmut-cicd-stats.json")); \
 	print("mutants {total}: killed {killed}, timeout {timeout}, survived {survived}, no tests {no_tests}, suspicious {suspicious}".format(**s)); \

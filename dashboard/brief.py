@@ -15,12 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from dashboard import analysis, charts, labels, palette, queries
+from dashboard import analysis, charts, focus_area_annex, labels, palette, queries
 from dashboard.filters import Filters
 from dashboard.scenario_outcome import BUDGET_COLUMNS, PER_1000_COLUMNS, Outcome, coverage_table, frame_sentence
 from dashboard.scenarios import ASSUMPTION
 from sikkerby import formatting as fmt
-from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING, PROPOSED_STATUS
+from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december")
 STYLE = """
@@ -146,15 +146,13 @@ def committee_brief(
         ),
     ]
 
+    for area in focus_area_annex.areas(source, filters).itertuples(index=False):
+        parts.append(_annex(focus_area_annex.annex(source, filters, area.focus_area_id, area.name), filters.year))
+
     initiatives = queries.initiatives_table(source, filters)
     active = initiatives[initiatives["active_in_year"]]
-    for area in queries.focus_areas(source).itertuples(index=False):
-        if filters.focus_areas and area.focus_area_id not in filters.focus_areas:
-            continue
-        parts.append(_annex(source, filters, area.focus_area_id, area.name, active[active["focus_area_id"] == area.focus_area_id]))
-
     unfinanced = active[active["financing"].isin((MISSING_FINANCING, PARTIAL_FINANCING))]
-    do_less = active[active["do_less"]]
+    do_less = initiatives[initiatives["do_less"]].sort_values("budget_kr", ascending=False, kind="stable")  # as in the annexes
     parts += [
         "<h2 class='annex'>Mangler finansiering</h2>",
         _table(
@@ -181,42 +179,42 @@ def committee_brief(
     )
 
 
-def _annex(source: queries.Source, filters: Filters, area_id: int, name: str, active: pd.DataFrame) -> str:
-    """Return one focus area's annex: where it can grow, effect targets, budget need, what to do less of."""
-    scope = filters._replace(focus_areas=(area_id,))
-    out = [f"<h2 class='annex'>{html.escape(name)}</h2>"]
-    if active.empty:
-        return out[0] + f"<p class='meta'>Ingen indsatser i området har budget eller deltagere i {filters.year} med de valgte filtre.</p>"
-    growth = analysis.growth_sentence(queries.young_adults_by_district(source, scope.without_districts()))
-    out += ["<h3>Hvor kan indsatsen vokse?</h3>", f"<p>{html.escape(growth)}</p>"]
-    targets = queries.effect_targets(source, scope)
-    out.append("<h3>Effektmål</h3>")
-    if targets.empty:
-        out.append("<p class='meta'>Ingen effektmål.</p>")
-    else:
-        out.append(
-            _table(
-                targets.rename(
-                    columns={"initiative": "Indsats", "indicator": "Indikator", "detail": "Fra udgangspunkt til mål", "status": "Status"}
-                )[["Indsats", "Indikator", "Fra udgangspunkt til mål", "Status"]]
-            )
+def _annex(annex: focus_area_annex.Annex, year: int) -> str:
+    """Return one focus area's annex as the Indsatsområder page shows it: growth, effect targets, budget need, do less."""
+    out = [f"<h2 class='annex'>{html.escape(annex.name)}</h2>"]
+    if not annex.active:
+        out.append(f"<p class='meta'>Ingen indsatser i området har budget eller deltagere i {year} med de valgte filtre.</p>")
+        if not annex.do_less.empty:  # a proposal to do less of stands without budget in the year
+            out.append(_do_less(annex))
+        return "\n".join(out)
+    out += ["<h3>Hvor kan indsatsen vokse?</h3>", f"<p>{html.escape(annex.growth)}</p>"]
+    if not annex.coverage.empty:
+        coverage = annex.coverage.assign(
+            **{focus_area_annex.PER_1000: fmt.column(annex.coverage[focus_area_annex.PER_1000], lambda v: fmt.number(v, 1))}
         )
-    missing, partial, proposed = analysis.budget_need(active, MISSING_FINANCING, PARTIAL_FINANCING, PROPOSED_STATUS)
+        out.append(_table(coverage, numbers=(focus_area_annex.COVERAGE_COLUMNS["reached_18_25"],)))
+    out.append("<h3>Effektmål</h3>")
+    if annex.targets.empty:
+        out.append("<p class='meta'>Området har ingen effektmål for de valgte indsatser.</p>")
+    else:
+        out += [f"<p>{html.escape(annex.target_counts)}</p>", _table(annex.targets)]
+    missing, partial, proposed = annex.need
     out += [
         "<h3>Budgetbehov</h3>",
         f"<p>Mangler finansiering: <b>{fmt.mio_kr(missing)}</b> · delvist finansieret: <b>{fmt.mio_kr(partial)}</b> · "
-        f"foreslåede indsatser: <b>{fmt.mio_kr(proposed)}</b></p>",
+        f"foreslåede indsatser: <b>{fmt.mio_kr(proposed)}</b> (budget {year})</p>",
     ]
-    do_less = active[active["do_less"]]
-    out.append("<h3>Hvad skal der gøres mindre af?</h3>")
-    out.append(
-        _table(
-            do_less.assign(rationale=do_less["rationale"].map(lambda r: fmt.text(r, "ikke angivet"))).rename(
-                columns={"name": "Indsats", "rationale": "Begrundelse"}
-            )[["Indsats", "Begrundelse"]]
-        )
-    )
+    if not annex.needing.empty:
+        out.append(_table(annex.needing, money=(focus_area_annex.BUDGET,)))
+    out.append(_do_less(annex))
     return "\n".join(out)
+
+
+def _do_less(annex: focus_area_annex.Annex) -> str:
+    """Return what the area proposes to do less of, largest budget first."""
+    if annex.do_less.empty:
+        return "<h3>Hvad skal der gøres mindre af?</h3><p class='meta'>Ingen af områdets indsatser er foreslået gjort mindre af.</p>"
+    return "<h3>Hvad skal der gøres mindre af?</h3>" + _table(annex.do_less, money=(focus_area_annex.BUDGET,))
 
 
 def _scenario_section(result: Outcome, source_line: str) -> str:

@@ -171,14 +171,32 @@ def comparison(first: Outcome, second: Outcome) -> tuple[pd.DataFrame, pd.DataFr
     return budget.astype({c: float for c in budget.columns[1:]}), coverage
 
 
+SMALL_ROOM_KR = 100_000  # room under this is said in kroner: in mio. kr. 1 kr. over the frame would read "0,0 mio. kr."
+
+
+def exceeds_frame(totals: dict[str, float | None]) -> bool:
+    """Say whether the scenario spends more than its frame, as amounts are shown (in whole kroner, half up)."""
+    return totals["room_kr"] is not None and totals["room_kr"] <= -HALF_KRONE
+
+
+HALF_KRONE = 0.5  # room under half a krone either way is shown as 0 kr.: the frame is used exactly
+
+
 def frame_sentence(totals: dict[str, float | None]) -> str:
-    """Say how the scenario stands against its budget frame."""
+    """Say how the scenario stands against its budget frame; room shown as 0 kr. is said to use the frame exactly."""
     room = totals["room_kr"]
     if room is None:
         return "Der er ikke sat en budgetramme."
-    if room >= 0:
-        return f"Scenariet holder sig inden for rammen med {fmt.mio_kr(room)} til overs."
-    return f"Scenariet overskrider rammen med {fmt.mio_kr(-room)}."
+    if abs(room) < HALF_KRONE:  # also the float noise of sums of amounts with øre
+        return "Scenariet bruger præcis hele budgetrammen."
+    if not exceeds_frame(totals):
+        return f"Scenariet holder sig inden for rammen med {_room(room)} til overs."
+    return f"Scenariet overskrider rammen med {_room(-room)}"  # the amount ends in "kr."
+
+
+def _room(amount_kr: float) -> str:
+    """Return an amount of room to the frame: in kroner when small, else in mio. kr."""
+    return fmt.kr(amount_kr) if amount_kr < SMALL_ROOM_KR else fmt.mio_kr(amount_kr)
 
 
 def coverage_table(result: Outcome) -> pd.DataFrame:

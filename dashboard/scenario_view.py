@@ -11,6 +11,7 @@ from dashboard.scenario_outcome import (
     PER_1000_COLUMNS,
     Outcome,
     coverage_table,
+    exceeds_frame,
     frame_sentence,
 )
 from dashboard.scenario_workbook import ScenarioTerms
@@ -51,9 +52,9 @@ def results(result: Outcome, context: layout.PageContext) -> None:
     cells[2].metric("Budgetramme", fmt.mio_kr(totals["frame_kr"]) if totals["frame_kr"] is not None else "Ingen")
     room = totals["room_kr"]
     cells[3].metric(
-        "Over rammen" if room is not None and room < 0 else "Luft til rammen", fmt.mio_kr(abs(room)) if room is not None else fmt.MISSING
+        "Over rammen" if exceeds_frame(totals) else "Luft til rammen", fmt.mio_kr(abs(room)) if room is not None else fmt.MISSING
     )
-    (st.error if room is not None and room < 0 else st.caption)(frame_sentence(totals))
+    (st.error if exceeds_frame(totals) else st.caption)(frame_sentence(totals))
 
     source_line = context.source_line()
     groupings = [  # tab, label column, the group in Danish, the rows with a short name, colours by key column

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from plotly.offline import get_plotlyjs
 
 from dashboard import brief, database, queries
 from dashboard.filters import Filters
+from dashboard.scenario_outcome import outcome
+from dashboard.scenarios import Change, NewInitiative, Scenario
 from tests.conftest import small_portfolio
 
 
@@ -54,3 +57,138 @@ def test_brief_shows_analysts_text_as_text(app_on_portfolio):
 
 def test_brief_says_when_it_is_sample_data(sample_db):
     assert "<b>Eksempeldata.</b>" in make_brief(sample_db, Filters(year=2013))
+
+
+# --- Issue 15 §6: a wrong figure in the brief, caught by hand-worked values ------------------------
+
+
+def unfinanced_portfolio():
+    """The small fixture with BUF-001 (2.000.000 kr. city-wide in 2010) lacking financing; SOF-001 (1.734.567,50 kr.) is partly financed."""
+    sheets = small_portfolio()
+    sheets["indsatser"].loc[1, "finansiering"] = "mangler"
+    return sheets
+
+
+def section(page: str, heading: str) -> str:
+    return page.split(heading, 1)[1].split("<h2", 1)[0]
+
+
+def test_the_brief_tells_missing_from_partial_financing(app_on_portfolio):
+    page = make_brief(app_on_portfolio(unfinanced_portfolio(), "unfinanced"), Filters(year=2010))
+    assert "<td>Mangler finansiering</td><td>2,0 mio. kr.</td>" in page  # BUF-001
+    assert "<td>Delvist finansieret (hele budgettet)</td><td>1,7 mio. kr.</td>" in page  # SOF-001
+    under_18 = section(page, "<h2 class='annex'>Socialt udsatte unge under 18 år</h2>")  # BUF-001's area
+    assert "Mangler finansiering: <b>2,0 mio. kr.</b> · delvist finansieret: <b>0,0 mio. kr.</b>" in under_18
+    over_18 = section(page, "<h2 class='annex'>Socialt udsatte unge over 18 år</h2>")  # SOF-001's area; it is new, not proposed
+    assert (
+        "Mangler finansiering: <b>0,0 mio. kr.</b> · delvist finansieret: <b>1,7 mio. kr.</b> · foreslåede indsatser: <b>0,0 mio. kr.</b>"
+        in over_18
+    )
+    unfinanced = section(page, "<h2 class='annex'>Mangler finansiering</h2>")
+    assert "<thead><tr><th>Indsats</th><th>Finansiering</th><th>Budget (kr.)</th><th>Strategiske mål</th></tr></thead>" in unfinanced
+    assert "<td>Kort Snor</td><td>Mangler finansiering</td><td class='number'>2.000.000 kr.</td>" in unfinanced
+    assert "<td>Væresteder for 18-25-årige</td><td>Delvist finansieret</td><td class='number'>1.734.568 kr.</td>" in unfinanced
+
+
+def test_the_brief_follows_a_focus_area_filter(small_db):
+    page = make_brief(small_db, Filters(year=2010, focus_areas=(4,)))  # Socialt udsatte unge over 18 år: SOF-001 only
+    assert page.count("<h2 class='annex'>") == 2  # its annex and the unfinanced list
+    assert "<h2 class='annex'>Socialt udsatte unge over 18 år</h2>" in page
+    assert "<td>Besluttet budget</td><td>1,7 mio. kr.</td>" in page  # SOF-001's 1.734.567,5 kr., not BUF-001's too
+    assert "Kort Snor" not in page
+    assert "med yderligere filtre (se dashboardets adresse)" in page
+
+
+def test_the_brief_compares_all_ten_districts_under_a_district_filter(app_on_portfolio):
+    sheets = small_portfolio()
+    sheets["aktivitet"].loc[2] = ["SOF-001", "2010", "Bispebjerg", "30", "20", ""]  # SOF-001 reaches Bispebjerg too
+    page = make_brief(app_on_portfolio(sheets, "two_districts"), Filters(year=2010, districts=(3,)))
+    over_18 = section(page, "<h2 class='annex'>Socialt udsatte unge over 18 år</h2>")
+    # SOF-001 reaches Nørrebro and Bispebjerg: the other eight are the lowest, with Bispebjerg counted though not chosen
+    assert "8 af de ti bydele når færrest unge" in over_18
+    assert over_18.count("<tr><td>") >= 10  # the ten districts' rows
+    assert "budgetår 2010; bydele: Nørrebro" in page
+    assert "<td>Besluttet budget</td><td>1,2 mio. kr.</td>" in page  # only SOF-001's Nørrebro line, 1.234.567,5 kr.
+
+
+def test_the_brief_lists_a_do_less_initiative_without_budget_in_the_year(small_db):
+    page = make_brief(small_db, Filters(year=2010))  # TMF-001's budget is in 2011
+    do_less = page.split("<h2>Forslag om at gøre mindre af</h2>", 1)[1]
+    assert "<td>Tryghedsbelysning</td><td>Lav effekt</td><td class='number'>0 kr.</td>" in do_less
+    lokal = section(page, "<h2 class='annex'>Lokal indsats</h2>")
+    assert "Ingen indsatser i området har budget eller deltagere i 2010 med de valgte filtre." in lokal
+    assert "<td>Tryghedsbelysning</td><td>Lav effekt</td><td class='number'>0 kr.</td>" in lokal
+
+
+def test_the_brief_names_every_filter_it_was_made_under(small_db):
+    page = make_brief(small_db, Filters(year=2010, districts=(3,), administrations=("SOF", "BUF"), statuses=("ny", "foreslaaet")))
+    assert "budgetår 2010; bydele: Nørrebro; forvaltninger: SOF, BUF; status: Ny, Foreslået</p>" in page
+    assert "yderligere filtre" not in page
+    assert "yderligere filtre" in make_brief(small_db, Filters(year=2010, only_do_less=True))
+    for extra in ({"goals": (1,)}, {"financing": ("delvist",)}, {"evidence": ("lovende",)}):
+        assert "; med yderligere filtre (se dashboardets adresse)</p>" in make_brief(small_db, Filters(year=2010, **extra)), extra
+    assert "budgetår 2010; bydele: Nørrebro, Bispebjerg</p>" in make_brief(small_db, Filters(year=2010, districts=(3, 8)))
+
+
+def test_the_brief_embeds_its_chart_once_static_and_without_its_own_script(small_db):
+    page = make_brief(small_db, Filters(year=2010))
+    assert page.count(get_plotlyjs()) == 1  # the library once, in the head, not again with the chart
+    assert page.count("<div class='chart'>") == 1  # the budget per goal
+    chart = page.split("<div class='chart'>", 1)[1].split("<h2", 1)[0]
+    assert "<html" not in chart and '"staticPlot": true' in chart and '"displayModeBar": false' in chart
+    assert chart.rstrip().endswith("</div></div>")
+
+
+@pytest.mark.parametrize(("day", "text"), [(date(2026, 1, 1), "1. januar 2026"), (date(2025, 12, 31), "31. december 2025")])
+def test_the_brief_dates_in_danish(day, text):
+    assert brief.danish_date(day) == text
+
+
+def test_the_brief_for_a_scenario_names_its_changes_and_new_initiatives(small_db):
+    with database.reading(small_db) as version:
+        source = queries.source_of(version)
+        scenario = Scenario(
+            "Plan",
+            2010,
+            {"SOF-001": Change(amount_kr=1_000_000), "BUF-001": Change(step=-0.25)},
+            new=(NewInitiative("NY-1", 300_000, 30, districts=(3, 8), name="Ny café"), NewInitiative("NY-2", 0, 0, name="Idé")),
+            names={"SOF-001": "Gadeplan"},
+        )
+        page = brief.committee_brief(
+            source, Filters(year=2010), queries.dataset_facts(source), {}, date(2026, 11, 27), scenario=outcome(source, scenario)
+        )
+    part = section(page, "<h2 class='annex'>Scenarie: Plan</h2>")
+    assert (
+        "<b>Ændrede indsatser:</b> Gadeplan: 1.000.000 kr., BUF-001: −25 %. <b>Nye indsatser:</b> Ny café (300.000 kr.), Idé (0 kr.)."
+        in part
+    )
+    assert "<thead><tr><th>Scenarie</th><th>2010</th></tr></thead>" in part
+    assert "<td>Budget i udgangspunktet</td><td>3,7 mio. kr.</td>" in part
+    assert "<td>Budget i scenariet</td><td>2,8 mio. kr.</td>" in part  # 1.000.000 + 1.500.000 + 300.000
+    assert "<td>Budgetramme</td><td>Ingen</td>" in part
+    assert "Der er ikke sat en budgetramme." in part
+    # goal 1 (Tryghed): half of SOF-001's 1.734.567,50 kr. → half of 1.000.000 (NY-1 has no goal)
+    assert (
+        "<td>Tryghed for københavnere og kommunens ansatte</td><td class='number'>867.284 kr.</td><td class='number'>500.000 kr.</td>"
+        in part
+    )
+    # Nørrebro: 110 → 110 × 1.000.000 / 1.734.567,5 = 63,42 from SOF-001, + 15 from NY-1 = 78,42;
+    # per 1.000 of 13.840: 7,948 → 5,666, change −2,282
+    assert "<td>Nørrebro</td><td class='number'>13.840</td><td class='number'>110</td><td class='number'>78</td>" in part
+    assert "<td>7,9</td><td>5,7</td><td>-2,3</td>" in part
+
+
+def test_the_brief_for_a_scenario_with_a_frame_gives_the_frame(small_db):
+    with database.reading(small_db) as version:
+        source = queries.source_of(version)
+        result = outcome(source, Scenario("Ramme", 2010, frame_kr=3_734_567.5))
+        page = brief.committee_brief(source, Filters(year=2010), queries.dataset_facts(source), {}, date(2026, 11, 27), scenario=result)
+    part = section(page, "<h2 class='annex'>Scenarie: Ramme</h2>")
+    assert "<td>Budgetramme</td><td>3,7 mio. kr.</td>" in part
+    assert "<p>Scenariet bruger præcis hele budgetrammen.</p>\n<h3>Budget pr. strategisk mål</h3>" in part  # the year's whole budget
+    assert "<b>Ændrede indsatser:</b> ingen. <b>Nye indsatser:</b> ingen." in part
+
+
+def test_an_empty_list_in_the_brief_says_so(small_db):
+    page = make_brief(small_db, Filters(year=2011))  # TMF-001, the year's only initiative, is financed
+    assert "<h2 class='annex'>Mangler finansiering</h2>\n<p class='meta'>Ingen.</p>" in page
