@@ -1,6 +1,6 @@
 """Disclosure control: people counts of 1–4 read "<5", and nothing shown lets a reader work one out.
 
-First the rule itself (`dashboard.disclosure.suppress`) on frames typed in by hand, then how hidden
+First the rule itself (`dashboard.disclosure.decide` and `Decision.sums`) on lines typed in by hand, then how hidden
 figures are written (formatting, tables, CSV, xlsx), then every page and download of the app on a
 portfolio with small counts, attacked with the totals a reader has beside each table.
 """
