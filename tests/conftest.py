@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -152,6 +154,15 @@ def write_csv_folder(sheets: dict[str, pd.DataFrame], folder: Path, sep: str = "
     for name, frame in sheets.items():
         frame.to_csv(folder / f"{name}.csv", sep=sep, index=False, encoding=encoding)
     return folder
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    """A zip (deflated) with these members, as an analyst's upload."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> Path:

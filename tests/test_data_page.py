@@ -8,9 +8,7 @@ Expected values by hand from the small fixture (tests/conftest.py): SOF-001 has 
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +16,7 @@ import pytest
 
 from pipelines import upload
 from tests.apptest_helpers import failures, metric, open_app, read_danish_csv, table
-from tests.conftest import small_portfolio, write_csv_folder, write_xlsx
+from tests.conftest import small_portfolio, write_csv_folder, write_xlsx, zip_of
 
 
 @pytest.fixture(autouse=True)
@@ -103,14 +101,6 @@ def test_a_workbook_that_breaks_the_contract_gets_the_full_report_and_changes_no
     csv = read_danish_csv(downloads.get(at, "csv_load_problems")[1])
     assert len(csv) == 3 and list(csv.columns) == ["Ark", "Række", "Kolonne", "Problem"]
     assert sha(live_db) == before
-
-
-def zip_of(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def csv_members(tmp_path: Path) -> dict[str, bytes]:

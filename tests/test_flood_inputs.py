@@ -13,22 +13,13 @@ import pytest
 from pipelines import bounded, upload
 from pipelines.problems import InputRejected
 from pipelines.read import read_input
-from tests.conftest import small_portfolio, write_csv_folder, write_xlsx
+from tests.conftest import small_portfolio, write_csv_folder, write_xlsx, zip_of
 from tests.test_hostile_inputs import peak_bytes_reading
 
 MEMORY = 40_000_000  # what reading a flood may take (tracemalloc); the old reader took 100 MB to gigabytes
 SHARED_STRINGS_TYPE = b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" />'
 CENTRAL_ENTRY = b"PK\x01\x02"  # the signature of each entry in a zip's directory
 MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-
-
-def zip_of(members: dict[str, bytes]) -> bytes:
-    """A zip (deflated) with these members."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def refusal(source: Path) -> list[str]:
