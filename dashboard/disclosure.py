@@ -115,7 +115,7 @@ def decide(lines: pd.DataFrame, borrow: Sequence[str] = ("young",)) -> Decision:
     year = lines["year"].to_numpy(dtype=np.int64)
     initiative = pd.factorize(lines["initiative_id"])[0]
     district = lines["district_id"].fillna(-1).to_numpy(dtype=np.int64)
-    block = np.unique((year - year.min(initial=0)) * (initiative.max(initial=0) + 1) + initiative, return_inverse=True)[1]
+    block = np.unique(np.stack([year, initiative], axis=1), axis=0, return_inverse=True)[1].ravel()  # initiative-years
     group, size, unprotected = {}, {}, {}
     for atom, v in values.items():
         group[atom], size[atom], unprotected[atom] = _groups(v, year, block, district, atom in borrow)
@@ -235,9 +235,9 @@ def _within_initiatives(v: np.ndarray, block: np.ndarray, primary: np.ndarray, e
     spares["k"] = spares.groupby("block").cumcount() + 1
     spares["total"] = spares.groupby("block")["v"].cumsum() + small["sum"].reindex(spares["block"]).to_numpy()
     n_small = small["size"].reindex(spares["block"]).to_numpy()
-    holds = (spares["total"] >= THRESHOLD) & (spares["total"] - (n_small - 1) - THRESHOLD * spares["k"] >= 2)
+    holds = spares["total"] - (n_small - 1) - THRESHOLD * spares["k"] >= 2  # the sum is then at least 5 × k + 2
     first_k = spares[holds].groupby("block")["k"].min()
-    taken = spares[spares["k"] <= first_k.reindex(spares["block"]).fillna(0).to_numpy()]["line"].to_numpy()
+    taken = spares[spares["k"] <= first_k.reindex(spares["block"]).to_numpy()]["line"].to_numpy()  # NaN: none taken
     done = set(small.index[alone]) | set(first_k.index)
     settled = np.concatenate([np.flatnonzero(primary & np.isin(block, list(done))), taken]).astype(np.int64)
     return settled, [int(b) for b in small.index if b not in done]
