@@ -517,12 +517,9 @@ def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
     )
     lines = "chosen" if filters.by_district else "districts"  # district lines only, as the SQL above
     people = _people(source, filters, ["district_id"], ["participants_18_25"], lines=lines)
-    reached = frame[["district_id"]].merge(people, on="district_id", how="left")["participants_18_25"].set_axis(frame.index)
-    frame["reached_18_25"] = reached.where(reached.notna() | reached.map(fmt.is_hidden), 0.0)
-    frame["reached_per_1000"] = disclosure.rate_of(frame["reached_per_1000"], frame["reached_18_25"])
-    city = _people(source, filters, [], ["participants_18_25"], lines=lines)["participants_18_25"]
-    frame["reached_18_25" + disclosure.TRUE_SUM_SUFFIX] = city.iloc[0] if len(city) else 0.0  # the city line: all district lines
-    return frame
+    frame = _reached_from(frame, people, "district_id")
+    city = _people(source, filters, [], ["participants_18_25"], lines=lines)["participants_18_25"].iloc[0]
+    return frame.assign(**{"reached_18_25" + disclosure.TRUE_SUM_SUFFIX: city})  # the city line: all district lines
 
 
 def _people(
@@ -574,7 +571,12 @@ def chosen_initiatives(source: Source, filters: Filters) -> tuple[str, ...]:
 def _yearly_reach(source: Source, filters: Filters, frame: pd.DataFrame) -> pd.DataFrame:
     """Return yearly figures with the 18–25-year-olds reached (and per 1.000) from the disclosure decision, under the filters."""
     people = _people(source, filters, ["year"], ["participants_18_25"], years=tuple(frame["year"]) or None)
-    reached = frame[["year"]].merge(people, on="year", how="left")["participants_18_25"].set_axis(frame.index)
+    return _reached_from(frame, people, "year")
+
+
+def _reached_from(frame: pd.DataFrame, people: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Return `frame` with `reached_18_25` from `people` (0 where no line is held) and `reached_per_1000` hidden with it."""
+    reached = frame[[key]].merge(people, on=key, how="left")["participants_18_25"].set_axis(frame.index)
     frame = frame.assign(reached_18_25=reached.where(reached.notna() | reached.map(fmt.is_hidden), 0.0))
     return frame.assign(reached_per_1000=disclosure.rate_of(frame["reached_per_1000"], frame["reached_18_25"]))
 
