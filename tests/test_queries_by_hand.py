@@ -33,6 +33,7 @@ never taken from the app's own queries or formulas.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -105,6 +106,21 @@ def test_source_names_the_database_file_and_the_version_read_from_inside_it(smal
         source = queries.source_of(version)
         assert source == queries.Source(str(small_db), version.id)
         assert len(source.version) == 32  # the load id, a uuid4 in hex, not the placeholder 'ukendt'
+
+
+def test_every_query_that_reads_a_source_is_cached():
+    """A query left out of the cache wrapping at the end of queries.py would run its SQL on every rerun."""
+    queries_of_a_source = {
+        name: function
+        for name, function in vars(queries).items()
+        if callable(function)
+        and not name.startswith("_")
+        and getattr(function, "__module__", "") == "dashboard.queries"
+        and next(iter(inspect.signature(function).parameters), None) == "source"
+    }
+    uncached = sorted(name for name, function in queries_of_a_source.items() if not hasattr(function, "clear"))
+    assert uncached == ["initiative_lines"]  # a view of the cached decision, not a query of its own
+    assert {"key_figures", "young_adults_by_district", "disclosure_decision"} <= set(queries_of_a_source)
 
 
 def test_dataset_facts_say_the_portfolio_is_not_sample_data(source):
