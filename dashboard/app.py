@@ -16,7 +16,8 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import layout, queries, sidebar  # noqa: E402
+from dashboard import access, layout, queries, sidebar, signin  # noqa: E402
+from dashboard.access import Viewer  # noqa: E402
 from dashboard.database import DatabaseMissing, reading  # noqa: E402
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
@@ -29,8 +30,9 @@ ERROR_PANEL = (
 st.set_page_config(page_title="Sikker By – kriminalpræventive indsatser", page_icon="🛡️", layout="wide")
 
 
-def run_pages(source: queries.Source) -> None:
-    """Show the filters, prepare the page context and run the chosen page, all on one data version."""
+def run_pages(source: queries.Source, viewer: Viewer) -> None:
+    """Show who is looking and the filters, prepare the page context and run the chosen page, all on one data version."""
+    signin.show_viewer(viewer)
     filters = sidebar.render_filters(source)
     if filters is None:
         st.title("Sikker By – kriminalpræventive indsatser")
@@ -42,8 +44,9 @@ def run_pages(source: queries.Source) -> None:
         filters=filters,
         facts=queries.dataset_facts(source),
         district_names=dict(zip(districts["district_id"], districts["name"], strict=True)),
+        viewer=viewer,
     )
-    st.navigation(PAGES).run()
+    st.navigation(pages_for(viewer)).run()
 
 
 FINANCING_PAGE = st.Page(PAGES_DIR / "financing.py", title="Mangler finansiering", icon=":material/money_off:", url_path="finansiering")
@@ -58,6 +61,18 @@ def open_overview() -> None:
     filters bind to, so the page's own file is run here instead.
     """
     runpy.run_path(str(OVERVIEW_FILE), run_name="__main__")
+
+
+def pages_for(viewer: Viewer) -> dict[str, list[st.Page]]:
+    """The menu: *Indlæs data* is listed for analysts only; for others its URL still opens, and the page refuses."""
+    data_page = st.Page(
+        PAGES_DIR / "data.py",
+        title="Indlæs data",
+        icon=":material/upload_file:",
+        url_path="data",
+        visibility="visible" if access.may_load_data(viewer) else "hidden",
+    )
+    return {**PAGES, "Om dashboardet": [*PAGES["Om dashboardet"], data_page]}
 
 
 PAGES = {
@@ -75,13 +90,13 @@ PAGES = {
     ],
     "Om dashboardet": [
         st.Page(PAGES_DIR / "about.py", title="Om data", icon=":material/info:", url_path="om-data"),
-        st.Page(PAGES_DIR / "data.py", title="Indlæs data", icon=":material/upload_file:", url_path="data"),
     ],
 }
 
 try:
+    viewer = signin.viewer_or_stop()  # before any data is read: a person who may not look sees no district name either
     with reading(queries.app_database()) as version:
-        run_pages(queries.source_of(version))
+        run_pages(queries.source_of(version), viewer)
 except DatabaseMissing:
     st.title("Sikker By – kriminalpræventive indsatser")
     st.error(

@@ -10,7 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, export, labels, queries, tables
+from dashboard import access, charts, export, labels, queries, tables
+from dashboard.access import Viewer
 from dashboard.filters import Filters, export_file_name
 from sikkerby import formatting as fmt
 
@@ -33,6 +34,7 @@ class PageContext(NamedTuple):
     filters: Filters
     facts: dict[str, str]
     district_names: dict[int, str]
+    viewer: Viewer
 
     @property
     def is_sample(self) -> bool:
@@ -57,6 +59,8 @@ def page_header(title: str, caption: str | None = None, notes: bool = True) -> P
     if caption:
         st.caption(caption.format(year=context.filters.year))
     sample_banner(context)
+    if context.viewer.local:
+        st.caption(f":material/computer: {access.LOCAL_MODE_NOTE}: alle roller, kun på denne computer.")
     if notes:
         filter_note(context)
     return context

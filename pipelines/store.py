@@ -261,6 +261,7 @@ def version_description(db_path: Path) -> dict:
         "published_at": loaded_at.isoformat() if loaded_at else "",
         "file_name": name,
         "sha256": sha,
+        "published_by": "kommandolinjen",
         "changes": "indlæst med kommandolinjen",
     }
 

@@ -166,8 +166,11 @@ def _portfolio(db: Path) -> dict[str, pd.DataFrame | pd.Series]:
     return {"initiatives": initiatives.set_index("initiative_id").astype(str), "budget": budget.set_index("year")["budget_kr"]}
 
 
-def publish(staged: Staged, live: Path) -> None:
-    """Make the staged load live in one step, keeping the live file as a version; refuse if live changed meanwhile."""
+def publish(staged: Staged, live: Path, by: str = "") -> None:
+    """Make the staged load live in one step, keeping the live file as a version; refuse if live changed meanwhile.
+
+    `by` (the signed-in e-mail) is written into the version's description: the versions list names who made it live.
+    """
     with exclusive_load(live):
         if data_version(live) != staged.live_version:
             _remove(staged.path)
@@ -175,7 +178,7 @@ def publish(staged: Staged, live: Path) -> None:
                 "Data er blevet opdateret, siden filen blev indlæst. Indlæs filen igen, så ændringerne vises mod de nye data."
             )
         keep_version(live)
-        _describe(live, staged.path, staged.file_name, staged.sha256, staged.changes.sentence())
+        _describe(live, staged.path, staged.file_name, staged.sha256, staged.changes.sentence(), by)
         os.replace(staged.path, live)
         _remove(staged.path)  # only its lock file is left
 
@@ -185,8 +188,11 @@ def discard(staged: Staged) -> None:
     _remove(staged.path)
 
 
-def restore(version_id: str, live: Path) -> None:
-    """Make a kept version live again (the current one is kept too); refuse in Danish one whose file is damaged."""
+def restore(version_id: str, live: Path, by: str = "") -> None:
+    """Make a kept version live again (the current one is kept too); refuse in Danish one whose file is damaged.
+
+    Its description then says when it last went live and who restored it (`by`).
+    """
     folder = versions_dir(live)
     source = folder / f"{version_id}.duckdb"
     if not source.exists():
@@ -202,6 +208,9 @@ def restore(version_id: str, live: Path) -> None:
             )
         keep_version(live)
         os.replace(copy, live)
+        description = folder / f"{version_id}.json"
+        if (info := read_description(description)) is not None:
+            write_description(description, info | {"published_at": _now(), "published_by": by, "restored": True})
 
 
 UNREADABLE = "Beskrivelsen kan ikke læses"
@@ -222,23 +231,29 @@ def listing(live: Path) -> pd.DataFrame:
         if kept or stem == live_id:
             info = read_description(folder / f"{stem}.json")
             shown = {"published_at": "", "file_name": "", "sha256": "", "changes": UNREADABLE} if info is None else info
+            shown = {"published_by": ""} | shown
             rows.append({**shown, "version_id": stem, "live": stem == live_id, "kept": kept, "readable": info is not None})
     if live_id and not any(r["version_id"] == live_id for r in rows):
         rows.append(version_description(live) | {"live": True, "kept": False, "readable": True})
-    columns = ["version_id", "live", "kept", "readable", "published_at", "file_name", "sha256", "changes"]
+    columns = ["version_id", "live", "kept", "readable", "published_at", "published_by", "file_name", "sha256", "changes"]
     frame = pd.DataFrame(rows, columns=columns)
     # newest first; loads within the same second tie, and then the live one comes first
     return frame.sort_values(["published_at", "live"], ascending=False, kind="stable").reset_index(drop=True)
 
 
-def _describe(live: Path, db: Path, file_name: str, sha256: str, changes: str) -> None:
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def _describe(live: Path, db: Path, file_name: str, sha256: str, changes: str, by: str = "") -> None:
     """Write the description of the version in `db` (about to go live in place of `live`)."""
     version_id = data_version(db)
     folder = versions_dir(live)
     folder.mkdir(parents=True, exist_ok=True)
     info = {
         "version_id": version_id,
-        "published_at": datetime.now().isoformat(timespec="seconds"),
+        "published_at": _now(),
+        "published_by": by,
         "file_name": file_name,
         "sha256": sha256,
     }

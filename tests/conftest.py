@@ -181,6 +181,14 @@ def scenario_store(tmp_path, monkeypatch) -> Path:
     return store
 
 
+@pytest.fixture(autouse=True)
+def audit_store(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own empty audit trail; nothing is written to data/audit.sqlite."""
+    store = tmp_path / "audit.sqlite"
+    monkeypatch.setenv("SIKKERBY_AUDIT", str(store))
+    return store
+
+
 @pytest.fixture
 def portfolio() -> dict[str, pd.DataFrame]:
     return small_portfolio()

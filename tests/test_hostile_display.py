@@ -110,7 +110,7 @@ def test_a_shared_scenarios_name_is_shown_as_text(small_db, monkeypatch):
     from dashboard.scenarios import Scenario
 
     monkeypatch.setenv("SIKKERBY_DB", str(small_db))
-    scenario_store.save(Scenario(f"{IMAGE} {RED}", 2010))
+    scenario_store.save(Scenario(f"{IMAGE} {RED}", 2010), f"{IMAGE}@kk.dk")
     at = open_app("scenarios", {"aar": "2010"})
     next(b for b in at.button if b.label == "Slet").click().run()
     toasts = [str(t.value) for t in at.toast]

@@ -156,8 +156,8 @@ def test_a_reopened_scenario_shows_its_changes_and_a_deleted_one_is_gone():
 
 
 def test_two_saved_scenarios_are_compared_side_by_side():
-    scenario_store.save(Scenario("Stop SOF", 2010, {"SOF-001": Change(step=-1.0)}))
-    scenario_store.save(Scenario("Halv BUF", 2010, {"BUF-001": Change(step=-0.5)}, frame_kr=3_000_000))
+    scenario_store.save(Scenario("Stop SOF", 2010, {"SOF-001": Change(step=-1.0)}), "ane@kk.dk")
+    scenario_store.save(Scenario("Halv BUF", 2010, {"BUF-001": Change(step=-0.5)}, frame_kr=3_000_000), "bo@kk.dk")
     at = open_scenarios()
     at.multiselect(key="scenario_compare").set_value(["Stop SOF", "Halv BUF"]).run()
     budget = table(at, "Stop SOF (kr.)").set_index("Budget")
@@ -173,13 +173,15 @@ def test_the_scenario_renders_under_a_district_filter_and_highlights_the_distric
     assert any("uanset filtrene" in i.value for i in at.info)
 
 
-def test_saving_under_a_name_that_exists_replaces_it(tmp_path):
+def test_the_owner_saving_again_updates_the_scenario_and_keeps_the_first_version_in_the_history(tmp_path):
     path = tmp_path / "elsewhere" / "scenarios.sqlite"
-    scenario = Scenario("A", 2010, {"SOF-001": Change(amount_kr=10.0)}, names={"SOF-001": "Gadeplan"})
-    assert scenario_store.save(scenario, path) is False
-    assert scenario_store.save(scenario, path) is True  # same name: replaced, not doubled
-    assert scenario_store.load("A", path) == scenario
-    assert len(scenario_store.listing(path)) == 1
+    first = Scenario("A", 2010, {"SOF-001": Change(amount_kr=10.0)}, names={"SOF-001": "Gadeplan"})
+    second = Scenario("A", 2010, {"SOF-001": Change(amount_kr=20.0)}, names={"SOF-001": "Gadeplan"})
+    assert scenario_store.save(first, "Ane@kk.dk", path=path) == "gemt"
+    assert scenario_store.save(second, "ane@kk.dk", path=path) == "opdateret"  # the same e-mail in other letters: the owner
+    assert scenario_store.load("A", path) == second
+    assert scenario_store.listing(path)[["name", "owner"]].values.tolist() == [["A", "ane@kk.dk"]]
+    assert scenario_store.history("A", path)[["by", "action"]].values.tolist() == [["Ane@kk.dk", "gemt"], ["ane@kk.dk", "opdateret"]]
 
 
 # --- Excel export and import ----------------------------------------------------------------------

@@ -6,13 +6,14 @@ contract's checks and Danish messages are the same as for `python -m pipelines l
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import uuid
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import layout, queries
+from dashboard import access, audit, layout, queries, signin
 from pipelines import upload, versions
 from pipelines.problems import InputRejected
 from pipelines.store import KEEP, LoadBusy, StoreFailure
@@ -21,6 +22,11 @@ from sikkerby import formatting as fmt
 STAGED, REFUSED, DONE = "data_staged", "data_refused", "data_upload_done"
 
 context = layout.page_header("Indlæs data", "Indlæs en ny projektmappe, se hvad den ændrer, og gør den live", notes=False)
+viewer = context.viewer
+# The check is here, on the server, before any upload, go-live or restore below can run: a committee member who
+# types /data or replays an analyst's click gets this refusal, and nothing changes.
+if signin.refuse_unless(access.may_load_data(viewer), viewer, "indlæse data, gøre data live eller gendanne versioner", "Indlæs data"):
+    st.stop()
 live = queries.app_database()
 
 st.subheader("Indlæs en ny projektmappe")
@@ -35,16 +41,22 @@ if uploaded is not None and st.session_state.get(DONE) != uploaded.file_id:
     if previous := st.session_state.pop(STAGED, None):
         versions.discard(previous)
     folder = versions.staging_dir(live) / uuid.uuid4().hex
+    shown_name, content = upload.safe_name(uploaded.name), uploaded.getvalue()
+    checksum = f"SHA-256 {hashlib.sha256(content).hexdigest()}"
     try:
         with st.spinner("Kontrollerer filen …"):
-            path = upload.unpack(uploaded.name, uploaded.getvalue(), folder)
-            st.session_state[STAGED] = versions.stage(path, upload.safe_name(uploaded.name), live)
+            path = upload.unpack(uploaded.name, content, folder)
+            st.session_state[STAGED] = versions.stage(path, shown_name, live)
     except InputRejected as rejected:
-        st.session_state[REFUSED] = (upload.safe_name(uploaded.name), rejected.problems)
+        st.session_state[REFUSED] = (shown_name, rejected.problems)
     except (LoadBusy, StoreFailure) as failure:  # Danish already: another load, a read-only folder, a full disk …
-        st.session_state[REFUSED] = (upload.safe_name(uploaded.name), [str(failure)])
+        st.session_state[REFUSED] = (shown_name, [str(failure)])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if refused := st.session_state.get(REFUSED):
+        audit.record(viewer, audit.UPLOAD_REFUSED, shown_name, f"{checksum}; {len(refused[1])} problem(er)")
+    else:
+        audit.record(viewer, audit.UPLOAD, shown_name, f"{checksum}; {st.session_state[STAGED].changes.sentence()}")
 
 if refused := st.session_state.get(REFUSED):
     name, problems = refused
@@ -79,11 +91,12 @@ if staged := st.session_state.get(STAGED):
     live_col, discard_col = st.columns(2)
     if live_col.button("Gør data live", type="primary", icon=":material/publish:", width="stretch", key="data_publish"):
         try:
-            versions.publish(staged, live)
+            versions.publish(staged, live, by=viewer.email)
         except (versions.VersionConflict, LoadBusy, StoreFailure) as conflict:
             st.error(str(conflict), icon=":material/error:")
         else:
             st.session_state.pop(STAGED)
+            audit.record(viewer, audit.GO_LIVE, staged.file_name, f"SHA-256 {staged.sha256}; {staged.changes.sentence()}")
             st.toast(
                 f"{layout.plain(staged.file_name)} er live. Alle sider viser de nye tal ved næste klik.", icon=":material/check_circle:"
             )
@@ -100,6 +113,7 @@ shown = pd.DataFrame(
     {
         "Live": listing["live"].map({True: "Ja", False: ""}),
         "Gik live": pd.to_datetime(listing["published_at"], errors="coerce", format="ISO8601").dt.strftime("%d.%m.%Y %H:%M"),
+        "Gjort live af": listing["published_by"],
         "Fil": listing["file_name"],
         "SHA-256": listing["sha256"],
         "Ændringer": listing["changes"],
@@ -120,9 +134,49 @@ else:
     picked = pick_col.selectbox("Gendan en tidligere version", list(labels), format_func=labels.get, key="data_restore_pick")
     if button_col.button("Gendan", icon=":material/history:", width="stretch", key="data_restore"):
         try:
-            versions.restore(picked, live)
+            versions.restore(picked, live, by=viewer.email)
         except (LoadBusy, FileNotFoundError, versions.VersionDamaged) as failure:
             st.error(str(failure), icon=":material/error:")
         else:
+            audit.record(viewer, audit.RESTORE, labels[picked], f"version {picked}")
             st.toast("Versionen er live igen. Alle sider viser dens tal ved næste klik.", icon=":material/history:")
             st.rerun()
+
+st.divider()
+st.subheader("Logbog")
+st.caption(
+    "Hvem der har logget ind, indlæst filer (med SHA-256), gjort data live, gendannet versioner og gemt, erstattet eller slettet "
+    "scenarier, og hvad der blev afvist. Nyeste først. Logbogen gemmes uden for databasen og kan ikke ændres eller slettes fra appen."
+)
+try:
+    trail = audit.listing()
+except audit.AuditError as error:
+    st.error(str(error), icon=":material/error:")
+else:
+    who_col, action_col = st.columns(2)
+    chosen_people = who_col.multiselect("Hvem", sorted(trail["who"].unique()), placeholder="Alle", key="audit_who")
+    chosen_actions = action_col.multiselect(
+        "Handling", list(audit.ACTION_LABELS), format_func=audit.ACTION_LABELS.get, placeholder="Alle", key="audit_action"
+    )
+    kept = trail["who"].isin(chosen_people) if chosen_people else pd.Series(True, index=trail.index)
+    if chosen_actions:
+        kept &= trail["action"].isin(chosen_actions)
+    shown_trail = trail[kept]
+    if shown_trail.empty:
+        st.caption("Ingen hændelser" + (" med de valgte filtre; fjern et filter for at se flere." if len(trail) else " endnu."))
+    else:
+        layout.table(
+            pd.DataFrame(
+                {
+                    "Tidspunkt": shown_trail["at"].dt.tz_convert("Europe/Copenhagen").dt.strftime("%d.%m.%Y %H:%M:%S"),
+                    "Hvem": shown_trail["who"],
+                    "Rolle": shown_trail["role"].map(access.ROLE_LABELS).fillna(""),
+                    "Handling": shown_trail["action"].map(audit.ACTION_LABELS),
+                    "Om": shown_trail["subject"],
+                    "Detaljer": shown_trail["detail"],
+                }
+            ),
+            "logbog",
+            "audit_trail",
+            label="Hent logbogen (CSV)",
+        )

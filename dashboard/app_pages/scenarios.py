@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import brief, export, layout, queries, scenario_store, scenario_view, scenario_workbook, tables
+from dashboard import access, audit, brief, export, layout, queries, scenario_store, scenario_view, scenario_workbook, signin, tables
 from dashboard.filters import Filters, ascii_name
 from dashboard.scenario_outcome import Outcome, comparison, outcome
 from dashboard.scenarios import ASSUMPTION, STEPS, Change, NewInitiative, Scenario
@@ -17,6 +17,7 @@ from sikkerby import formatting as fmt
 from sikkerby.numbers import MAX_AMOUNT_KR, MAX_COUNT
 
 OPENED, CHANGES, NEW, NAME, FRAME = "scenario_opened", "scenario_changes", "scenario_new", "scenario_name", "scenario_frame"
+REPLACE_PENDING = "scenario_replace_pending"  # the name an analyst was told belongs to someone else
 NEW_AMOUNT, UNCHANGED = "Nyt beløb", "Uændret"
 CHOICES = 300  # initiatives offered in the select box at once; a longer year is searched first
 
@@ -41,7 +42,7 @@ context = layout.page_header(
     "Hvad sker der med budgettet og dækningen af de 18–25-årige, hvis indsatser stoppes, skæres, udvides eller kommer til?",
     notes=False,
 )
-source, filters = context.source, context.filters
+source, filters, viewer = context.source, context.filters, context.viewer
 if OPENED not in st.session_state:
     start_over(None)
 opened: Scenario | None = st.session_state[OPENED]
@@ -68,15 +69,16 @@ try:
     saved = scenario_store.listing()
 except scenario_store.StoreError as error:
     st.error(str(error), icon=":material/error:")
-    saved = pd.DataFrame(columns=["name", "year", "saved_at"])
+    saved = pd.DataFrame(columns=["name", "year", "saved_at", "owner"])
 with st.expander(f"Gemte scenarier ({fmt.number(len(saved))})", expanded=not saved.empty and opened is None, icon=":material/folder_open:"):
     if saved.empty:
         st.caption("Ingen gemte scenarier endnu. Lav et nedenfor, giv det et navn og tryk 'Gem scenarie'.")
     else:
         layout.table(
-            saved.assign(saved_at=saved["saved_at"].dt.tz_convert("Europe/Copenhagen").dt.strftime("%d.%m.%Y %H:%M")).rename(
-                columns={"name": "Navn", "year": "År", "saved_at": "Gemt"}
-            ),
+            saved.assign(
+                saved_at=saved["saved_at"].dt.tz_convert("Europe/Copenhagen").dt.strftime("%d.%m.%Y %H:%M"),
+                owner=saved["owner"].fillna(scenario_store.UNKNOWN_OWNER),
+            ).rename(columns={"name": "Navn", "year": "År", "saved_at": "Gemt", "owner": "Ejer"}),
             "gemte_scenarier",
             "saved_scenarios",
         )
@@ -85,12 +87,21 @@ with st.expander(f"Gemte scenarier ({fmt.number(len(saved))})", expanded=not sav
         if open_col.button("Åbn", icon=":material/folder_open:", width="stretch"):
             start_over(scenario_store.load(picked))
             st.rerun()
-        if delete_col.button("Slet", icon=":material/delete:", width="stretch"):
-            scenario_store.delete(picked)
-            if opened and opened.name == picked:
-                start_over(None)
-            st.toast(f"Scenariet '{layout.plain(picked)}' er slettet.")
-            st.rerun()
+        if delete_col.button("Slet", icon=":material/delete:", width="stretch", key="scenario_delete"):
+            owner = scenario_store.owner_of(picked)
+            if not signin.refuse_unless(
+                access.may_change_scenario(viewer, owner),
+                viewer,
+                f"slette '{picked}', som ejes af {owner or scenario_store.UNKNOWN_OWNER}",
+                picked,
+                "kun ejeren eller en analytiker må slette et scenarie",
+            ):
+                scenario_store.delete(picked, by=viewer.email)
+                audit.record(viewer, audit.SCENARIO_DELETE, picked, f"ejer {owner or scenario_store.UNKNOWN_OWNER}")
+                if opened and opened.name == picked:
+                    start_over(None)
+                st.toast(f"Scenariet '{layout.plain(picked)}' er slettet.")
+                st.rerun()
     upload = st.file_uploader("Indlæs et scenarie fra Excel (.xlsx)", type=["xlsx"], key="scenario_upload")
     if upload is not None and st.session_state.get("scenario_upload_done") != upload.file_id:
         try:
@@ -284,17 +295,46 @@ scenario_view.results(result, context)
 st.divider()
 st.subheader("Gem og del scenariet")
 save_col, xlsx_col, brief_col = st.columns(3)
-if save_col.button("Gem scenarie", type="primary", icon=":material/save:", width="stretch"):
+
+
+def save_scenario(scenario: Scenario, replace_others: bool = False) -> None:
+    """Save for the signed-in person; a name someone else owns is refused (an analyst is offered 'Erstat')."""
+    try:
+        outcome_word = scenario_store.save(scenario, viewer.email, replace_others=replace_others and viewer.is_analyst)
+    except scenario_store.OwnedByOther as taken:
+        if viewer.is_analyst:
+            st.session_state[REPLACE_PENDING] = scenario.name
+            st.warning(layout.plain(str(taken)), icon=":material/warning:")
+        else:
+            signin.refuse_unless(
+                False,
+                viewer,
+                f"gemme over '{scenario.name}', som ejes af {taken.owner or scenario_store.UNKNOWN_OWNER}",
+                scenario.name,
+                "kun ejeren eller en analytiker må erstatte et scenarie",
+            )
+            st.error(layout.plain(str(taken)), icon=":material/error:")
+    except scenario_store.StoreError as error:
+        st.error(str(error), icon=":material/error:")
+    else:
+        st.session_state.pop(REPLACE_PENDING, None)
+        st.session_state[OPENED] = scenario
+        audit.record(
+            viewer, audit.SCENARIO_REPLACE if outcome_word == scenario_store.REPLACED else audit.SCENARIO_SAVE, scenario.name, outcome_word
+        )
+        st.toast(f"Scenariet '{layout.plain(scenario.name)}' er {outcome_word}.", icon=":material/save:")
+
+
+if save_col.button("Gem scenarie", type="primary", icon=":material/save:", width="stretch", key="scenario_save"):
     if not scenario_store.clean_name(st.session_state[NAME]):
         st.error("Giv scenariet et navn i feltet 'Scenariets navn', før det gemmes.", icon=":material/error:")
     else:
-        try:
-            replaced = scenario_store.save(scenario)
-        except scenario_store.StoreError as error:
-            st.error(str(error), icon=":material/error:")
-        else:
-            st.session_state[OPENED] = scenario
-            st.toast(f"Scenariet '{layout.plain(scenario.name)}' er {'opdateret' if replaced else 'gemt'}.", icon=":material/save:")
+        save_scenario(scenario)
+replace_offered = viewer.is_analyst and st.session_state.get(REPLACE_PENDING) == scenario.name
+if replace_offered and st.button(
+    f"Erstat det gemte scenarie '{layout.plain(scenario.name)}'", icon=":material/swap_horiz:", key="scenario_replace"
+):
+    save_scenario(scenario, replace_others=True)
 xlsx_col.download_button(
     "Hent scenariet (Excel)",
     data=lambda: scenario_workbook.to_xlsx(scenario, scenario_view.terms(context), scenario_view.result_sheets(result)),
