@@ -27,11 +27,19 @@ PAGES = {
 }
 
 
-def open_app(page: str = "overview", query: dict | None = None) -> AppTest:
-    """Run the app (SIKKERBY_DB must be set), optionally with URL query parameters, and open a page."""
+def open_app(page: str = "overview", query: dict | None = None, user: dict | None = None, secrets: dict | None = None) -> AppTest:
+    """Run the app (SIKKERBY_DB must be set), optionally with URL query parameters, and open a page.
+
+    Without `secrets` the app runs in local mode (the repository's config listens on 127.0.0.1); with
+    them, `user` is what the identity token said (`st.user`).
+    """
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
+    if user is not None:
+        at.user = user
     at.run()
     if page != "overview":
         at.switch_page(PAGES[page]).run()
