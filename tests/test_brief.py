@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
@@ -56,7 +57,10 @@ def test_brief_shows_analysts_text_as_text(app_on_portfolio):
 
 
 def test_brief_says_when_it_is_sample_data(sample_db):
-    assert "<b>Eksempeldata.</b>" in make_brief(sample_db, Filters(year=2013))
+    assert (
+        "<p class='notice'><b>Eksempeldata.</b> Indsatser, budgetter og aktivitet er opdigtede til illustration. "
+        "Befolkningstal og bydelsgrænser er rigtige data fra Københavns Kommune.</p>"
+    ) in make_brief(sample_db, Filters(year=2013))
 
 
 # --- Issue 15 §6: a wrong figure in the brief, caught by hand-worked values ------------------------
@@ -167,6 +171,7 @@ def test_the_brief_for_a_scenario_names_its_changes_and_new_initiatives(small_db
     assert "<td>Budget i scenariet</td><td>2,8 mio. kr.</td>" in part  # 1.000.000 + 1.500.000 + 300.000
     assert "<td>Budgetramme</td><td>Ingen</td>" in part
     assert "Der er ikke sat en budgetramme." in part
+    assert "<h3>18–25-årige nået pr. 1.000 i hver bydel</h3>" in part
     # goal 1 (Tryghed): half of SOF-001's 1.734.567,50 kr. → half of 1.000.000 (NY-1 has no goal)
     assert (
         "<td>Tryghed for københavnere og kommunens ansatte</td><td class='number'>867.284 kr.</td><td class='number'>500.000 kr.</td>"
@@ -192,3 +197,113 @@ def test_the_brief_for_a_scenario_with_a_frame_gives_the_frame(small_db):
 def test_an_empty_list_in_the_brief_says_so(small_db):
     page = make_brief(small_db, Filters(year=2011))  # TMF-001, the year's only initiative, is financed
     assert "<h2 class='annex'>Mangler finansiering</h2>\n<p class='meta'>Ingen.</p>" in page
+
+
+def visible_text(page: str) -> list[str]:
+    """The brief as a reader sees it: one line per heading or paragraph, a table row's cells joined by ' | ' (charts left out)."""
+    body = re.sub(r"<script.*?</script>", "", page[page.index("<body") :], flags=re.S)
+    body = re.sub(r"</t[dh]>\s*<t[dh][^>]*>", " | ", body)
+    body = re.sub(r"<[^>]+>", "\n", body)
+    return [html.unescape(" ".join(line.split())) for line in body.split("\n") if line.strip()]
+
+
+def test_the_whole_brief_reads_as_worked_out_by_hand(app_on_portfolio):
+    """BUF-001 (2.000.000 kr. in 2010, no reason given) is also proposed for doing less; every line below is from the fixture.
+
+    Budget 2010: SOF-001 1.234.567,50 + 500.000 and BUF-001 2.000.000 = 3.734.567,50 kr. (3,7 mio.); TMF-001 has budget in 2011
+    only, so 2 initiatives have budget. SOF-001 targets 18–25-year-olds: 1,7 mio. kr. It reaches 110 in Nørrebro: 110 / 77.484
+    city 18–25 × 1.000 = 1,42 (1,4); 110 / 13.840 Nørrebro 18–25 × 1.000 = 7,95 (7,9). The goal chart: SOF-001's budget split
+    between its two goals, BUF-001's 2.000.000 all on Tidlig indsats = 53,6 % of 3.734.567,50 (54 %). The do-less list runs by
+    budget, largest first: BUF-001 2.000.000, then TMF-001 with nothing in 2010.
+    """
+    sheets = small_portfolio()
+    sheets["indsatser"].loc[1, "goeres_mindre_af"] = "ja"
+    page = make_brief(app_on_portfolio(sheets, "two_do_less"), Filters(year=2010))
+    assert page.startswith("<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>Udvalgsnotat 2010</title>")
+    assert "Tidlig indsats for udsatte unge under 18 \\u00e5r f\\u00e5r 54 % af\\u003cbr\\u003ebudgettet" in page
+    assert (
+        "<table><thead><tr><th>Nøgletal</th><th>2010</th></tr></thead><tbody><tr><td>Besluttet budget</td><td>3,7 mio. kr.</td></tr>"
+        in page
+    )
+    no_activity = "Ingen indsatser i området har budget eller deltagere i 2010 med de valgte filtre."
+    no_do_less = ["Hvad skal der gøres mindre af?", "Ingen af områdets indsatser er foreslået gjort mindre af."]
+    needs = ["Budgetbehov", "Mangler finansiering:", "0,0 mio. kr.", "· delvist finansieret:"]
+    assert visible_text(page) == [
+        "Udvalgsnotat: kriminalpræventive indsatser 2010",
+        "Økonomiudvalget · Center for Sikker By · 27. november 2026 · budgetår 2010",
+        "Nøgletal",
+        "Nøgletal | 2010",
+        "Besluttet budget | 3,7 mio. kr.",
+        "Foreslåede indsatser | 0,0 mio. kr.",
+        "Indsatser med budget | 2",
+        "Budget til 18–25-årige | 1,7 mio. kr.",
+        "18–25-årige nået pr. 1.000 | 1,4",
+        "Mangler finansiering | 0,0 mio. kr.",
+        "Delvist finansieret (hele budgettet) | 1,7 mio. kr.",
+        "De fire strategiske mål",
+        "Lokal indsats",
+        no_activity,
+        "Hvad skal der gøres mindre af?",
+        "Indsats | Begrundelse | Budget (kr.)",
+        "Tryghedsbelysning | Lav effekt | 0 kr.",
+        "Fritidsliv med indhold",
+        no_activity,
+        "Beskæftigelse og uddannelse",
+        no_activity,
+        "Socialt udsatte unge over 18 år",
+        "Hvor kan indsatsen vokse?",
+        "9 af de ti bydele når færrest unge",
+        "Bydel | Nået 18–25 år (personer) | Nået pr. 1.000 unge",
+        *[
+            f"{name} | 0 | 0,0"
+            for name in (
+                "Indre By",
+                "Østerbro",
+                "Vesterbro/Kongens Enghave",
+                "Valby",
+                "Vanløse",
+                "Brønshøj-Husum",
+                "Bispebjerg",
+                "Amager Øst",
+                "Amager Vest",
+            )
+        ],
+        "Nørrebro | 110 | 7,9",
+        "Effektmål",
+        "Bagud: 1",
+        "Indsats | Indikator | Fra udgangspunkt til mål | Status",
+        "Væresteder for 18-25-årige | Unge der kommer fast | Udgangspunkt 50 personer → mål 120 personer (2013) · seneste 80,5 personer | Bagud",
+        *needs,
+        "1,7 mio. kr.",
+        "· foreslåede indsatser:",
+        "0,0 mio. kr.",
+        "(budget 2010)",
+        "Indsats | Finansiering | Status | Budget (kr.)",
+        "Væresteder for 18-25-årige | Delvist finansieret | Ny | 1.734.568 kr.",
+        *no_do_less,
+        "Socialt udsatte unge under 18 år",
+        "Hvor kan indsatsen vokse?",
+        "Områdets indsatser når ingen 18–25-årige, der er henført til en bydel.",
+        "Effektmål",
+        "Området har ingen effektmål for de valgte indsatser.",
+        *needs,
+        "0,0 mio. kr.",
+        "· foreslåede indsatser:",
+        "0,0 mio. kr.",
+        "(budget 2010)",
+        "Hvad skal der gøres mindre af?",
+        "Indsats | Begrundelse | Budget (kr.)",
+        "Kort Snor | ikke angivet | 2.000.000 kr.",
+        "Tryghed for kommunalt ansatte",
+        no_activity,
+        "Mangler finansiering",
+        "Indsats | Finansiering | Budget (kr.) | Strategiske mål",
+        "Væresteder for 18-25-årige | Delvist finansieret | 1.734.568 kr. | Tryghed for københavnere og kommunens ansatte; Kriminalitetsexit",
+        "Forslag om at gøre mindre af",
+        "Indsats | Begrundelse | Budget (kr.)",
+        "Kort Snor | ikke angivet | 2.000.000 kr.",
+        "Tryghedsbelysning | Lav effekt | 0 kr.",
+        "Kilde: Indsatser: indsatser.csv, budget.csv, aktivitet.csv, effektmaal.csv · Befolkning og bydele: Københavns Kommune, "
+        "Open Data København. Bydelsgrænser: Københavns Kommune, Open Data København, CC BY 4.0. Befolkning pr. 1. januar; "
+        "efter 2015 bruges 2015. Dannet af Sikker By-dashboardet.",
+    ]
