@@ -92,13 +92,15 @@ def record(viewer: Viewer, action: str, subject: str = "", detail: str = "", pat
         raise AuditError("Logbogen kan ikke skrives, så handlingen er ikke registreret.") from error
 
 
-def has_sign_in(email: str, detail: str, path: Path | None = None) -> bool:
-    """True when this sign-in (the e-mail and the token's issue time, in `detail`) is already recorded."""
+def record_once(viewer: Viewer, action: str, subject: str = "", detail: str = "", path: Path | None = None) -> None:
+    """Add the row unless the same person already has it (a sign-in is one row, however many tabs and reloads follow)."""
     with closing(_connect(path)) as connection:
         found = connection.execute(
-            "SELECT 1 FROM audit_event WHERE action = ? AND who = ? AND detail = ? LIMIT 1", (SIGN_IN, email, detail)
+            "SELECT 1 FROM audit_event WHERE who = ? AND action = ? AND subject = ? AND detail = ? LIMIT 1",
+            (viewer.email, action, subject, detail),
         ).fetchone()
-    return found is not None
+    if found is None:
+        record(viewer, action, subject, detail, path)
 
 
 def listing(path: Path | None = None, limit: int | None = None) -> pd.DataFrame:

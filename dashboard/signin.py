@@ -16,7 +16,6 @@ from dashboard import access, audit, layout
 from dashboard.access import Viewer
 
 TITLE = "Sikker By – kriminalpræventive indsatser"
-_SIGNED_IN, _EXPIRY_RECORDED, _NO_ROLE_RECORDED = "signin_recorded", "signin_expiry_recorded", "signin_no_role_recorded"
 
 
 def _secrets() -> Mapping:
@@ -27,13 +26,14 @@ def _secrets() -> Mapping:
         return {}
 
 
-def _stop_with(message: str, icon: str, *, sign_out: bool = False, sign_in: bool = False) -> None:
+def _stop_with(message: str, icon: str, *, signed_in: Viewer | None = None, sign_in: bool = False) -> None:
+    """Show one message (and 'Log ind', or 'Log ud' for `signed_in`) and nothing else: no data, no sidebar."""
     st.title(TITLE)
     (st.info if sign_in else st.error)(message, icon=icon)
     if sign_in and st.button("Log ind med kommunens konto", type="primary", icon=":material/login:", key="signin_login"):
         st.login()
-    if sign_out:
-        st.button("Log ud", icon=":material/logout:", on_click=st.logout, key="signin_logout")
+    if signed_in is not None:
+        st.button("Log ud", icon=":material/logout:", on_click=_sign_out, args=(signed_in,), key="signin_logout")
     st.stop()
 
 
@@ -53,12 +53,6 @@ def _configuration_error(settings: access.Settings | None, problem: str | None =
     _stop_with(f"**Dashboardet er ikke sat op korrekt.** {problem} Se afsnittet 'Login og roller' i README.", ":material/settings:")
 
 
-def _record_once(key: str, viewer: Viewer, action: str, subject: str = "", detail: str = "") -> None:
-    if st.session_state.get(key) != detail:
-        audit.record(viewer, action, subject, detail)
-        st.session_state[key] = detail
-
-
 def viewer_or_stop() -> Viewer:
     """Return who is looking, or show the one page they may see and stop the run."""
     try:
@@ -74,16 +68,17 @@ def viewer_or_stop() -> Viewer:
     claims = st.user.to_dict()
     viewer = access.viewer_of(claims, settings)
     if reason := access.expiry_reason(claims, settings):
-        _record_once(_EXPIRY_RECORDED, viewer, audit.SESSION_EXPIRED, detail=f"iat={claims.get('iat')}")
-        _stop_with(reason, ":material/timer_off:", sign_out=True)
-    _record_once(_SIGNED_IN, viewer, audit.SIGN_IN, detail=f"iat={claims.get('iat')}")
+        audit.record_once(viewer, audit.SESSION_EXPIRED, detail=f"iat={claims.get('iat')}")
+        _stop_with(reason, ":material/timer_off:", signed_in=viewer)
+    # One row per sign-in: the token's issue time tells a new sign-in from a reload or another tab.
+    audit.record_once(viewer, audit.SIGN_IN, detail=f"iat={claims.get('iat')}")
     if viewer.role is None:
-        _record_once(_NO_ROLE_RECORDED, viewer, audit.REFUSED, "Ingen rolle", f"iat={claims.get('iat')}")
+        audit.record_once(viewer, audit.REFUSED, "Ingen rolle", f"iat={claims.get('iat')}")
         _stop_with(
             f"Du er logget ind som {layout.plain(viewer.email)}, men har ikke adgang til dashboardet endnu. "
             f"Bed {settings.contact} om rollen 'udvalg' (udvalgsmedlem) eller 'analytiker'.",
             ":material/person_off:",
-            sign_out=True,
+            signed_in=viewer,
         )
     return viewer
 

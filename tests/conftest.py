@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -244,3 +245,37 @@ def downloads(monkeypatch) -> Downloads:
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
     monkeypatch.setattr(MediaFileManager, "add_deferred", recording_deferred)
     return captured
+
+
+# --- The browser tests' Chromium and database (tests/test_browser*.py) ---------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser_db(tmp_path_factory) -> Path:
+    """The database the browser tests' app reads: the sample, as `make run` builds it."""
+    db = tmp_path_factory.mktemp("browser") / "sikkerby.duckdb"
+    build(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,10 +21,10 @@ import pytest
 from playwright.sync_api import expect
 
 from pipelines.load import build
+from tests.conftest import CHROMIUM
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT_DIR / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAGES = [
     ("Overblik", "overblik"),
     ("Økonomi", "oekonomi"),
@@ -54,19 +53,16 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def browser_db(tmp_path_factory) -> Path:
-    """The database the browser tests' app reads: the sample, as `make run` builds it."""
-    db = tmp_path_factory.mktemp("browser") / "sikkerby.duckdb"
-    build(db)
-    return db
-
-
-@pytest.fixture(scope="module")
 def app_url(browser_db):
     """Start the real app with `streamlit run` on a free local port, on the sample database."""
     db = browser_db
     port = free_port()
-    env = {**os.environ, "SIKKERBY_DB": str(db), "SIKKERBY_SCENARIOS": str(db.parent / "scenarios.sqlite")}
+    env = {
+        **os.environ,
+        "SIKKERBY_DB": str(db),
+        "SIKKERBY_SCENARIOS": str(db.parent / "scenarios.sqlite"),
+        "SIKKERBY_AUDIT": str(db.parent / "audit.sqlite"),
+    }
     command = [
         sys.executable,
         "-m",
@@ -93,27 +89,6 @@ def app_url(browser_db):
     finally:
         server.terminate()
         server.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 def wait_until_settled(page) -> None:
