@@ -28,6 +28,8 @@ LOCAL_MODE_NOTE = "Lokal tilstand – ingen login"
 DEFAULT_MAX_SESSION_HOURS = 8.0
 DEFAULT_CONTACT = "Center for Sikker By"
 # Streamlit's OpenID Connect settings that must be in [auth] (directly or in a provider sub-section).
+MIN_COOKIE_SECRET = 32  # it signs the sign-in cookie: a short one can be guessed
+EXAMPLE_COOKIE_SECRET = "erstat-med-en-lang-tilfaeldig-streng"  # the placeholder in .streamlit/secrets.example.toml
 REQUIRED_AUTH_SETTINGS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 
 
@@ -84,6 +86,12 @@ def settings_from(secrets: Mapping) -> Settings:
     auth = secrets.get("auth")
     access = secrets.get("access") or {}
     missing = _auth_missing(auth)
+    secret = str((auth or {}).get("cookie_secret", ""))
+    if secret and (len(secret) < MIN_COOKIE_SECRET or secret == EXAMPLE_COOKIE_SECRET):
+        raise SettingsError(
+            f"Indstillingen [auth] cookie_secret skal være en tilfældig streng på mindst {MIN_COOKIE_SECRET} tegn "
+            '(ikke eksemplets); lav en med: python -c "import secrets; print(secrets.token_hex(32))"'
+        )
     role_claim = access.get("role_claim", "roles")
     if role_claim not in ("roles", "groups"):
         raise SettingsError(f"Indstillingen [access] role_claim skal være 'roles' eller 'groups', ikke '{role_claim}'.")

@@ -62,6 +62,16 @@ def test_an_unusable_access_setting_is_refused_naming_it(setting, value, named):
         settings(**{setting: value})
 
 
+@pytest.mark.parametrize("secret", ["s" * 31, "erstat-med-en-lang-tilfaeldig-streng"])
+def test_a_short_or_example_cookie_secret_is_refused(secret):
+    with pytest.raises(access.SettingsError, match="cookie_secret skal være en tilfældig streng på mindst 32 tegn"):
+        access.settings_from({"auth": AUTH | {"cookie_secret": secret}})
+
+
+def test_a_cookie_secret_of_32_characters_is_enough():
+    assert access.settings_from({"auth": AUTH | {"cookie_secret": "s" * 32}}).auth_configured
+
+
 def test_a_fractional_maximum_is_kept():
     assert settings(max_session_hours=0.5).max_session_hours == 0.5
 
@@ -179,3 +189,16 @@ def test_only_analysts_may_load_data():
 )
 def test_a_scenario_is_changed_by_its_owner_or_an_analyst(viewer, owner, allowed):
     assert access.may_change_scenario(viewer, owner) is allowed
+
+
+def test_the_shipped_example_secrets_are_complete_once_the_cookie_secret_is_replaced():
+    import tomllib
+    from pathlib import Path
+
+    example = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.example.toml").read_text("utf-8"))
+    with pytest.raises(access.SettingsError, match="cookie_secret"):
+        access.settings_from(example)
+    example["auth"]["cookie_secret"] = "x" * 64
+    read = access.settings_from(example)
+    assert (read.auth_configured, read.local_mode_allowed, read.role_claim, read.max_session_hours) == (True, False, "roles", 8.0)
+    assert read.claim_values == {ANALYST: ("SikkerBy.Analytiker",), COMMITTEE: ("SikkerBy.Udvalg",)}
