@@ -52,6 +52,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def streamlit_command(port: int, *options: str) -> list[str]:
+    """`streamlit run` of the app on 127.0.0.1 at `port`, headless, with any further command-line options."""
+    app = str(PROJECT_DIR / "dashboard" / "app.py")
+    return [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port), "--server.headless", "true", *options]
+
+
 @pytest.fixture(scope="module")
 def app_url(browser_db):
     """Start the real app with `streamlit run` on a free local port, on the sample database."""
@@ -63,18 +69,7 @@ def app_url(browser_db):
         "SIKKERBY_SCENARIOS": str(db.parent / "scenarios.sqlite"),
         "SIKKERBY_AUDIT": str(db.parent / "audit.sqlite"),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(PROJECT_DIR / "dashboard" / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-    ]
-    server = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(streamlit_command(port), cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):

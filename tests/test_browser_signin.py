@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from dashboard import audit, scenario_store
 from dashboard.scenarios import Change, Scenario
 from tests.conftest import CHROMIUM
-from tests.test_browser import PROJECT_DIR, free_port, wait_until_settled
+from tests.test_browser import PROJECT_DIR, free_port, streamlit_command, wait_until_settled
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium mangler: installér Debians pakker med `apt-get install chromium chromium-driver` (.ci/run gør det)."
@@ -88,21 +88,7 @@ local_mode = false
     stores = {"SIKKERBY_SCENARIOS": str(folder / "scenarios.sqlite"), "SIKKERBY_AUDIT": str(folder / "audit.sqlite")}
     scenario_store.save(Scenario("Anes plan", 2013, {"SOF-001": Change(step=-0.5)}), "ane@kk.dk", path=Path(stores["SIKKERBY_SCENARIOS"]))
     env = {**os.environ, "SIKKERBY_DB": str(browser_db), **stores}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(PROJECT_DIR / "dashboard" / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--secrets.files",
-        str(secrets),
-    ]
+    command = streamlit_command(port, "--server.address", "127.0.0.1", "--secrets.files", str(secrets))
     server = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
         wait_for(f"{url}/_stcore/health", "Streamlit")

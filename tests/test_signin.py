@@ -258,11 +258,16 @@ def test_a_member_deletes_their_own_scenario():
     assert scenario_store.history("Plan")[["by", "action"]].values.tolist() == [["bo@kk.dk", "gemt"], ["bo@kk.dk", "slettet"]]
 
 
-def test_saving_under_a_name_another_member_owns_is_refused_naming_the_owner():
+def save_plan_as(user: dict) -> AppTest:
+    """Cai has saved 'Plan'; `user` now saves a scenario under the same name."""
     saved_as("cai@kk.dk")
-    at = open_app("scenarios", {"aar": "2010"}, user=MEMBER, secrets=SECRETS)
+    at = open_app("scenarios", {"aar": "2010"}, user=user, secrets=SECRETS)
     at.text_input(key="scenario_name").set_value("Plan").run()
-    at.button(key="scenario_save").click().run()
+    return at.button(key="scenario_save").click().run()
+
+
+def test_saving_under_a_name_another_member_owns_is_refused_naming_the_owner():
+    at = save_plan_as(MEMBER)
     assert any("ejes af cai@kk\\.dk" in e.value for e in at.error)
     assert not any(b.key == "scenario_replace" for b in at.button)  # a member is not offered to replace it
     assert scenario_store.history("Plan")[["by", "action"]].values.tolist() == [["cai@kk.dk", "gemt"]]  # nothing written
@@ -271,10 +276,7 @@ def test_saving_under_a_name_another_member_owns_is_refused_naming_the_owner():
 
 
 def test_an_analyst_replaces_anothers_scenario_only_after_choosing_erstat():
-    saved_as("cai@kk.dk")
-    at = open_app("scenarios", {"aar": "2010"}, user=ANALYST, secrets=SECRETS)
-    at.text_input(key="scenario_name").set_value("Plan").run()
-    at.button(key="scenario_save").click().run()
+    at = save_plan_as(ANALYST)
     assert any("ejes af cai@kk\\.dk" in w.value for w in at.warning)
     assert scenario_store.history("Plan")[["by", "action"]].values.tolist() == [["cai@kk.dk", "gemt"]]  # not yet
     at.button(key="scenario_replace").click().run()
