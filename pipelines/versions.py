@@ -209,8 +209,8 @@ def restore(version_id: str, live: Path, by: str = "") -> None:
         keep_version(live)
         os.replace(copy, live)
         description = folder / f"{version_id}.json"
-        if (info := read_description(description)) is not None:
-            write_description(description, info | {"published_at": _now(), "published_by": by, "restored": True})
+        info = read_description(description) or version_description(live)  # a version loaded on the command line has none
+        write_description(description, info | {"published_at": _now(), "published_by": by, "restored": True})
 
 
 UNREADABLE = "Beskrivelsen kan ikke læses"

@@ -169,6 +169,22 @@ def test_an_analyst_uploads_and_makes_data_live_and_both_are_recorded(tmp_path, 
     assert logbook["Handling"].tolist()[:3] == ["Gjort live", "Fil indlæst", "Log ind"]
 
 
+def test_an_analyst_restoring_a_version_is_named_in_the_versions_list_and_the_trail(tmp_path):
+    content = write_xlsx(small_portfolio(), tmp_path / "igen.xlsx").read_bytes()
+    at = open_app("data", user=ANALYST, secrets=SECRETS)
+    at.file_uploader(key="data_upload").set_value(("igen.xlsx", content, "application/octet-stream")).run()
+    at.button(key="data_publish").click().run()
+    at.button(key="data_restore").click().run()  # the one version to restore: the data built before the upload
+    assert not failures(at), failures(at)
+    who, role, action, _, detail = trail()[0]
+    assert (who, role, action) == ("ane@kk.dk", "analytiker", "gendannet") and detail.startswith("version ")
+    at.run()
+    versions = next(d.value for d in at.dataframe if "Gjort live af" in d.value.columns)
+    live_row = versions[versions["Live"] == "Ja"]
+    assert live_row["Gjort live af"].tolist() == ["ane@kk.dk"]
+    assert versions[versions["Live"] != "Ja"]["Gjort live af"].tolist() == ["ane@kk.dk"]  # igen.xlsx, made live by Ane
+
+
 def test_a_refused_upload_is_recorded_with_its_checksum():
     import hashlib
 
