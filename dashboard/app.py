@@ -32,8 +32,8 @@ st.set_page_config(page_title="Sikker By – kriminalpræventive indsatser", pag
 
 def run_pages(source: queries.Source, viewer: Viewer) -> None:
     """Show who is looking and the filters, prepare the page context and run the chosen page, all on one data version."""
-    signin.show_viewer(viewer)
     filters = sidebar.render_filters(source)
+    signin.show_viewer(viewer)  # under the filters, so the filters stay in view on a laptop screen
     if filters is None:
         st.title("Sikker By – kriminalpræventive indsatser")
         st.error("Databasen har ingen budgetlinjer. Indlæs en projektmappe med `python -m pipelines load STI`.", icon=":material/database:")

@@ -89,10 +89,11 @@ def _sign_out(viewer: Viewer) -> None:
 
 
 def show_viewer(viewer: Viewer) -> None:
-    """The sidebar's first lines: who is signed in and as what, with 'Log ud'; or the local-mode note."""
+    """The sidebar's last lines: who is signed in and as what, with 'Log ud'; or the local-mode note."""
     if viewer.local:
         st.sidebar.warning(f"**{access.LOCAL_MODE_NOTE}.** Alle roller; kun denne computer kan åbne appen.", icon=":material/computer:")
         return
+    st.sidebar.divider()
     st.sidebar.text(f"{viewer.name}\n{access.ROLE_LABELS[viewer.role]}")
     st.sidebar.button("Log ud", icon=":material/logout:", on_click=_sign_out, args=(viewer,), key="signin_sidebar_logout")
 

@@ -147,7 +147,7 @@ def test_every_page_at_three_widths_with_and_without_a_district_filter(app_url, 
 
     open_page(page, "Overblik")
     page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
-    page.get_by_role("option", name="Nørrebro").wait_for(timeout=90_000)  # slow when the machine is busy (a mutation run beside it)
+    page.get_by_role("option", name="Nørrebro").wait_for()
     page.get_by_role("option", name="Nørrebro").click(force=True)  # the open list re-renders while it settles
     page.keyboard.press("Escape")
     page.get_by_text("Viser kun budget og aktivitet henført til Nørrebro").first.wait_for()
