@@ -49,6 +49,7 @@ from pipelines import transform
 from pipelines.load import load_portfolio
 from pipelines.read import read_input
 from pipelines.validate import validated_sheets
+from sikkerby import formatting as fmt
 from sikkerby.paths import BOUNDARIES_GEOJSON, POPULATION_CSV
 from tests.conftest import small_portfolio, write_csv_folder
 
@@ -568,6 +569,25 @@ def test_initiatives_table_cost_per_person(source):
     assert rows["BUF-001"]["kr_per_participant"] == pytest.approx(23_529.411765)  # 2.000.000 / 85
     assert math.isnan(rows["BUF-001"]["kr_per_young_participant"])  # 0 aged 18–25: no cost per young person
     assert math.isnan(rows["TMF-001"]["kr_per_participant"])  # no activity
+
+
+def test_a_cost_per_person_is_hidden_with_the_small_count_it_is_divided_by(tmp_path):
+    """BUF-001 reaches 3 people city-wide, SOF-001 3 aged 18–25 in Nørrebro: 2.000.000 / 3 or 1.734.567,5 / 3 would give them away.
+
+    SOF-001's 120 people are 3 aged 18–25 and 117 others, so its total holds the hidden 3 and is hidden too.
+    """
+    sheets = small_portfolio()
+    sheets["aktivitet"].loc[0, "heraf_18_25"] = "3"
+    sheets["aktivitet"].loc[1, "deltagere"] = "3"
+    with opened(loaded(tmp_path, sheets, "small_counts")) as held:
+        table = queries.initiatives_table(held, Filters(year=2010)).set_index("initiative_id")
+    for initiative, count, rate in (
+        ("BUF-001", "participants", "kr_per_participant"),
+        ("SOF-001", "participants", "kr_per_participant"),
+        ("SOF-001", "participants_18_25", "kr_per_young_participant"),
+    ):
+        assert fmt.is_hidden(table.at[initiative, count]), (initiative, count)
+        assert fmt.is_hidden(table.at[initiative, rate]), (initiative, rate)
 
 
 @pytest.mark.parametrize(
