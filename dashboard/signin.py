@@ -53,6 +53,14 @@ def _configuration_error(settings: access.Settings | None, problem: str | None =
     _stop_with(f"**Dashboardet er ikke sat op korrekt.** {problem} Se afsnittet 'Login og roller' i README.", ":material/settings:")
 
 
+def _record_once_per_session(viewer: Viewer, action: str, subject: str = "", detail: str = "") -> None:
+    """Record in the trail once per person and token (`audit.record_once`), reading the trail only on a session's first run."""
+    key = f"signin_recorded:{action}:{detail}"
+    if not st.session_state.get(key):
+        audit.record_once(viewer, action, subject, detail)
+        st.session_state[key] = True
+
+
 def viewer_or_stop() -> Viewer:
     """Return who is looking, or show the one page they may see and stop the run."""
     try:
@@ -68,12 +76,12 @@ def viewer_or_stop() -> Viewer:
     claims = st.user.to_dict()
     viewer = access.viewer_of(claims, settings)
     if reason := access.expiry_reason(claims, settings):
-        audit.record_once(viewer, audit.SESSION_EXPIRED, detail=f"iat={claims.get('iat')}")
+        _record_once_per_session(viewer, audit.SESSION_EXPIRED, detail=f"iat={claims.get('iat')}")
         _stop_with(reason, ":material/timer_off:", signed_in=viewer)
     # One row per sign-in: the token's issue time tells a new sign-in from a reload or another tab.
-    audit.record_once(viewer, audit.SIGN_IN, detail=f"iat={claims.get('iat')}")
+    _record_once_per_session(viewer, audit.SIGN_IN, detail=f"iat={claims.get('iat')}")
     if viewer.role is None:
-        audit.record_once(viewer, audit.REFUSED, "Ingen rolle", f"iat={claims.get('iat')}")
+        _record_once_per_session(viewer, audit.REFUSED, "Ingen rolle", f"iat={claims.get('iat')}")
         _stop_with(
             f"Du er logget ind som {layout.plain(viewer.email)}, men har ikke adgang til dashboardet endnu. "
             f"Bed {settings.contact} om rollen 'udvalg' (udvalgsmedlem) eller 'analytiker'.",
