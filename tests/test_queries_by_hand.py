@@ -43,7 +43,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from dashboard import analysis, database, queries
+from dashboard import analysis, database, disclosure, queries
 from dashboard.filters import Filters
 from pipelines import transform
 from pipelines.load import load_portfolio
@@ -438,6 +438,21 @@ def test_young_adults_by_district_under_a_goal_filter_and_in_another_year(source
     later = by(queries.young_adults_by_district(source, Filters(year=2011)), "district_id")
     assert later[NORREBRO]["residents_18_25"] == 14_509
     assert later[NORREBRO]["reached_18_25"] == 0
+
+
+def test_young_adults_by_district_counts_the_districts_the_filter_keeps_and_its_city_line_sums_them(tmp_path):
+    """SOF-001 also reaches 20 people, 12 aged 18–25, in Bispebjerg in 2010; BUF-001's city-wide 85 are never a district's."""
+    sheets = small_portfolio()
+    add_rows(sheets, "aktivitet", ["SOF-001", "2010", "Bispebjerg", "20", "12", ""])
+    with opened(loaded(tmp_path, sheets, "two_districts")) as held:
+        everywhere = queries.young_adults_by_district(held, Filters(year=2010)).set_index("district_id")
+        norrebro_only = queries.young_adults_by_district(held, Filters(year=2010, districts=(NORREBRO,))).set_index("district_id")
+    true_sum = "reached_18_25" + disclosure.TRUE_SUM_SUFFIX
+    assert everywhere.loc[[NORREBRO, BISPEBJERG], "reached_18_25"].tolist() == [110, 12]
+    assert everywhere[true_sum].iloc[0] == 122  # 110 + 12, the district lines only
+    assert norrebro_only.loc[[NORREBRO, BISPEBJERG], "reached_18_25"].tolist() == [110, 0]
+    assert norrebro_only.loc[BISPEBJERG, "reached_per_1000"] == 0
+    assert norrebro_only[true_sum].iloc[0] == 110
 
 
 def test_young_adults_budget_counts_only_initiatives_aimed_at_18_25(tmp_path):
