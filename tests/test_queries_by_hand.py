@@ -441,9 +441,9 @@ def test_young_adults_by_district_under_a_goal_filter_and_in_another_year(source
 
 
 def test_young_adults_by_district_counts_the_districts_the_filter_keeps_and_its_city_line_sums_them(tmp_path):
-    """SOF-001 also reaches 20 people, 12 aged 18–25, in Bispebjerg in 2010; BUF-001's city-wide 85 are never a district's."""
+    """SOF-001 also reaches 20 people, 12 aged 18–25, in Bispebjerg in 2010, and 30 city-wide, 9 aged 18–25: never a district's."""
     sheets = small_portfolio()
-    add_rows(sheets, "aktivitet", ["SOF-001", "2010", "Bispebjerg", "20", "12", ""])
+    add_rows(sheets, "aktivitet", ["SOF-001", "2010", "Bispebjerg", "20", "12", ""], ["SOF-001", "2010", "Hele byen", "30", "9", ""])
     with opened(loaded(tmp_path, sheets, "two_districts")) as held:
         everywhere = queries.young_adults_by_district(held, Filters(year=2010)).set_index("district_id")
         norrebro_only = queries.young_adults_by_district(held, Filters(year=2010, districts=(NORREBRO,))).set_index("district_id")
@@ -453,6 +453,47 @@ def test_young_adults_by_district_counts_the_districts_the_filter_keeps_and_its_
     assert norrebro_only.loc[[NORREBRO, BISPEBJERG], "reached_18_25"].tolist() == [110, 0]
     assert norrebro_only.loc[BISPEBJERG, "reached_per_1000"] == 0
     assert norrebro_only[true_sum].iloc[0] == 110
+
+
+def test_a_district_filter_still_counts_only_the_chosen_year_and_the_other_filters(tmp_path):
+    """SOF-001 reaches 30 aged 18–25 in Nørrebro in 2011 and TMF-001 (TMF) 7 there in 2010: neither counts for SOF in 2010."""
+    sheets = small_portfolio()
+    add_rows(sheets, "aktivitet", ["SOF-001", "2011", "Nørrebro", "50", "30", ""], ["TMF-001", "2010", "Nørrebro", "9", "7", ""])
+    with opened(loaded(tmp_path, sheets, "two_years")) as held:
+        sof_in_norrebro = Filters(year=2010, districts=(NORREBRO,), administrations=("SOF",))
+        shown = queries.young_adults_by_district(held, sof_in_norrebro).set_index("district_id")
+    assert shown.loc[NORREBRO, "reached_18_25"] == 110  # not 140 (2011 too) nor 117 (TMF too)
+
+
+def test_the_18_25_trend_has_every_year_whatever_year_is_chosen(tmp_path):
+    """SOF-001 reaches 110 aged 18–25 in 2010 and 30 in Nørrebro in 2011; the trend shows both years under a 2010 filter."""
+    sheets = small_portfolio()
+    add_rows(sheets, "budget", ["SOF-001", "2011", "Nørrebro", "100000", "", ""])
+    add_rows(sheets, "aktivitet", ["SOF-001", "2011", "Nørrebro", "50", "30", ""])
+    with opened(loaded(tmp_path, sheets, "trend")) as held:
+        trend = queries.young_adults_trend(held, Filters(year=2010)).set_index("year")
+    assert trend.loc[[2010, 2011], "reached_18_25"].tolist() == [110, 30]
+
+
+def test_a_scenario_starts_from_every_line_of_the_year_with_its_budget_and_reach(tmp_path):
+    """2010: SOF-001's two district lines, BUF-001's city-wide line (85 people, none 18–25), and TMF-001's activity
+    without budget (7 aged 18–25 in Valby); TMF-001's 2011 budget is another year's."""
+    sheets = small_portfolio()
+    add_rows(sheets, "aktivitet", ["TMF-001", "2010", "Valby", "9", "7", ""])
+    with opened(loaded(tmp_path, sheets, "scenario_lines")) as held:
+        lines = queries.scenario_lines(held, 2010)
+    assert lines.astype(object).where(lines.notna(), None).values.tolist() == [
+        ["BUF-001", None, 2_000_000.0, 0.0],
+        ["SOF-001", NORREBRO, 1_234_567.5, 110.0],
+        ["SOF-001", BISPEBJERG, 500_000.0, 0.0],
+        ["TMF-001", VALBY, 0.0, 7.0],
+    ]
+
+
+def test_each_initiative_is_listed_under_the_goals_ticked_for_it(source):
+    """SOF-001 ticks tryghed (1) and exit (3), BUF-001 tidlig indsats (2), TMF-001 tryghed (1) and koordinering (4)."""
+    goals = queries.initiative_goals(source)
+    assert goals.values.tolist() == [["BUF-001", 2], ["SOF-001", 1], ["SOF-001", 3], ["TMF-001", 1], ["TMF-001", 4]]
 
 
 def test_young_adults_budget_counts_only_initiatives_aimed_at_18_25(tmp_path):
