@@ -16,7 +16,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import access, layout, queries, sidebar, signin  # noqa: E402
+from dashboard import access, accessibility, layout, queries, sidebar, signin  # noqa: E402
 from dashboard.access import Viewer  # noqa: E402
 from dashboard.database import DatabaseMissing, reading  # noqa: E402
 
@@ -28,6 +28,7 @@ ERROR_PANEL = (
 )
 
 st.set_page_config(page_title="Sikker By – kriminalpræventive indsatser", page_icon="🛡️", layout="wide")
+accessibility.apply()
 
 
 def run_pages(source: queries.Source, viewer: Viewer) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import access, charts, export, labels, queries, tables
+from dashboard import access, accessibility, charts, export, labels, queries, tables
 from dashboard.access import Viewer
 from dashboard.filters import Filters, export_file_name
 from sikkerby import formatting as fmt
@@ -113,17 +113,42 @@ def chart(fig: go.Figure, data: pd.DataFrame, what: str, key: str, select_points
 
     With `select_points`, a click on a point reruns the page; the selected points are returned.
     """
-    st.markdown(f"**{plain(charts.title_of(fig))}**")
+    title = charts.title_of(fig)
+    st.markdown(f"**{plain(title)}**")
     event = st.plotly_chart(
         charts.for_page(fig),
         config=PLOTLY_CONFIG,
         key=f"chart_{key}",
         on_select="rerun" if select_points else "ignore",
         selection_mode="points",
+        alt=accessibility.chart_name(title),
     )
     st.caption(plain(charts.source_of(fig)))
     download_csv(data, what, key)
+    numbers_table(data, title, key)
     return list(event.selection.points) if select_points and event else []
+
+
+CHART_TABLE_ROWS = 500  # a chart's table lists this many rows at most; its CSV has them all
+
+
+def numbers_table(data: pd.DataFrame, title: str, key: str) -> None:
+    """Show the numbers a chart draws as a real HTML table, for a screen reader or a reader who wants the figures.
+
+    Behind a closed expander, built only when opened: a page of charts sends no tables nobody asked for.
+    """
+    with lazy_expander("Tabel med tallene bag grafen", f"numbers_{key}") as opened:
+        if opened:
+            shown = data.head(CHART_TABLE_ROWS)
+            st.table(tables.readable(shown), hide_index=True)
+            st.caption(
+                f"{plain(title)}. "
+                + (
+                    f"Viser de første {fmt.number(CHART_TABLE_ROWS)} af {fmt.number(len(data))} rækker; alle står i CSV-filen."
+                    if len(data) > CHART_TABLE_ROWS
+                    else f"{fmt.number(len(data))} rækker."
+                )
+            )
 
 
 BUILT_ON_CLICK_ROWS = 2_000  # a CSV of more rows is built when asked for

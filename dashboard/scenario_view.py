@@ -40,7 +40,7 @@ BUDGET_TABS = "scenario_budget_tab"  # the key of the tabs with budget per goal,
 def results(result: Outcome, context: layout.PageContext) -> None:
     """Show what the scenario comes to: totals, budget per goal / focus area / administration, 18–25 coverage."""
     totals = result.totals
-    st.subheader("Udgangspunkt og scenarie")
+    st.header("Udgangspunkt og scenarie")
     cells = st.columns(4)
     cells[0].metric("Budget i udgangspunktet", fmt.mio_kr(totals["baseline_kr"]), help="Hele årets budget, alle indsatser.")
     cells[1].metric(
@@ -142,7 +142,7 @@ def coverage_title(coverage: pd.DataFrame) -> str:
 
 
 def _coverage(result: Outcome, context: layout.PageContext) -> None:
-    st.subheader("18–25-årige nået pr. 1.000 i hver bydel")
+    st.header("18–25-årige nået pr. 1.000 i hver bydel")
     coverage = result.coverage
     text = [
         fmt.text(s) if fmt.is_hidden(s) else f"{fmt.per_thousand(s)} ({fmt.signed_change(c, lambda v: fmt.number(v, 1))})"

@@ -113,6 +113,12 @@ def display_texts(frame: pd.DataFrame, formats: dict[str, Callable[[object], str
     return pd.DataFrame(texts, index=frame.index, columns=list(texts), dtype=object)
 
 
+def readable(frame: pd.DataFrame, formats: dict[str, Callable[[object], str]] | None = None) -> pd.DataFrame:
+    """Return the whole frame as the text a reader sees: numbers as `display_texts`, text columns as they are."""
+    texts = display_texts(frame, formats)
+    return frame.astype(object).assign(**{str(column): texts[column] for column in texts.columns})
+
+
 def styled(frame: pd.DataFrame, formats: dict[str, Callable[[object], str]] | None = None) -> Styler:
     """Return the frame for `st.dataframe`, its number columns shown as `display_texts` and sorted on the values.
 

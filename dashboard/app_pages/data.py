@@ -29,7 +29,7 @@ if signin.refuse_unless(access.may_load_data(viewer), viewer, "indlæse data, g�
     st.stop()
 live = queries.app_database()
 
-st.subheader("Indlæs en ny projektmappe")
+st.header("Indlæs en ny projektmappe")
 st.caption(
     "En Excel-projektmappe (.xlsx) med arkene indsatser, budget, aktivitet og effektmaal, eller en zip-fil med de fire CSV-filer. "
     "Filen kontrolleres efter inputkontrakten, præcis som `python -m pipelines load`. Intet bliver live, før du trykker 'Gør data live'."
@@ -106,7 +106,7 @@ if staged := st.session_state.get(STAGED):
         st.rerun()
 
 st.divider()
-st.subheader("Versioner")
+st.header("Versioner")
 st.caption(f"Data, der har været live, med den fil de kom fra. De seneste {KEEP} gemmes og kan gendannes med ét klik.")
 listing = versions.listing(live)
 shown = pd.DataFrame(
@@ -143,7 +143,7 @@ else:
             st.rerun()
 
 st.divider()
-st.subheader("Logbog")
+st.header("Logbog")
 st.caption(
     "Hvem der har logget ind, indlæst filer (med SHA-256), gjort data live, gendannet versioner og gemt, erstattet eller slettet "
     "scenarier, og hvad der blev afvist. Nyeste først. Logbogen gemmes uden for databasen og kan ikke ændres eller slettes fra appen."

@@ -80,7 +80,7 @@ st.caption(
     "og står for sig oven på forvaltningernes besluttede budget."
 )
 
-st.subheader(f"Budget pr. bydel {filters.year}")
+st.header(f"Budget pr. bydel {filters.year}")
 measure = (
     st.segmented_control(
         "Mål", ["kr.", "kr. pr. indbygger"], default="kr. pr. indbygger", key="economy_measure", label_visibility="collapsed"
@@ -154,7 +154,7 @@ left, right = st.columns(2)
 with left:
     spending = queries.budget_and_spending_by_administration(source, filters)
     if spending["spent_kr"].isna().all():
-        st.subheader("Budget og forbrug")
+        st.header("Budget og forbrug")
         st.info(
             f"Der er ikke registreret forbrug for {filters.year}. Forbrug findes kun for afsluttede år; vælg et tidligere år.",
             icon=":material/info:",

@@ -77,7 +77,7 @@ st.download_button(
 )
 
 st.divider()
-st.subheader("Detaljer for én indsats")
+st.header("Detaljer for én indsats")
 offered = found.head(DETAIL_CHOICES)  # the browser gets the first rows of the table, not every initiative
 if len(found) > DETAIL_CHOICES:
     st.caption(

@@ -94,7 +94,7 @@ with side_column:
         )
 
 st.divider()
-st.subheader("Detaljer for én indsats")
+st.header("Detaljer for én indsats")
 offered = [drawn, unplaced.head(DETAIL_CHOICES)]  # the drawn bubbles and the first of the list, not every initiative
 names = {i: name for part in offered for i, name in zip(part["initiative_id"], part["name"], strict=True)}
 if len(placed) + len(unplaced) > sum(map(len, offered)):

@@ -136,7 +136,7 @@ frame_col.number_input(
     help="Det samlede budget, scenariet skal holde sig inden for. Tomt = ingen ramme.",
 )
 
-st.subheader(f"Ændringer af årets indsatser ({year})")
+st.header(f"Ændringer af årets indsatser ({year})")
 st.caption(
     "Vælg en indsats og en ændring, og tryk 'Tilføj ændring'. Et nyt beløb er indsatsens samlede budget i året; "
     "det fordeles på bydelene, som budgettet er fordelt i dag. Flere ændringer på én gang: indlæs et scenarie fra Excel."
@@ -293,7 +293,7 @@ scenario_view.results(result, context)
 
 # --- Save, export, brief -----------------------------------------------------------------------------
 st.divider()
-st.subheader("Gem og del scenariet")
+st.header("Gem og del scenariet")
 save_col, xlsx_col, brief_col = st.columns(3)
 
 
@@ -358,7 +358,7 @@ brief_col.download_button(
 
 # --- Compare two saved scenarios ---------------------------------------------------------------
 st.divider()
-st.subheader("Sammenlign to gemte scenarier")
+st.header("Sammenlign to gemte scenarier")
 if len(saved) < 2:
     st.caption("Gem mindst to scenarier for at sammenligne dem her.")
 else:

@@ -88,7 +88,7 @@ st.caption(
     )
 )
 
-st.subheader("Tal pr. bydel")
+st.header("Tal pr. bydel")
 layout.table(
     table,
     "unge_18_25_tabel",
