@@ -1,9 +1,10 @@
 """Udvalgsnotat: the committee brief as one self-contained HTML file (no Streamlit here).
 
 Key figures, the four goals, the six focus-area annexes, what lacks financing and the proposals to
-do less of, for the current filters. Charts are embedded with plotly's own script inlined, so the
-file opens and prints without a network; every annex starts on a new A4 page. All text from the
-data is escaped.
+do less of, for the current filters. The chart is drawn as a small inline SVG (no chart library, so a
+brief is tens of kB, not megabytes) with its numbers in a captioned table beside it; the file opens and
+prints without a network; every annex starts on a new A4 page. All text from the data is escaped.
+For screen readers: a `<main>` landmark, a caption on every table, the chart named by its finding.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ import html
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 
-from dashboard import analysis, charts, focus_area_annex, labels, palette, queries
+from dashboard import analysis, focus_area_annex, labels, palette, queries
 from dashboard.filters import Filters
 from dashboard.scenario_outcome import BUDGET_COLUMNS, PER_1000_COLUMNS, Outcome, coverage_table, frame_sentence
 from dashboard.scenarios import ASSUMPTION
@@ -33,7 +32,9 @@ table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9.
 th, td { border-bottom: 1px solid #ddd; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }
 td.number { text-align: right; white-space: nowrap; }
 .annex { page-break-before: always; break-before: page; }
-.chart { page-break-inside: avoid; break-inside: avoid; }
+.chart { page-break-inside: avoid; break-inside: avoid; margin: 2mm 0 4mm; }
+.chart figcaption { font-weight: bold; margin-bottom: 1mm; }
+caption { text-align: left; font-weight: bold; padding: 1mm 0; }
 .sources { color: #555; font-size: 9pt; }
 """
 
@@ -47,8 +48,8 @@ def _text(value: object) -> str:
     return html.escape(fmt.text(value))
 
 
-def _table(frame: pd.DataFrame, money: tuple[str, ...] = (), numbers: tuple[str, ...] = ()) -> str:
-    """Return an HTML table: money columns as kr., number columns in Danish style, all text escaped."""
+def _table(frame: pd.DataFrame, caption: str, money: tuple[str, ...] = (), numbers: tuple[str, ...] = ()) -> str:
+    """Return an HTML table with its caption: money columns as kr., number columns in Danish style, all text escaped."""
     if frame.empty:
         return "<p class='meta'>Ingen.</p>"
     shown = frame.copy()
@@ -66,14 +67,32 @@ def _table(frame: pd.DataFrame, money: tuple[str, ...] = (), numbers: tuple[str,
         + "</tr>"
         for row in shown.itertuples(index=False)
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def _chart(fig: go.Figure) -> str:
+BAR_ROW = 34  # px per bar: the label above, the bar under it, so a long goal name is never cut
+BAR_WIDTH = 420  # px for the largest bar; its amount stands to the right of it
+
+
+def _budget_bars(data: pd.DataFrame, label: str, colours: list[str], title: str, table_caption: str, source: str) -> str:
+    """Return horizontal budget bars as inline SVG (named by `title`), their source, and their numbers as a captioned table."""
+    total, largest = data["budget_kr"].sum(), data["budget_kr"].max()
+    shares = data["budget_kr"] / total if total else data["budget_kr"] * 0
+    bars = []
+    for row, (name, amount, share, colour) in enumerate(zip(data[label], data["budget_kr"], shares, colours, strict=True)):
+        y, width = row * BAR_ROW, (amount / largest * BAR_WIDTH if largest > 0 else 0)
+        bars.append(
+            f"<text x='0' y='{y + 11}' font-size='11'>{html.escape(str(name))}</text>"
+            f"<rect x='0' y='{y + 15}' width='{width:.1f}' height='14' fill='{colour}'/>"
+            f"<text x='{width + 6:.1f}' y='{y + 26}' font-size='11'>{fmt.mio_kr(amount)} ({fmt.percent(share, 0)})</text>"
+        )
+    height = len(data) * BAR_ROW
+    numbers = pd.DataFrame({"Strategisk mål": data[label], "Budget (kr.)": data["budget_kr"], "Andel": fmt.column(shares, fmt.percent)})
     return (
-        "<div class='chart'>"
-        + fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False, "staticPlot": True})
-        + "</div>"
+        f"<figure class='chart'><figcaption>{html.escape(title)}</figcaption>"
+        f"<svg xmlns='http://www.w3.org/2000/svg' role='img' aria-label='{html.escape(title)}. Tallene står i tabellen under grafen.' "
+        f"width='100%' viewBox='0 0 {BAR_WIDTH + 160} {height}' font-family='Arial, sans-serif' fill='#1f2328'>{''.join(bars)}</svg>"
+        f"<p class='sources'>{html.escape(source)}</p>{_table(numbers, table_caption, money=('Budget (kr.)',))}</figure>"
     )
 
 
@@ -98,7 +117,7 @@ def committee_brief(
     today: date,
     scenario: Outcome | None = None,
 ) -> str:
-    """Return the brief for the filters as one HTML document (plotly's script inlined; no external resource).
+    """Return the brief for the filters as one HTML document (no script, no external resource).
 
     With a worked-out `scenario`, a section on it follows the key figures.
     """
@@ -127,7 +146,7 @@ def committee_brief(
         ],
         columns=["Nøgletal", str(filters.year)],
     )
-    parts += ["<h2>Nøgletal</h2>", _table(key)]
+    parts += ["<h2>Nøgletal</h2>", _table(key, f"Nøgletal for {filters.year}")]
     if scenario is not None:
         parts.append(_scenario_section(scenario, source_line))
 
@@ -135,14 +154,13 @@ def committee_brief(
     top = analysis.largest_share(by_goal, "goal")
     parts += [
         "<h2>De fire strategiske mål</h2>",
-        _chart(
-            charts.budget_bars(
-                by_goal,
-                "goal",
-                [palette.GOAL_COLOURS[g] for g in by_goal["goal_id"]],
-                f"{top[0]} får {fmt.percent(top[1], 0)} af budgettet" if top else "Budget pr. strategisk mål",
-                source_line,
-            )
+        _budget_bars(
+            by_goal,
+            "goal",
+            [palette.GOAL_COLOURS[g] for g in by_goal["goal_id"]],
+            f"{top[0]} får {fmt.percent(top[1], 0)} af budgettet {filters.year}" if top else f"Budget {filters.year} pr. strategisk mål",
+            f"Tallene bag grafen: budget {filters.year} pr. strategisk mål",
+            source_line,
         ),
     ]
 
@@ -159,6 +177,7 @@ def committee_brief(
             unfinanced.assign(financing=unfinanced["financing"].map(labels.FINANCING_LABELS)).rename(
                 columns={"name": "Indsats", "financing": "Finansiering", "budget_kr": "Budget (kr.)", "goals": "Strategiske mål"}
             )[["Indsats", "Finansiering", "Budget (kr.)", "Strategiske mål"]],
+            f"Indsatser med budget i {filters.year}, der mangler hel eller delvis finansiering",
             money=("Budget (kr.)",),
         ),
         "<h2>Forslag om at gøre mindre af</h2>",
@@ -166,6 +185,7 @@ def committee_brief(
             do_less.assign(rationale=do_less["rationale"].map(lambda r: fmt.text(r, "ikke angivet"))).rename(
                 columns={"name": "Indsats", "rationale": "Begrundelse", "budget_kr": "Budget (kr.)"}
             )[["Indsats", "Begrundelse", "Budget (kr.)"]],
+            "Indsatser foreslået gjort mindre af, største budget først",
             money=("Budget (kr.)",),
         ),
         f"<p class='sources'>{html.escape(source_line)}. Bydelsgrænser: Københavns Kommune, Open Data København, CC BY 4.0. "
@@ -174,8 +194,7 @@ def committee_brief(
     body = "\n".join(parts)
     return (
         "<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'>"
-        f"<title>Udvalgsnotat {filters.year}</title><style>{STYLE}</style>"
-        f"<script>{get_plotlyjs()}</script></head><body>{body}</body></html>"
+        f"<title>Udvalgsnotat {filters.year}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>"
     )
 
 
@@ -192,12 +211,14 @@ def _annex(annex: focus_area_annex.Annex, year: int) -> str:
         coverage = annex.coverage.assign(
             **{focus_area_annex.PER_1000: fmt.column(annex.coverage[focus_area_annex.PER_1000], lambda v: fmt.number(v, 1))}
         )
-        out.append(_table(coverage, numbers=(focus_area_annex.COVERAGE_COLUMNS["reached_18_25"],)))
+        out.append(
+            _table(coverage, f"{annex.name}: 18–25-årige nået pr. bydel", numbers=(focus_area_annex.COVERAGE_COLUMNS["reached_18_25"],))
+        )
     out.append("<h3>Effektmål</h3>")
     if annex.targets.empty:
         out.append("<p class='meta'>Området har ingen effektmål for de valgte indsatser.</p>")
     else:
-        out += [f"<p>{html.escape(annex.target_counts)}</p>", _table(annex.targets)]
+        out += [f"<p>{html.escape(annex.target_counts)}</p>", _table(annex.targets, f"{annex.name}: effektmål")]
     missing, partial, proposed = annex.need
     out += [
         "<h3>Budgetbehov</h3>",
@@ -205,7 +226,7 @@ def _annex(annex: focus_area_annex.Annex, year: int) -> str:
         f"foreslåede indsatser: <b>{fmt.mio_kr(proposed)}</b> (budget {year})</p>",
     ]
     if not annex.needing.empty:
-        out.append(_table(annex.needing, money=(focus_area_annex.BUDGET,)))
+        out.append(_table(annex.needing, f"{annex.name}: indsatser med budgetbehov", money=(focus_area_annex.BUDGET,)))
     out.append(_do_less(annex))
     return "\n".join(out)
 
@@ -214,7 +235,9 @@ def _do_less(annex: focus_area_annex.Annex) -> str:
     """Return what the area proposes to do less of, largest budget first."""
     if annex.do_less.empty:
         return "<h3>Hvad skal der gøres mindre af?</h3><p class='meta'>Ingen af områdets indsatser er foreslået gjort mindre af.</p>"
-    return "<h3>Hvad skal der gøres mindre af?</h3>" + _table(annex.do_less, money=(focus_area_annex.BUDGET,))
+    return "<h3>Hvad skal der gøres mindre af?</h3>" + _table(
+        annex.do_less, f"{annex.name}: foreslået gjort mindre af", money=(focus_area_annex.BUDGET,)
+    )
 
 
 def _scenario_section(result: Outcome, source_line: str) -> str:
@@ -242,12 +265,14 @@ def _scenario_section(result: Outcome, source_line: str) -> str:
             f"<h2 class='annex'>Scenarie: {_text(result.scenario.name)}</h2>",
             f"<p class='meta'>Hele porteføljen for {result.scenario.year}. {html.escape(ASSUMPTION)}</p>",
             f"<p><b>Ændrede indsatser:</b> {html.escape(changed or 'ingen')}. <b>Nye indsatser:</b> {html.escape(new or 'ingen')}.</p>",
-            _table(figures),
+            _table(figures, "Scenariets budget mod udgangspunktet og rammen"),
             f"<p>{html.escape(frame_sentence(totals))}</p>",
             "<h3>Budget pr. strategisk mål</h3>",
-            _table(by_goal, money=tuple(BUDGET_COLUMNS.values())),
+            _table(by_goal, "Budget pr. strategisk mål i udgangspunktet og i scenariet", money=tuple(BUDGET_COLUMNS.values())),
             "<h3>18–25-årige nået pr. 1.000 i hver bydel</h3>",
-            _table(coverage, numbers=tuple(c for c in coverage.columns[1:4])),
+            _table(
+                coverage, "18–25-årige nået pr. 1.000 i hver bydel, i udgangspunktet og i scenariet", numbers=tuple(coverage.columns[1:4])
+            ),
             f"<p class='sources'>{html.escape(source_line)}</p>",
         ]
     )
