@@ -91,6 +91,9 @@ PAGES = {
     ],
     "Om dashboardet": [
         st.Page(PAGES_DIR / "about.py", title="Om data", icon=":material/info:", url_path="om-data"),
+        st.Page(
+            PAGES_DIR / "accessibility_statement.py", title="Tilgængelighed", icon=":material/accessibility:", url_path="tilgaengelighed"
+        ),
     ],
 }
 

@@ -23,6 +23,7 @@ PAGES = {
     "scenarios": "app_pages/scenarios.py",
     "focus_areas": "app_pages/focus_areas.py",
     "about": "app_pages/about.py",
+    "accessibility": "app_pages/accessibility_statement.py",
     "data": "app_pages/data.py",
 }
 

@@ -64,3 +64,19 @@ def test_headings_never_skip_a_level(small_app, page):
     levels = [1 if e.type == "title" else 2 if e.type == "header" else 3 for e in at.main if e.type in ("title", "header", "subheader")]
     assert levels[0] == 1
     assert all(later - earlier <= 1 for earlier, later in zip(levels, levels[1:], strict=False)), levels
+
+
+def test_the_accessibility_statement_has_the_sections_public_bodies_publish(small_app):
+    at = open_app("accessibility", {"aar": "2010"})
+    assert at.title[0].value == "Tilgængelighedserklæring"
+    assert [h.value for h in at.main.header] == [
+        "Overensstemmelsesstatus",
+        "Indhold, der ikke er tilgængeligt",
+        "Sådan er erklæringen udarbejdet",
+        "Feedback og kontaktoplysninger",
+        "Håndhævelsesprocedure",
+    ]
+    text = " ".join(m.value for m in at.markdown)
+    assert "delvist i overensstemmelse" in text and "WCAG 2.1 niveau AA" in text
+    assert "Menuen i sidepanelet" in text  # Streamlit's own finding is listed, not hidden
+    assert "klage til Digitaliseringsstyrelsen" in text

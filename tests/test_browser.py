@@ -36,9 +36,10 @@ PAGES = [
     ("Scenarier", "scenarier"),
     ("Indsatsområder", "indsatsomraader"),
     ("Om data", "om-data"),
+    ("Tilgængelighed", "tilgaengelighed"),
     ("Indlæs data", "data"),
 ]
-HEADINGS = {"Unge 18–25": "Unge 18–25 år"}
+HEADINGS = {"Unge 18–25": "Unge 18–25 år", "Tilgængelighed": "Tilgængelighedserklæring"}
 WIDTHS = (1920, 1400, 768, 390)
 
 pytestmark = pytest.mark.skipif(

@@ -33,6 +33,7 @@ from dashboard.scenario_outcome import outcome
 from dashboard.scenarios import Change, Scenario
 from pipelines.load import load_portfolio
 from sikkerby import formatting as fmt
+from sikkerby.vocabulary import FOCUS_AREAS
 from tests.apptest_helpers import PAGES, displayed, open_app, read_danish_csv, shown_cells
 from tests.conftest import small_portfolio, write_csv_folder
 
@@ -175,10 +176,10 @@ def area_of(name: str) -> str | None:
 
 
 def tables_under_headers(node, header: str | None = None):
-    """Yield every table on the page in order, with the header (an Indsatsområder area) it stands under."""
+    """Yield every table on the page in order, with the focus area (an Indsatsområder header) it stands under, if any."""
     for child in getattr(node, "children", {}).values():
         if getattr(child, "type", None) == "header":
-            header = child.value
+            header = child.value if child.value in FOCUS_AREAS else None  # other pages' section headers are not areas
         elif getattr(child, "type", None) == "dataframe":
             yield child, header
         yield from tables_under_headers(child, header)

@@ -27,14 +27,19 @@ def test_page_renders_default_and_filtered_view(page):
         go.Figure(figure(chart))  # raises on any property plotly.js does not know
     if page == "scenarios":  # a scenario always counts the whole portfolio, and says so
         assert any("De valgte filtre tæller ikke med her; Nørrebro er fremhævet på kortet" in i.value for i in filtered.info)
-    elif page not in ("about", "data"):  # these describe the whole database, not a filtered view
+    elif page not in ("about", "accessibility", "data"):  # these describe the whole database (or the app), not a filtered view
         assert any("henført til Nørrebro" in i.value for i in filtered.info)
 
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_filters_with_no_data_say_why(page):
     at = open_app(page, {"aar": "2008", "status": "Foreslået"})
-    if page not in ("about", "data", "scenarios"):  # whole database; a scenario ignores the initiative filters (test_scenario_page)
+    if page not in (
+        "about",
+        "accessibility",
+        "data",
+        "scenarios",
+    ):  # whole database or the app; a scenario ignores the initiative filters (test_scenario_page)
         assert any("Ingen data" in i.value or "Ingen indsatser" in i.value for i in at.info), [i.value for i in at.info]
 
 
