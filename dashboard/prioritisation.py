@@ -1,7 +1,9 @@
 """The prioritisation rule: where an initiative stands on cost per person reached and evidence.
 
 One function decides the quadrant, so the page, its CSV and the tests read the same rule:
-- cheap or dear: kr. per person reached at most, or above, the median of the initiatives shown;
+- cheap or dear: kr. per person reached at most, or above, the median of the year's whole portfolio
+  (every initiative with budget and people reached, whatever the filters): a filter chooses which
+  initiatives are shown, never where one stands;
 - strong or weak evidence: 'dokumenteret' and 'lovende' are strong; 'erfaringsbaseret' and 'ukendt' weak.
 Initiatives without budget or without people reached in the year have no cost per person and are
 returned apart, to be listed beside the chart rather than dropped; so are those whose participants
@@ -18,13 +20,16 @@ from sikkerby import formatting as fmt
 
 EVIDENCE_ORDER = ("ukendt", "erfaringsbaseret", "lovende", "dokumenteret")  # bottom to top on the chart
 STRONG_EVIDENCE = frozenset({"dokumenteret", "lovende"})
-DO_MORE, KEEP_WATCH_COST, LOOK_CLOSER, DO_LESS = "Gør mere af", "Behold, men se på prisen", "Undersøg nærmere", "Gør mindre af"
+# The quadrants are a reckoning of price and evidence, named apart from the analysts' own proposal to do less of an
+# initiative ("Foreslået gjort mindre af", with their reason), which is data and is shown as a black diamond.
+DO_MORE, KEEP_WATCH_COST, LOOK_CLOSER, DO_LESS = "Kandidat til mere", "Behold, se på prisen", "Undersøg nærmere", "Kandidat til mindre"
 QUADRANTS = {(False, True): DO_MORE, (True, True): KEEP_WATCH_COST, (False, False): LOOK_CLOSER, (True, False): DO_LESS}
 RULE = (
-    "Billig eller dyr: kr. pr. deltager under eller over medianen for de viste indsatser. "
+    "Billig eller dyr: kr. pr. deltager under eller over medianen for hele årets portefølje (uanset filtre). "
     "Stærk evidens: dokumenteret eller lovende; svag: erfaringsbaseret eller ukendt. "
     f"Billig og stærk: {DO_MORE.lower()}. Dyr og stærk: {KEEP_WATCH_COST.lower()}. "
-    f"Billig og svag: {LOOK_CLOSER.lower()}. Dyr og svag: {DO_LESS.lower()}."
+    f"Billig og svag: {LOOK_CLOSER.lower()}. Dyr og svag: {DO_LESS.lower()}. "
+    "Kvadranterne er et regnestykke – ikke det samme som analytikernes forslag om at gøre en indsats mindre af (sort ruder)."
 )
 
 

@@ -24,7 +24,7 @@ INITIATIVE_COLUMNS = {
     "on_track_share": "Mål på vej (%)",
     "financing": "Finansiering",
     "status": "Status",
-    "do_less": "Mindre af",
+    "do_less": "Foreslået gjort mindre af",
     "initiative_id": "Id",
     "administration_code": "Forvaltning",
     "focus_area": "Indsatsområde",
@@ -43,7 +43,7 @@ DECISION_WIDTHS = {
     "Mål på vej (%)": 70,
     "Finansiering": 118,
     "Status": 82,
-    "Mindre af": 76,
+    "Foreslået gjort mindre af": 220,  # the analysts' reason is read here, so it is not cut to "Ja: Kan sam…"
 }
 
 HISTORY_COLUMNS = {

@@ -80,3 +80,25 @@ def test_the_accessibility_statement_has_the_sections_public_bodies_publish(smal
     assert "delvist i overensstemmelse" in text and "WCAG 2.1 niveau AA" in text
     assert "Menuen i sidepanelet" in text  # Streamlit's own finding is listed, not hidden
     assert "klage til Digitaliseringsstyrelsen" in text
+
+
+def test_the_financing_page_answers_its_question_in_one_sentence_at_the_top(small_db, monkeypatch):
+    """2010: only SOF-001 lacks part of its financing (delvist): 1.734.567,50 kr. in all; it is new (decided), none proposed."""
+    monkeypatch.setenv("SIKKERBY_DB", str(small_db))
+    at = open_app("financing", {"aar": "2010"})
+    assert at.main.markdown[0].value == (
+        "**1 indsats mangler helt eller delvist finansiering i 2010:** 0,0 mio. kr. uden finansiering og 1,7 mio. kr. "
+        "delvist finansieret. Alle er besluttede (eksisterende eller nye)."
+    )
+
+
+def test_the_financing_sentence_says_how_many_of_them_are_only_proposed(app_on_portfolio):
+    from tests.conftest import small_portfolio
+
+    sheets = small_portfolio()
+    sheets["indsatser"].loc[0, "status"] = "foreslaaet"  # SOF-001, partly financed, is now only proposed
+    app_on_portfolio(sheets, "proposed")
+    at = open_app("financing", {"aar": "2010"})
+    assert at.main.markdown[0].value.endswith(
+        "Heraf er 1 foreslået (ikke besluttet); de står også under 'Foreslåede indsatser' på Overblik."
+    )

@@ -194,7 +194,7 @@ def test_do_less_shows_its_reason_and_its_own_filter():
     at = open_app("initiatives", {"aar": "2011", "goeres_mindre": "true"})
     shown = table(at, "Id")
     assert shown["Id"].tolist() == ["TMF-001"]
-    assert shown.loc[0, "Mindre af"] == "Ja: Lav effekt"
+    assert shown.loc[0, "Foreslået gjort mindre af"] == "Ja: Lav effekt"
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from dashboard.prioritisation import DO_LESS, DO_MORE, KEEP_WATCH_COST, LOOK_CLOSER, place_initiatives
+from tests.apptest_helpers import open_app, read_danish_csv
 
 
 def initiatives(rows: list[tuple[str, float, float, str]]) -> pd.DataFrame:
@@ -82,7 +84,7 @@ def test_bubbles_mark_what_is_proposed_to_be_done_less_of_and_list_each_focus_ar
             "kr_per_participant": [10_000.0, 25_000.0, 10_000.0],
             "evidence": ["dokumenteret", "ukendt", "lovende"],
             "do_less": [False, True, False],
-            "quadrant": ["Gør mere af", "Gør mindre af", "Gør mere af"],
+            "quadrant": ["Kandidat til mere", "Kandidat til mindre", "Kandidat til mere"],
         }
     )
     fig = charts.priority_bubbles(placed, 10_000.0, "t", "kilde")
@@ -92,3 +94,21 @@ def test_bubbles_mark_what_is_proposed_to_be_done_less_of_and_list_each_focus_ar
     assert sorted(t.name for t in fig.data if t.showlegend is not False) == ["Fritidsliv med indhold", "Lokal indsats"]
     assert by_id["A"].text[0].startswith("&lt;b&gt;A&lt;/b&gt;<br>SOF · budget 1,0 mio. kr. · 100 deltagere<br>10.000 kr. pr. deltager")
     assert by_id["B"].text[0].endswith("<br><b>Foreslået gjort mindre af</b>")
+
+
+@pytest.mark.parametrize("district", [None, "Nørrebro", "Bispebjerg"])
+def test_an_initiative_stands_in_the_same_quadrant_under_every_district_filter(small_db, monkeypatch, downloads, district):
+    """2010, whole portfolio: SOF-001 1.734.567,50 kr. / 120 = 14.454,73 kr. per person (lovende), BUF-001 2.000.000 / 85 =
+    23.529,41 (no evidence given: ukendt); median 18.992,07. SOF-001 is cheap and strong, BUF-001 dear and weak. Under
+    Bispebjerg, where SOF-001 has budget but nobody reached, it keeps its place (before: 'ingen deltagere'); under Nørrebro,
+    SOF-001 alone (1.234.567,50 / 120) was its own median: the rule now never depends on what is shown."""
+    monkeypatch.setenv("SIKKERBY_DB", str(small_db))
+    at = open_app("prioritisation", {"aar": "2010", **({"bydel": district} if district else {})})
+    rows = read_danish_csv(downloads.get(at, "csv_priority")[1]).set_index("Id")
+    assert rows.loc["SOF-001", "Kvadrant"] == "Kandidat til mere"
+    assert rows.loc["SOF-001", "Kr./deltager"] == pytest.approx(14_454.73, abs=0.01)
+    if district is None:
+        assert rows.loc["BUF-001", "Kvadrant"] == "Kandidat til mindre"
+    else:
+        assert "BUF-001" not in rows.index  # city-wide: a district filter leaves it out
+    assert any("Medianen er 18.992 kr. pr. deltager." in c.value for c in at.caption)

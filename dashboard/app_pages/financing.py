@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import labels, layout, queries, tables
 from sikkerby import formatting as fmt
-from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING
+from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING, PROPOSED_STATUS
 
 context = layout.page_header(
     "Mangler finansiering",
@@ -24,6 +24,17 @@ if not scope.financing or listed.empty:
 
 missing = listed.loc[listed["financing"] == MISSING_FINANCING, "budget_kr"].sum()
 partial = listed.loc[listed["financing"] == PARTIAL_FINANCING, "budget_kr"].sum()
+proposed = int((listed["status"] == PROPOSED_STATUS).sum())
+st.markdown(
+    f"**{fmt.number(len(listed))} {'indsats mangler' if len(listed) == 1 else 'indsatser mangler'} helt eller delvist "
+    f"finansiering i {filters.year}:** {fmt.mio_kr(missing)} uden finansiering og {fmt.mio_kr(partial)} delvist finansieret. "
+    + (
+        f"Heraf {'er 1 foreslået' if proposed == 1 else f'er {fmt.number(proposed)} foreslåede'} (ikke besluttet); "
+        "de står også under 'Foreslåede indsatser' på Overblik."
+        if proposed
+        else "Alle er besluttede (eksisterende eller nye)."
+    )
+)
 with st.container(horizontal=True, wrap=True):
     st.metric("Mangler finansiering (mio. kr.)", fmt.mio(missing), border=True, width=250, help="Budget til indsatser uden finansiering.")
     st.metric(

@@ -63,7 +63,7 @@ layout.table(
 st.caption(
     f"Kr./deltager og kr./18–25-årig: indsatsens budget {filters.year} delt med dens deltagere i året (samme bydele). "
     "Mål på vej: andel af indsatsens effektmål, der er nået eller mindst halvvejs; mål uden måling tæller som ikke på vej. "
-    "Mindre af: foreslået gjort mindre af, med begrundelsen. "
+    "Foreslået gjort mindre af: analytikernes forslag, med deres begrundelse (ikke det samme som Prioriterings kvadranter). "
     "Deltagere på 1–4 vises som '<5', og tal, der ellers ville afsløre dem, som 'skjult' – også prisen pr. deltager (se Om data)."
 )
 st.download_button(

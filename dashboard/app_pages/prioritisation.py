@@ -25,8 +25,10 @@ def placement_of(source: queries.Source, filters: Filters) -> prioritisation.Pla
 
 
 everything = queries.initiatives_table(source, filters)
-placement = placement_of(source, filters)
-placed, unplaced = placement.placed, placement.unplaced
+placement = placement_of(source, Filters(year=filters.year))  # the year's whole portfolio: the same place under every filter
+shown_ids = everything.loc[everything["active_in_year"], "initiative_id"]
+placed = placement.placed[placement.placed["initiative_id"].isin(shown_ids)]
+unplaced = placement.unplaced[placement.unplaced["initiative_id"].isin(shown_ids)]
 if placed.empty and unplaced.empty:
     layout.empty_state("Ingen indsatser har budget eller deltagere", context)
     st.stop()
@@ -35,6 +37,11 @@ st.caption(
     prioritisation.RULE
     + (f" Medianen er {fmt.kr(placement.median_kr_per_participant)} pr. deltager." if placement.median_kr_per_participant else "")
     + " Boblens størrelse er budgettet; en sort ruder er foreslået gjort mindre af. Klik på en boble for at se indsatsen."
+    + (
+        " Filtrene vælger, hvilke indsatser der vises; hver placeres på sit hele budget og alle sine deltagere i året."
+        if filters != Filters(year=filters.year)
+        else ""
+    )
 )
 counts = placed["quadrant"].value_counts()
 dear_weak, cheap_strong = int(counts.get(prioritisation.DO_LESS, 0)), int(counts.get(prioritisation.DO_MORE, 0))
@@ -68,7 +75,7 @@ with chart_column:
                 "Kr./deltager",
                 "Evidens",
                 "Kvadrant",
-                "Mindre af",
+                "Foreslået gjort mindre af",
             ]
         ]
         selected = layout.chart(
