@@ -251,6 +251,8 @@ def cell(value: object) -> object:
 def summed(reading: Reading, row: pd.Series, view: str) -> list[tuple[str, str]]:
     """The finest lines (initiative, district) a row of a table adds up, worked out from what the table is."""
     frame, district = reading.frame, None if view == "default" else view
+    if "Id" in frame and reading.where.startswith("prioritering"):  # placed on its whole year, under every filter
+        return [key for key in LINES if key[0] == row["Id"]]
     if "Id" in frame:  # an initiative, in the chosen districts (all, and city-wide, without a filter)
         return [key for key in LINES if key[0] == row["Id"] and district in (None, key[1])]
     if "Bydel" in frame and "År" in frame:  # one line of an initiative's history (people only in 2010)
