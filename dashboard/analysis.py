@@ -41,7 +41,10 @@ def effect_target_progress(targets: pd.DataFrame) -> pd.DataFrame:
         default="Bagud",
     )
     out = disclosure.effect_target_values(out)
-    out["label"] = fmt.column(out["initiative"].astype(str), lambda name: plotly_text(_shorten(name, LABEL_WIDTH)))
+    # the initiative and the indicator: two targets of one initiative must be told apart on the chart
+    out["label"] = fmt.column(out["initiative"].astype(str), lambda name: plotly_text(_shorten(name, LABEL_WIDTH))) + (
+        "<br>" + fmt.column(out["indicator"].astype(str), lambda name: plotly_text(_shorten(name, LABEL_WIDTH)))
+    )
     unit = out["unit"].where(out["unit"].map(lambda u: isinstance(u, str) and bool(u)), None)
     shown = {c: _values(out[c], unit) for c in ("baseline", "target", "actual")}
     year = fmt.column(out["year"], fmt.year)

@@ -53,7 +53,7 @@ def _table(frame: pd.DataFrame, caption: str, money: tuple[str, ...] = (), numbe
     if frame.empty:
         return "<p class='meta'>Ingen.</p>"
     shown = frame.copy()
-    for column in money:
+    for column in (c for c in money if c in shown):
         shown[column] = fmt.column(shown[column], fmt.kr)
     for column in numbers:
         shown[column] = fmt.column(shown[column], fmt.number)
@@ -75,7 +75,11 @@ BAR_WIDTH = 420  # px for the largest bar; its amount stands to the right of it
 
 
 def _budget_bars(data: pd.DataFrame, label: str, colours: list[str], title: str, table_caption: str, source: str) -> str:
-    """Return horizontal budget bars as inline SVG (named by `title`), their source, and their numbers as a captioned table."""
+    """Return horizontal budget bars as inline SVG (named by `title`), their source, and their numbers as a captioned table.
+
+    The bars and shares are the decided budget (`budget_kr`); a proposed budget (`proposed_kr`) is named
+    under the chart and stands in its own column of the table.
+    """
     total, largest = data["budget_kr"].sum(), data["budget_kr"].max()
     shares = data["budget_kr"] / total if total else data["budget_kr"] * 0
     bars = []
@@ -87,12 +91,27 @@ def _budget_bars(data: pd.DataFrame, label: str, colours: list[str], title: str,
             f"<text x='{width + 6:.1f}' y='{y + 26}' font-size='11'>{fmt.mio_kr(amount)} ({fmt.percent(share, 0)})</text>"
         )
     height = len(data) * BAR_ROW
-    numbers = pd.DataFrame({"Strategisk mål": data[label], "Budget (kr.)": data["budget_kr"], "Andel": fmt.column(shares, fmt.percent)})
+    numbers = pd.DataFrame(
+        {
+            "Strategisk mål": data[label],
+            "Besluttet budget (kr.)": data["budget_kr"],
+            "Andel af det besluttede": fmt.column(shares, fmt.percent),
+        }
+    )
+    proposed = float(data["proposed_kr"].sum()) if "proposed_kr" in data else 0.0
+    note = ""
+    if proposed:
+        numbers["Foreslået, ikke besluttet (kr.)"] = data["proposed_kr"].to_numpy()
+        note = (
+            f"<p>Foreslåede indsatser, der endnu ikke er besluttet, har {html.escape(fmt.mio_kr(proposed))} "
+            "De er ikke med i søjlerne og andelene, men står i tabellen.</p>"
+        )
     return (
         f"<figure class='chart'><figcaption>{html.escape(title)}</figcaption>"
         f"<svg xmlns='http://www.w3.org/2000/svg' role='img' aria-label='{html.escape(title)}. Tallene står i tabellen under grafen.' "
         f"width='100%' viewBox='0 0 {BAR_WIDTH + 160} {height}' font-family='Arial, sans-serif' fill='#1f2328'>{''.join(bars)}</svg>"
-        f"<p class='sources'>{html.escape(source)}</p>{_table(numbers, table_caption, money=('Budget (kr.)',))}</figure>"
+        f"<p class='sources'>{html.escape(source)}</p>{note}"
+        f"{_table(numbers, table_caption, money=('Besluttet budget (kr.)', 'Foreslået, ikke besluttet (kr.)'))}</figure>"
     )
 
 
@@ -158,8 +177,10 @@ def committee_brief(
             by_goal,
             "goal",
             [palette.GOAL_COLOURS[g] for g in by_goal["goal_id"]],
-            f"{top[0]} får {fmt.percent(top[1], 0)} af budgettet {filters.year}" if top else f"Budget {filters.year} pr. strategisk mål",
-            f"Tallene bag grafen: budget {filters.year} pr. strategisk mål",
+            f"{top[0]} får {fmt.percent(top[1], 0)} af det besluttede budget {filters.year}"
+            if top
+            else f"Besluttet budget {filters.year} pr. strategisk mål",
+            f"Tallene bag grafen: besluttet og foreslået budget {filters.year} pr. strategisk mål",
             source_line,
         ),
     ]
@@ -271,7 +292,9 @@ def _scenario_section(result: Outcome, source_line: str) -> str:
             _table(by_goal, "Budget pr. strategisk mål i udgangspunktet og i scenariet", money=tuple(BUDGET_COLUMNS.values())),
             "<h3>18–25-årige nået pr. 1.000 i hver bydel</h3>",
             _table(
-                coverage, "18–25-årige nået pr. 1.000 i hver bydel, i udgangspunktet og i scenariet", numbers=tuple(coverage.columns[1:4])
+                coverage,
+                "18–25-årige nået pr. 1.000 i hver bydel, i udgangspunktet og i scenariet",
+                numbers=tuple(c for c in coverage.columns[1:] if c not in PER_1000_COLUMNS),
             ),
             f"<p class='sources'>{html.escape(source_line)}</p>",
         ]

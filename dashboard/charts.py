@@ -175,14 +175,18 @@ def horizontal_bars(
     text: list[str],
     scale: float = 1.0,
     hover_unit: str = "",
+    beside: go.Bar | None = None,
 ) -> go.Figure:
     """Return a horizontal bar chart, one bar per row in the order given (first on top).
 
     A figure hidden by the disclosure rule gets no bar; its text (the marker) still stands on its row.
+    `beside` is a second bar per row (drawn under the first, with a legend naming both).
     """
     data = data.assign(**{value: numeric(data[value])})
     fig = go.Figure(
         go.Bar(
+            name="Besluttet" if beside is not None else None,
+            showlegend=False,  # its bars wear each row's own colour; the legend names only the grey beside them
             x=data[value] / scale,
             y=data[label],
             orientation="h",
@@ -196,26 +200,88 @@ def horizontal_bars(
         )
     )
     largest = float((data[value] / scale).max()) if len(data) else 0.0
+    if beside is not None:
+        fig.add_trace(beside)
+        largest = max(largest, float(np.nanmax(beside.x))) if len(data) else largest
+    row, gap = (ROW_PX, BAR_GAP) if beside is None else (ROW_PX_PAIRED, BAR_GAP_PAIRED)
+    above = names_above(data[label], row, gap)
     return finish(
         fig,
         title,
         source,
         x_title=value_title,
-        height=max(180, 44 * len(data)),
+        height=max(180, row * len(data)),
+        legend_entries=0 if beside is None else 1,
+        layout={"bargap": gap, "annotations": above} | ({} if beside is None else {"barmode": "group", "showlegend": True}),
         x_axis={"tickformat": ",.0f" if scale == 1 or largest >= 10 else ",.1f", "range": [0, largest * 1.45 if largest > 0 else 1]},
-        y_axis={"autorange": "reversed"},
+        y_axis={"autorange": "reversed", "showticklabels": False},
     )
 
 
+def names_above(names: pd.Series, row: float, gap: float) -> list[dict]:
+    """Return each row's name as a note above its bar(s), for a chart whose y axis shows no names.
+
+    Beside the bars, a long name (a goal, "Vesterbro/Kongens Enghave") takes most of a phone's width and the
+    bars' numbers get cut; above them, the bars keep the whole width.
+    """
+    return [
+        {
+            "text": plotly_text(name),
+            "x": 0,
+            "xref": "x",
+            "xanchor": "left",
+            "y": name,
+            "yref": "y",
+            "yanchor": "bottom",
+            "yshift": row * (1 - gap) / 2,
+            "showarrow": False,
+            "font": {"size": 13},
+            "bgcolor": "rgba(255, 255, 255, 0.85)",  # a reference line across the chart never strikes a name through
+        }
+        for name in names
+    ]
+
+
+ROW_PX, BAR_GAP = 60, 0.5  # a row: its name above (about 17 px) and a 30 px bar
+ROW_PX_PAIRED, BAR_GAP_PAIRED = 84, 0.35  # a row with two bars (decided and proposed) under its name
+
+
+PROPOSED_NAME = "Foreslået, ikke besluttet"
+
+
 def budget_bars(data: pd.DataFrame, label: str, colours: list[str], title: str, source: str) -> go.Figure:
-    """Return bars of `budget_kr` in mio. kr. with the amount and share written on each bar."""
+    """Return bars of `budget_kr` in mio. kr. with the amount and its share of their total written on each bar.
+
+    With a `proposed_kr` column that is not all 0, each row gets a second, grey bar for its proposed
+    budget, named as such; the shares stay those of the decided budget (`budget_kr`), one basis.
+    """
     total = data["budget_kr"].sum()
-    text = [f"{fmt.mio_kr(v)} ({fmt.percent(v / total if total else 0, 0)})" for v in data["budget_kr"]]
-    return horizontal_bars(data, label, "budget_kr", colours, title, source, "Budget (mio. kr.)", text, scale=MIO)
+    proposed = data["proposed_kr"] if "proposed_kr" in data else pd.Series(0.0, index=data.index)
+    text = [
+        "" if v == 0 and p > 0 else f"{fmt.mio_kr(v)} ({fmt.percent(v / total if total else 0, 0)})"
+        for v, p in zip(data["budget_kr"], proposed, strict=True)
+    ]
+    beside = None
+    if proposed.sum():
+        beside = go.Bar(
+            x=proposed / MIO,
+            y=data[label],
+            orientation="h",
+            name=PROPOSED_NAME,
+            marker={"color": palette.PROPOSED},
+            text=[f"{fmt.mio_kr(p)} foreslået" if p > 0 else "" for p in proposed],
+            textposition="auto",
+            customdata=fmt.column(proposed, fmt.mio_kr),
+            hovertemplate="%{y} · foreslået, ikke besluttet: %{customdata}<extra></extra>",
+            cliponaxis=False,
+            textfont={"size": 13},
+        )
+    return horizontal_bars(data, label, "budget_kr", colours, title, source, "Budget (mio. kr.)", text, scale=MIO, beside=beside)
 
 
 def baseline_and_scenario_bars(data: pd.DataFrame, label: str, colours: list[str], title: str, source: str) -> go.Figure:
     """Return paired horizontal bars per row: the baseline in grey, the scenario in the row's own colour (mio. kr.)."""
+    largest = float(max(data["baseline_kr"].max(), data["scenario_kr"].max()) / MIO) if len(data) else 0.0
     fig = go.Figure()
     fig.add_bar(
         y=data[label],
@@ -242,11 +308,11 @@ def baseline_and_scenario_bars(data: pd.DataFrame, label: str, colours: list[str
         title,
         source,
         x_title="Budget (mio. kr.)",
-        height=max(220, 64 * len(data)),
+        height=max(220, ROW_PX_PAIRED * len(data)),
         legend_entries=2,
-        layout={"barmode": "group", "bargap": 0.25},
-        x_axis={"tickformat": ",.1f"},
-        y_axis={"autorange": "reversed"},
+        layout={"barmode": "group", "bargap": BAR_GAP_PAIRED, "annotations": names_above(data[label], ROW_PX_PAIRED, BAR_GAP_PAIRED)},
+        x_axis={"tickformat": ",.1f", "range": [0, largest * 1.45 if largest > 0 else 1]},
+        y_axis={"autorange": "reversed", "showticklabels": False},
     )
 
 
@@ -545,6 +611,8 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
     # rounded down, so a target not yet reached never reads 100 %
     percents = [fmt.percent(math.floor(p * 100) / 100 if pd.notna(p) else p, 0) for p in shown["progress"]]
     labels = [f"{name}<br><b>{status}</b> · {pct}" for name, status, pct in zip(shown["label"], shown["status"], percents, strict=True)]
+    if "where" in shown:  # under a district filter: how much of the initiative's budget lies in the chosen districts
+        labels = [f"{label} · {where}" for label, where in zip(labels, shown["where"], strict=True)]
     rows = list(range(len(shown)))  # one row per target: two names that shorten alike must not share a bar
     fig = go.Figure(
         go.Bar(
@@ -571,7 +639,7 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
         title,
         source,
         x_title="Fra udgangspunkt (0 %) til mål (100 %)",
-        height=max(160, 52 * len(shown)),
+        height=max(160, 70 * len(shown)),
         layout={"shapes": [vertical_line(100, "#333")], "annotations": [target_note]},
         x_axis={"ticksuffix": " %", "range": [min(-10, shown["progress_pct"].min() - 10), max(120, shown["progress_pct"].max() + 10)]},
         y_axis={"autorange": "reversed", "tickmode": "array", "tickvals": rows, "ticktext": labels},

@@ -67,15 +67,37 @@ def page_header(title: str, caption: str | None = None, notes: bool = True) -> P
 
 
 def budget_split_chart(data: pd.DataFrame, label: str, heading: str, colours: list[str], title: str, what: str, key: str) -> None:
-    """Show the year's budget split by one category (goal, focus area, status), with its CSV."""
+    """Show the year's decided budget split by one category (goal, focus area, status), with its CSV.
+
+    The proposed budget (`proposed_kr`, when there is any) stands beside it in grey, and in its own columns.
+    """
     context = page_context()
-    shown = data.rename(columns={label: heading, "budget_kr": "Budget (kr.)", "initiatives": "Indsatser"})
+    names = {
+        label: heading,
+        "budget_kr": "Besluttet budget (kr.)",
+        "initiatives": "Besluttede indsatser",
+        "proposed_kr": "Foreslået budget (kr.)",
+        "proposed_initiatives": "Foreslåede indsatser",
+    }
+    proposed = "proposed_kr" in data and bool(data["proposed_kr"].sum())
+    shown = data.rename(columns=names)
     chart(
         charts.budget_bars(data, label, colours, title, context.source_line()),
-        shown[[heading, "Budget (kr.)", "Indsatser"]],
+        shown[
+            [
+                names[c]
+                for c in (label, "budget_kr", "initiatives", "proposed_kr", "proposed_initiatives")
+                if c in data and (proposed or "proposed" not in c)
+            ]
+        ],
         what,
         key,
     )
+    if proposed:
+        st.caption(
+            f"Grå: {fmt.mio_kr(data['proposed_kr'].sum())} til foreslåede indsatser, der endnu ikke er besluttet. "
+            "De tæller ikke med i procenterne, som er andele af det besluttede budget."
+        )
 
 
 def sample_banner(context: PageContext) -> None:
@@ -93,10 +115,13 @@ def filter_note(context: PageContext) -> None:
     notes = []
     if context.filters.by_district:
         names = ", ".join(context.district_names[d] for d in context.filters.districts)
-        city_wide = queries.city_wide_budget(context.source, context.filters.without_districts())
+        everyone = context.filters.without_districts()
+        decided = queries.city_wide_budget(context.source, everyone, decided=True)
+        proposed = queries.city_wide_budget(context.source, everyone) - decided
+        amounts = f"{fmt.mio_kr(decided)} besluttet" + (f" og {fmt.mio_kr(proposed)} foreslået" if proposed else "")
         notes.append(
             f"Viser kun budget og aktivitet henført til {names}, og kun indsatser med budget eller aktivitet der. "
-            f"Byfælles linjer ('Hele byen', {fmt.mio_kr(city_wide)} i {context.filters.year}) er ikke medregnet. "
+            f"Byfælles linjer ('Hele byen', {amounts} i {context.filters.year}) er ikke medregnet. "
             "Kort og rangeringer viser stadig alle ti bydele, med de valgte fremhævet."
         )
     first, last = queries.population_years(context.source)
@@ -220,6 +245,10 @@ def _shown_table(
     if pinned:
         config[pinned] = st.column_config.Column(pinned=True, width=(widths or {}).get(pinned, "medium"))
     shown = data if len(data) <= PAGE_ROWS else _one_page(data, key)
+    cue = accessibility.scroll_cue(len(data.columns), pinned)
+    if cue:
+        with st.container(key=f"{cue[0]}{key}"):
+            st.caption(cue[1])
     st.dataframe(
         tables.styled(shown, formats),
         hide_index=True,

@@ -77,3 +77,47 @@ def place_initiatives(initiatives: pd.DataFrame) -> Placement:
 def _hidden_reason(participants: fmt.Hidden) -> str:
     """Say why an initiative with hidden participants has no place: fewer than 5, or a figure hidden so no small one can be worked out."""
     return "færre end 5 deltagere (skjult)" if participants.marker == "<5" else "antal deltagere skjult (beskytter små tal)"
+
+
+DO_LESS_PLURAL = "kandidater til mindre"
+NAMED = 5  # initiatives named in the page's top sentence; the rest stand in the table under it
+
+
+def do_less_summary(shown: pd.DataFrame, placed: pd.DataFrame, year: int) -> list[str]:
+    """Answer "what should be done less of, and why?" in plain sentences, for the initiatives shown.
+
+    `shown` are the year's initiatives the filters keep (`initiative_id`, `name`, `budget_kr`,
+    `do_less`, `rationale`); `placed` are those placed in a quadrant. First the analysts' proposals
+    (largest budget first, each with its reason, or that none is given), then the reckoning's
+    candidates that no analyst has proposed. Analysts' text is returned as written: the page shows
+    it as text.
+    """
+    flagged = shown[shown["do_less"].fillna(False).astype(bool)].sort_values("budget_kr", ascending=False, kind="stable")
+    if flagged.empty:
+        sentences = [f"Ingen af de viste indsatser er foreslået gjort mindre af i {year}."]
+    else:
+        named = [
+            f"{name} ({fmt.mio_kr(budget)}; begrundelse: {reason if isinstance(reason, str) and reason.strip() else 'ikke angivet'})"
+            for name, budget, reason in zip(flagged["name"], flagged["budget_kr"].fillna(0), flagged["rationale"], strict=True)
+        ][:NAMED]
+        rest = len(flagged) - len(named)
+        count = "1 indsats" if len(flagged) == 1 else f"{fmt.number(len(flagged))} indsatser"
+        sentences = [
+            f"Analytikerne foreslår at gøre mindre af {count}, i alt {fmt.mio_kr(flagged['budget_kr'].fillna(0).sum())} i {year}: "
+            + "; ".join(named)
+            + (f"; og {fmt.number(rest)} mere i tabellen nedenfor." if rest else ".")
+        ]
+    candidates = placed[(placed["quadrant"] == DO_LESS) & ~placed["do_less"].fillna(False).astype(bool)]
+    if candidates.empty:
+        sentences.append(
+            f"Regnestykket finder ingen {DO_LESS.lower()} (dyr med svag evidens), som analytikerne ikke allerede har foreslået."
+        )
+    else:
+        biggest = candidates.sort_values("budget_kr", ascending=False, kind="stable")["name"].head(NAMED).tolist()
+        more = len(candidates) - len(biggest)
+        noun = DO_LESS.lower() if len(candidates) == 1 else DO_LESS_PLURAL
+        sentences.append(
+            f"Regnestykket peger desuden på {fmt.number(len(candidates))} {noun} (dyr med svag evidens), som ingen har "
+            "foreslået: " + ", ".join(biggest) + (f" og {fmt.number(more)} flere (se diagrammet)." if more else ".")
+        )
+    return sentences

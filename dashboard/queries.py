@@ -155,6 +155,10 @@ chosen AS (
 budget_scope AS (
     SELECT b.* FROM budget_scope_all b JOIN chosen USING (initiative_id)
 ),
+-- The decided budget (existing and new initiatives): the one basis of every amount not marked as proposed.
+decided_budget_scope AS (
+    SELECT b.* FROM budget_scope b JOIN chosen c USING (initiative_id), f WHERE c.status <> f.proposed_status
+),
 activity_scope AS (
     SELECT a.* FROM activity_scope_all a JOIN chosen USING (initiative_id)
 ),
@@ -254,11 +258,13 @@ def key_figures(source: Source, filters: Filters) -> pd.DataFrame:
                    SUM(b.budget_kr) FILTER (WHERE list_contains(f.decided_statuses, c.status)) AS decided_budget_kr,
                    SUM(b.budget_kr) FILTER (WHERE c.status = f.proposed_status) AS proposed_budget_kr,
                    COUNT(DISTINCT b.initiative_id) FILTER (WHERE b.budget_kr > 0) AS initiatives,
-                   SUM(b.budget_kr) FILTER (WHERE c.targets_18_25) AS budget_18_25_kr,
+                   SUM(b.budget_kr) FILTER (WHERE c.targets_18_25 AND c.status <> f.proposed_status) AS budget_18_25_kr,
                    SUM(b.budget_kr) FILTER (WHERE c.financing = f.missing_financing) AS missing_financing_kr,
                    COUNT(DISTINCT b.initiative_id) FILTER (WHERE c.financing = f.missing_financing AND b.budget_kr > 0) AS missing_financing_initiatives,
+                   SUM(b.budget_kr) FILTER (WHERE c.financing = f.missing_financing AND c.status = f.proposed_status) AS missing_financing_proposed_kr,
                    SUM(b.budget_kr) FILTER (WHERE c.financing = f.partial_financing) AS partial_financing_kr,
-                   COUNT(DISTINCT b.initiative_id) FILTER (WHERE c.financing = f.partial_financing AND b.budget_kr > 0) AS partial_financing_initiatives
+                   COUNT(DISTINCT b.initiative_id) FILTER (WHERE c.financing = f.partial_financing AND b.budget_kr > 0) AS partial_financing_initiatives,
+                   SUM(b.budget_kr) FILTER (WHERE c.financing = f.partial_financing AND c.status = f.proposed_status) AS partial_financing_proposed_kr
             FROM budget_scope b JOIN chosen c USING (initiative_id), f
             WHERE b.year IN (f.year - 1, f.year)
             GROUP BY b.year
@@ -280,8 +286,10 @@ def key_figures(source: Source, filters: Filters) -> pd.DataFrame:
                p.residents_18_25,
                COALESCE(m.missing_financing_kr, 0) AS missing_financing_kr,
                COALESCE(m.missing_financing_initiatives, 0) AS missing_financing_initiatives,
+               COALESCE(m.missing_financing_proposed_kr, 0) AS missing_financing_proposed_kr,
                COALESCE(m.partial_financing_kr, 0) AS partial_financing_kr,
-               COALESCE(m.partial_financing_initiatives, 0) AS partial_financing_initiatives
+               COALESCE(m.partial_financing_initiatives, 0) AS partial_financing_initiatives,
+               COALESCE(m.partial_financing_proposed_kr, 0) AS partial_financing_proposed_kr
         FROM years y
         LEFT JOIN money m USING (year)
         LEFT JOIN reach r USING (year)
@@ -293,22 +301,26 @@ def key_figures(source: Source, filters: Filters) -> pd.DataFrame:
 
 
 def budget_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return the year's budget per strategic goal; an initiative's budget is split evenly between its goals.
+    """Return the year's decided budget per strategic goal, and the proposed budget apart (`proposed_kr`).
 
-    With a goal filter, only the chosen goals (each with its share of the initiatives' budget).
+    An initiative's budget is split evenly between its goals. With a goal filter, only the chosen goals
+    (each with its share of the initiatives' budget). `initiatives` counts decided initiatives with a
+    budget line that year, `proposed_initiatives` the proposed ones.
     """
     return _scoped(
         source,
         filters,
         """
         SELECT g.goal_id, g.name AS goal,
-               COALESCE(SUM(b.budget_kr / c.goal_count), 0) AS budget_kr,
-               COUNT(DISTINCT b.initiative_id) AS initiatives
-        FROM goal g
+               COALESCE(SUM(b.budget_kr / c.goal_count) FILTER (WHERE c.status <> f.proposed_status), 0) AS budget_kr,
+               COALESCE(SUM(b.budget_kr / c.goal_count) FILTER (WHERE c.status = f.proposed_status), 0) AS proposed_kr,
+               COUNT(DISTINCT b.initiative_id) FILTER (WHERE c.status <> f.proposed_status) AS initiatives,
+               COUNT(DISTINCT b.initiative_id) FILTER (WHERE c.status = f.proposed_status) AS proposed_initiatives
+        FROM goal g CROSS JOIN f
         LEFT JOIN initiative_goal ig USING (goal_id)
         LEFT JOIN chosen c ON c.initiative_id = ig.initiative_id
-        LEFT JOIN budget_scope b ON b.initiative_id = c.initiative_id AND b.year = (SELECT year FROM f)
-        WHERE len((SELECT goals FROM f)) = 0 OR list_contains((SELECT goals FROM f), g.goal_id)
+        LEFT JOIN budget_scope b ON b.initiative_id = c.initiative_id AND b.year = f.year
+        WHERE len(f.goals) = 0 OR list_contains(f.goals, g.goal_id)
         GROUP BY g.goal_id, g.name
         ORDER BY g.goal_id
         """,
@@ -316,16 +328,19 @@ def budget_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
 
 
 def budget_by_focus_area(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return the year's budget per focus area."""
+    """Return the year's decided budget per focus area, and the proposed budget apart (as `budget_by_goal`)."""
     return _scoped(
         source,
         filters,
         """
         SELECT fa.focus_area_id, fa.name AS focus_area,
-               COALESCE(SUM(b.budget_kr), 0) AS budget_kr, COUNT(DISTINCT b.initiative_id) AS initiatives
-        FROM focus_area fa
+               COALESCE(SUM(b.budget_kr) FILTER (WHERE c.status <> f.proposed_status), 0) AS budget_kr,
+               COALESCE(SUM(b.budget_kr) FILTER (WHERE c.status = f.proposed_status), 0) AS proposed_kr,
+               COUNT(DISTINCT b.initiative_id) FILTER (WHERE c.status <> f.proposed_status) AS initiatives,
+               COUNT(DISTINCT b.initiative_id) FILTER (WHERE c.status = f.proposed_status) AS proposed_initiatives
+        FROM focus_area fa CROSS JOIN f
         LEFT JOIN chosen c USING (focus_area_id)
-        LEFT JOIN budget_scope b ON b.initiative_id = c.initiative_id AND b.year = (SELECT year FROM f)
+        LEFT JOIN budget_scope b ON b.initiative_id = c.initiative_id AND b.year = f.year
         GROUP BY fa.focus_area_id, fa.name
         ORDER BY fa.focus_area_id
         """,
@@ -352,16 +367,22 @@ def budget_by_status(source: Source, filters: Filters) -> pd.DataFrame:
 
 
 def budget_by_administration_and_focus_area(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return the year's budget per administration and focus area (only combinations with budget)."""
+    """Return the year's decided budget per administration and focus area (only combinations with budget).
+
+    Proposed initiatives are apart: one row per administration with focus area NULL.
+    """
     return _scoped(
         source,
         filters,
         """
-        SELECT c.administration_code, c.focus_area_id, c.focus_area, SUM(b.budget_kr) AS budget_kr
+        SELECT c.administration_code,
+               CASE WHEN c.status = f.proposed_status THEN NULL ELSE c.focus_area_id END AS focus_area_id,
+               CASE WHEN c.status = f.proposed_status THEN NULL ELSE c.focus_area END AS focus_area,
+               SUM(b.budget_kr) AS budget_kr
         FROM budget_scope b JOIN chosen c USING (initiative_id), f
         WHERE b.year = f.year
         GROUP BY ALL
-        ORDER BY c.administration_code, c.focus_area_id
+        ORDER BY c.administration_code, focus_area_id NULLS LAST
         """,
     )
 
@@ -386,7 +407,7 @@ def budget_by_year_and_administration(source: Source, filters: Filters) -> pd.Da
 
 
 def budget_by_district(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return the year's budget per district, its residents and kr. per resident, for all ten districts.
+    """Return the year's decided budget per district, its residents and kr. per resident, for all ten districts.
 
     A ranking compares: pass filters without districts, and the page highlights the chosen ones.
     """
@@ -395,7 +416,7 @@ def budget_by_district(source: Source, filters: Filters) -> pd.DataFrame:
         filters,
         """
         , money AS (
-            SELECT b.district_id, SUM(b.budget_kr) AS budget_kr FROM budget_scope b, f
+            SELECT b.district_id, SUM(b.budget_kr) AS budget_kr FROM decided_budget_scope b, f
             WHERE b.year = f.year AND b.district_id IS NOT NULL GROUP BY b.district_id
         )
         SELECT d.district_id, d.name AS district,
@@ -411,22 +432,23 @@ def budget_by_district(source: Source, filters: Filters) -> pd.DataFrame:
     )
 
 
-def city_wide_budget(source: Source, filters: Filters) -> float:
-    """Return the year's budget on city-wide lines ('Hele byen') of the chosen initiatives."""
+def city_wide_budget(source: Source, filters: Filters, decided: bool = False) -> float:
+    """Return the year's budget on city-wide lines ('Hele byen') of the chosen initiatives (only decided ones with `decided`)."""
     frame = _scoped(
         source,
         filters,
         """
         SELECT COALESCE(SUM(b.budget_kr), 0) AS budget_kr
-        FROM budget_scope b, f
-        WHERE b.year = f.year AND b.district_id IS NULL
+        FROM budget_scope b JOIN chosen c USING (initiative_id), f
+        WHERE b.year = f.year AND b.district_id IS NULL AND (NOT $decided_only OR c.status <> f.proposed_status)
         """,
+        decided_only=decided,
     )
     return float(frame["budget_kr"].iloc[0])
 
 
 def budget_and_spending_by_administration(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return the year's budget and spending (forbrug) per administration."""
+    """Return the year's decided budget and spending (forbrug) per administration."""
     return _scoped(
         source,
         filters,
@@ -435,7 +457,7 @@ def budget_and_spending_by_administration(source: Source, filters: Filters) -> p
                SUM(b.budget_kr) AS budget_kr,
                SUM(b.spent_kr) AS spent_kr,
                SUM(b.budget_kr) FILTER (WHERE b.spent_kr IS NOT NULL) AS budget_with_spending_kr
-        FROM budget_scope b JOIN chosen c USING (initiative_id), f
+        FROM decided_budget_scope b JOIN chosen c USING (initiative_id), f
         WHERE b.year = f.year
         GROUP BY ALL
         ORDER BY c.administration_code
@@ -444,14 +466,14 @@ def budget_and_spending_by_administration(source: Source, filters: Filters) -> p
 
 
 def budget_by_funding_source(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return the year's budget per funding source (kommune, satspulje, andet) and its share."""
+    """Return the year's decided budget per funding source (kommune, satspulje, andet) and its share."""
     return _scoped(
         source,
         filters,
         """
         SELECT s.funding_source, COALESCE(SUM(b.budget_kr), 0) AS budget_kr
         FROM (SELECT unnest(f.funding_sources) AS funding_source, generate_subscripts(f.funding_sources, 1) AS position FROM f) s
-        LEFT JOIN budget_scope b ON b.funding_source = s.funding_source AND b.year = (SELECT year FROM f)
+        LEFT JOIN decided_budget_scope b ON b.funding_source = s.funding_source AND b.year = (SELECT year FROM f)
         GROUP BY s.funding_source, s.position
         ORDER BY s.position
         """,
@@ -479,7 +501,7 @@ def young_adults_by_district(source: Source, filters: Filters) -> pd.DataFrame:
         ),
         money AS (
             SELECT b.district_id, SUM(b.budget_kr) AS budget_18_25_kr
-            FROM budget_scope b JOIN chosen c USING (initiative_id), f
+            FROM decided_budget_scope b JOIN chosen c USING (initiative_id), f
             WHERE b.year = f.year AND c.targets_18_25 AND b.district_id IS NOT NULL
             GROUP BY b.district_id
         )
@@ -621,6 +643,9 @@ def initiatives_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
 def effect_targets_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
     """Return the effect targets of the chosen initiatives, once per goal the initiative serves, with their progress.
 
+    An effect target has no district: it is the whole initiative's. So each row also says where the
+    initiative's budget of the year lies (`districts`, the districts' names) and how much of it lies in
+    the districts the filter keeps (`chosen_share`, 1 without a district filter; NULL without budget).
     Progress and status (`analysis.effect_target_progress`) are worked out here, once per data version and filters.
     """
     return analysis.effect_target_progress(
@@ -628,11 +653,21 @@ def effect_targets_by_goal(source: Source, filters: Filters) -> pd.DataFrame:
             source,
             filters,
             """
+        , spread AS (
+            SELECT b.initiative_id,
+                   SUM(b.budget_kr) FILTER (WHERE list_contains(f.line_districts, COALESCE(b.district_id, 0)))
+                       / NULLIF(SUM(b.budget_kr), 0) AS chosen_share,
+                   string_agg(DISTINCT d.name, ', ' ORDER BY d.name) AS districts
+            FROM budget b JOIN chosen USING (initiative_id) LEFT JOIN district d USING (district_id), f
+            WHERE b.year = f.year
+            GROUP BY b.initiative_id
+        )
         SELECT ig.goal_id, e.initiative_id, c.name AS initiative, e.year, e.indicator, e.unit,
-               e.baseline, e.target, e.actual
+               e.baseline, e.target, e.actual, s.districts, s.chosen_share
         FROM effect_target e
         JOIN chosen c USING (initiative_id)
         JOIN initiative_goal ig USING (initiative_id)
+        LEFT JOIN spread s USING (initiative_id)
         ORDER BY ig.goal_id, c.name, e.indicator
         """,
         )

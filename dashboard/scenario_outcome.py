@@ -14,16 +14,16 @@ from dashboard.filters import Filters
 from sikkerby import formatting as fmt
 
 BUDGET_COLUMNS = {"baseline_kr": "Udgangspunkt (kr.)", "scenario_kr": "Scenarie (kr.)", "change_kr": "Ændring (kr.)"}
-COVERAGE_COLUMNS = {
+COVERAGE_COLUMNS = {  # the point (per 1.000, and its change) right after the district, so a phone shows it
     "district": "Bydel",
-    "residents_18_25": "Indbyggere 18–25 år",
-    "baseline_reached": "Nået 18–25 år, udgangspunkt (personer)",
-    "scenario_reached": "Nået 18–25 år, scenarie (personer)",
     "baseline_per_1000": "Nået pr. 1.000 unge, udgangspunkt",
     "scenario_per_1000": "Nået pr. 1.000 unge, scenarie",
     "change_per_1000": "Ændring pr. 1.000 unge",
+    "baseline_reached": "Nået 18–25 år, udgangspunkt (personer)",
+    "scenario_reached": "Nået 18–25 år, scenarie (personer)",
+    "residents_18_25": "Indbyggere 18–25 år",
 }
-PER_1000_COLUMNS = list(COVERAGE_COLUMNS.values())[4:]
+PER_1000_COLUMNS = [COVERAGE_COLUMNS[c] for c in ("baseline_per_1000", "scenario_per_1000", "change_per_1000")]
 
 
 class Outcome(NamedTuple):

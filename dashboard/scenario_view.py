@@ -168,7 +168,7 @@ def _coverage(result: Outcome, context: layout.PageContext) -> None:
         )
     with table_col:
         st.markdown("**Udgangspunkt og scenarie pr. bydel**")
-        layout.table(table, "scenarie_unge_pr_bydel", "scenario_coverage", formats=PER_1000_FORMAT)
+        layout.table(table, "scenarie_unge_pr_bydel", "scenario_coverage", formats=PER_1000_FORMAT, pinned="Bydel")
     baseline, scenario = result.city_wide_reached
     st.caption(
         f"Byfælles indsatser (ingen bydel) når {fmt.number(baseline)} 18–25-årige i udgangspunktet og {fmt.number(scenario)} i scenariet; "

@@ -242,3 +242,35 @@ def budget_by_group(scenario: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFram
         .sum()
     )
     return sums.assign(change_kr=sums["scenario_kr"] - sums["baseline_kr"])
+
+
+CUT_STEPS = ("−25 %", "−50 %", "Stop")  # the moves that free money for a new initiative
+
+
+def reallocation(
+    source: pd.Series, step_name: str, district_id: int, district_name: str, number: int, reached_18_25: float | None = None
+) -> tuple[Change, NewInitiative]:
+    """Return the two halves of one move: cut `source` by a step, and a new initiative in one district with the money freed.
+
+    `source` is one initiative's row (`initiative_id`, `name`, `budget_kr`, `participants_18_25`,
+    `focus_area_id`, `administration_code`, `goal_ids`). Without `reached_18_25`, the new initiative is
+    assumed to reach 18–25-year-olds at the source's price per young person; when that count is
+    hidden by the disclosure rule (or missing), it reaches none until one is typed in, since the
+    price would give the hidden count away.
+    """
+    change = Change(step=STEPS[step_name])
+    freed = float(source["budget_kr"]) * -change.step
+    young = pd.to_numeric(pd.Series([source["participants_18_25"]]), errors="coerce").iloc[0]
+    if reached_18_25 is None:
+        reached_18_25 = freed * young / source["budget_kr"] if pd.notna(young) and source["budget_kr"] > 0 else 0.0
+    new = NewInitiative(
+        initiative_id=f"NY-{number}",
+        name=f"Ny indsats i {district_name} (fra {source['initiative_id']})",
+        budget_kr=freed,
+        reached_18_25=float(round(reached_18_25)),
+        districts=(district_id,),
+        goal_ids=tuple(int(g) for g in source["goal_ids"]),  # plain ints: a scenario is saved as JSON
+        focus_area_id=None if pd.isna(source["focus_area_id"]) else int(source["focus_area_id"]),
+        administration_code=None if pd.isna(source["administration_code"]) else str(source["administration_code"]),
+    )
+    return change, new

@@ -85,6 +85,7 @@ FINANCING_STATES: tuple[str, ...] = ("finansieret", "delvist", "mangler", "satsp
 EVIDENCE_LEVELS: tuple[str, ...] = ("dokumenteret", "lovende", "erfaringsbaseret", "ukendt")
 FUNDING_SOURCES: tuple[str, ...] = ("kommune", "satspulje", "andet")
 DECIDED_STATUSES: tuple[str, ...] = ("eksisterende", "ny")  # decided budget; "foreslaaet" is only proposed
+NEW_STATUS = "ny"
 PROPOSED_STATUS = "foreslaaet"
 UNASSIGNED_DISTRICT = 99  # the population file's code for residents not assigned to a district
 MISSING_FINANCING = "mangler"

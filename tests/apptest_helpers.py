@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
@@ -100,6 +102,13 @@ def chart_figure(at: AppTest, key: str) -> dict:
 
 def figure(chart) -> dict:
     return json.loads(chart.proto.spec)
+
+
+def numbers(values: list | dict) -> list[float]:
+    """Return a figure's numeric array as a list, also where plotly sent it packed (`{"dtype", "bdata"}`)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
 
 
 def table(at: AppTest, column: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pytest
 from dashboard import accessibility
 from tests.apptest_helpers import PAGES, open_app
 
-ADMINISTRATION_FINDING = "Børne- og Ungdomsforvaltningen (BUF) har den største del af budgettet 2010: 54 %"
+ADMINISTRATION_FINDING = "Børne- og Ungdomsforvaltningen (BUF) har den største del af det besluttede budget 2010: 54 %"
 
 
 @pytest.fixture
@@ -102,3 +102,26 @@ def test_the_financing_sentence_says_how_many_of_them_are_only_proposed(app_on_p
     assert at.main.markdown[0].value.endswith(
         "Heraf er 1 foreslået (ikke besluttet); de står også under 'Foreslåede indsatser' på Overblik."
     )
+
+
+def test_a_table_wider_than_a_phone_says_it_scrolls_and_its_point_comes_second(small_db, monkeypatch):
+    monkeypatch.setenv("SIKKERBY_DB", str(small_db))
+    at = open_app("financing", {"aar": "2010"})
+    (shown,) = at.dataframe
+    assert shown.value.columns[:2].tolist() == ["Indsats", "Budget (kr.)"]  # the amount beside the pinned name, on a phone too
+    cues = [c.value for c in at.caption if "rul vandret" in c.value]
+    assert cues == [":material/swipe: Tabellen har 7 kolonner: rul vandret i tabellen for at se dem alle ('Indsats' bliver stående)."]
+
+
+@pytest.mark.parametrize(("columns", "cue"), [(3, None), (4, "scroll_cue_narrow_"), (6, "scroll_cue_narrow_"), (7, "scroll_cue_always_")])
+def test_the_scroll_cue_is_for_tables_of_more_than_three_columns_and_always_past_six(columns, cue):
+    found = accessibility.scroll_cue(columns, None)
+    assert (found[0] if found else None) == cue
+    if found:
+        assert found[1].endswith(f"Tabellen har {columns} kolonner: rul vandret i tabellen for at se dem alle.")
+
+
+def test_the_page_hides_the_narrow_cue_on_a_wide_screen_and_enlarges_text_on_a_projector(small_app):
+    style = next(h.proto.body for h in open_app("overview").get("html") if "<style>" in h.proto.body)
+    assert '@media (min-width: 1101px) { [class*="st-key-scroll_cue_narrow_"] { display: none !important; } }' in style
+    assert "@media (min-width: 1800px) { html { font-size: 18px; } }" in style

@@ -118,7 +118,7 @@ def test_the_brief_lists_a_do_less_initiative_without_budget_in_the_year(small_d
     assert "<td>Tryghedsbelysning</td><td>Lav effekt</td><td class='number'>0 kr.</td>" in do_less
     lokal = section(page, "<h2 class='annex'>Lokal indsats</h2>")
     assert "Ingen indsatser i området har budget eller deltagere i 2010 med de valgte filtre." in lokal
-    assert "<td>Tryghedsbelysning</td><td>Lav effekt</td><td class='number'>0 kr.</td>" in lokal
+    assert "<td>Tryghedsbelysning</td><td class='number'>0 kr.</td><td>Lav effekt</td>" in lokal
 
 
 def test_the_brief_names_every_filter_it_was_made_under(small_db):
@@ -139,11 +139,29 @@ def test_the_brief_is_a_small_file_with_a_main_landmark_and_its_chart_drawn_to_s
     assert "<body><main><h1>" in page and page.endswith("</main></body></html>")
     chart = page.split("<figure class='chart'>", 1)[1].split("</figure>", 1)[0]
     assert page.count("<figure class='chart'>") == 1
-    assert "role='img' aria-label='Tidlig indsats for udsatte unge under 18 år får 54 % af budgettet 2010. Tallene står i" in chart
+    assert (
+        "role='img' aria-label='Tidlig indsats for udsatte unge under 18 år får 54 % af det besluttede budget 2010. Tallene står i" in chart
+    )
     assert re.findall(r"<rect x='0' y='\d+' width='([\d.]+)'", chart) == ["182.1", "420.0", "182.1", "0.0"]
     assert "<text x='426.0' y='60' font-size='11'>2,0 mio. kr. (54 %)</text>" in chart  # the amount right of the bar
-    assert "<caption>Tallene bag grafen: budget 2010 pr. strategisk mål</caption>" in chart
+    assert "<caption>Tallene bag grafen: besluttet og foreslået budget 2010 pr. strategisk mål</caption>" in chart
     assert "<table>" not in page.replace("<table><caption>", "")  # every table has a caption
+
+
+def test_the_brief_reckons_goal_shares_of_the_decided_budget_and_names_the_proposed_apart(app_on_portfolio):
+    """TMF-001 proposed with 600.000 kr. in 2010 (goals 1 and 4: 300.000 each). Decided: 3.734.567,50 kr.;
+    Tidlig indsats 2.000.000 / 3.734.567,50 = 54 % (over decided + proposed it would be 46 %)."""
+    sheets = small_portfolio()
+    sheets["indsatser"].loc[2, "status"] = "foreslaaet"
+    sheets["budget"].loc[len(sheets["budget"])] = ["TMF-001", "2010", "Hele byen", "600000", "", "kommune"]
+    text = visible_text(make_brief(app_on_portfolio(sheets, "proposed_brief"), Filters(year=2010)))
+    assert "Tidlig indsats for udsatte unge under 18 år får 54 % af det besluttede budget 2010" in text
+    assert (
+        "Foreslåede indsatser, der endnu ikke er besluttet, har 0,6 mio. kr. De er ikke med i søjlerne og andelene, men står i tabellen."
+        in text
+    )
+    assert "Strategisk mål | Besluttet budget (kr.) | Andel af det besluttede | Foreslået, ikke besluttet (kr.)" in text
+    assert "Koordinering og samarbejde | 0 kr. | 0,0 % | 300.000 kr." in text
 
 
 @pytest.mark.parametrize(("day", "text"), [(date(2026, 1, 1), "1. januar 2026"), (date(2025, 12, 31), "31. december 2025")])
@@ -224,7 +242,7 @@ def test_the_whole_brief_reads_as_worked_out_by_hand(app_on_portfolio):
     sheets["indsatser"].loc[1, "goeres_mindre_af"] = "ja"
     page = make_brief(app_on_portfolio(sheets, "two_do_less"), Filters(year=2010))
     assert page.startswith("<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'><title>Udvalgsnotat 2010</title>")
-    assert "<figcaption>Tidlig indsats for udsatte unge under 18 år får 54 % af budgettet 2010</figcaption>" in page
+    assert "<figcaption>Tidlig indsats for udsatte unge under 18 år får 54 % af det besluttede budget 2010</figcaption>" in page
     assert (
         "<table><caption>Nøgletal for 2010</caption><thead><tr><th>Nøgletal</th><th>2010</th></tr></thead><tbody>"
         "<tr><td>Besluttet budget</td><td>3,7 mio. kr.</td></tr>" in page
@@ -246,11 +264,11 @@ def test_the_whole_brief_reads_as_worked_out_by_hand(app_on_portfolio):
         "Mangler finansiering | 0,0 mio. kr.",
         "Delvist finansieret (hele budgettet) | 1,7 mio. kr.",
         "De fire strategiske mål",
-        "Tidlig indsats for udsatte unge under 18 år får 54 % af budgettet 2010",
+        "Tidlig indsats for udsatte unge under 18 år får 54 % af det besluttede budget 2010",
         "Kilde: Indsatser: indsatser.csv, budget.csv, aktivitet.csv, effektmaal.csv · Befolkning og bydele: Københavns Kommune, "
         "Open Data København",
-        "Tallene bag grafen: budget 2010 pr. strategisk mål",
-        "Strategisk mål | Budget (kr.) | Andel",
+        "Tallene bag grafen: besluttet og foreslået budget 2010 pr. strategisk mål",
+        "Strategisk mål | Besluttet budget (kr.) | Andel af det besluttede",
         "Tryghed for københavnere og kommunens ansatte | 867.284 kr. | 23,2 %",  # half of SOF-001's 1.734.567,50
         "Tidlig indsats for udsatte unge under 18 år | 2.000.000 kr. | 53,6 %",
         "Kriminalitetsexit | 867.284 kr. | 23,2 %",
@@ -259,8 +277,8 @@ def test_the_whole_brief_reads_as_worked_out_by_hand(app_on_portfolio):
         no_activity,
         "Hvad skal der gøres mindre af?",
         "Lokal indsats: foreslået gjort mindre af",
-        "Indsats | Begrundelse | Budget (kr.)",
-        "Tryghedsbelysning | Lav effekt | 0 kr.",
+        "Indsats | Budget (kr.) | Begrundelse",
+        "Tryghedsbelysning | 0 kr. | Lav effekt",
         "Fritidsliv med indhold",
         no_activity,
         "Beskæftigelse og uddannelse",
@@ -288,16 +306,16 @@ def test_the_whole_brief_reads_as_worked_out_by_hand(app_on_portfolio):
         "Effektmål",
         "Bagud: 1",
         "Socialt udsatte unge over 18 år: effektmål",
-        "Indsats | Indikator | Fra udgangspunkt til mål | Status",
-        "Væresteder for 18-25-årige | Unge der kommer fast | Udgangspunkt 50 personer → mål 120 personer (2013) · seneste 80,5 personer | Bagud",
+        "Indsats | Status | Indikator | Fra udgangspunkt til mål",
+        "Væresteder for 18-25-årige | Bagud | Unge der kommer fast | Udgangspunkt 50 personer → mål 120 personer (2013) · seneste 80,5 personer",
         *needs,
         "1,7 mio. kr.",
         "· foreslåede indsatser:",
         "0,0 mio. kr.",
         "(budget 2010)",
         "Socialt udsatte unge over 18 år: indsatser med budgetbehov",
-        "Indsats | Finansiering | Status | Budget (kr.)",
-        "Væresteder for 18-25-årige | Delvist finansieret | Ny | 1.734.568 kr.",
+        "Indsats | Budget (kr.) | Finansiering | Status",
+        "Væresteder for 18-25-årige | 1.734.568 kr. | Delvist finansieret | Ny",
         *no_do_less,
         "Socialt udsatte unge under 18 år",
         "Hvor kan indsatsen vokse?",
@@ -311,8 +329,8 @@ def test_the_whole_brief_reads_as_worked_out_by_hand(app_on_portfolio):
         "(budget 2010)",
         "Hvad skal der gøres mindre af?",
         "Socialt udsatte unge under 18 år: foreslået gjort mindre af",
-        "Indsats | Begrundelse | Budget (kr.)",
-        "Kort Snor | ikke angivet | 2.000.000 kr.",
+        "Indsats | Budget (kr.) | Begrundelse",
+        "Kort Snor | 2.000.000 kr. | ikke angivet",
         "Tryghed for kommunalt ansatte",
         no_activity,
         "Mangler finansiering",

@@ -48,10 +48,29 @@ def test_bar_chart_has_title_units_source_and_danish_separators():
     assert "Tryghed får 40 %" in fig.layout.title.text
     assert fig.layout.xaxis.title.text == "Budget (mio. kr.)"
     assert fig.layout.separators == ",."
-    assert fig.layout.annotations[0].text.startswith("Kilde: Indsatser: Eksempeldata")
+    (source,) = [a for a in fig.layout.annotations if a.name == "source"]
+    assert source.text.startswith("Kilde: Indsatser: Eksempeldata")
     assert list(fig.data[0].x) == [40.0, 30.0, 20.0, 10.0]
     assert fig.data[0].text[0] == "40,0 mio. kr. (40 %)"
     assert list(fig.data[0].marker.color) == [palette.GOAL_COLOURS[g] for g in (1, 2, 3, 4)]
+    # each name stands above its bar, not beside it, so a long name leaves the bars the whole width on a phone
+    assert fig.layout.yaxis.showticklabels is False
+    names = [a for a in fig.layout.annotations if a.name != "source"]
+    assert [(a.text, a.y, a.x, a.xanchor, a.yanchor) for a in names] == [(g, g, 0, "left", "bottom") for g in data["goal"]]
+
+
+def test_proposed_budget_stands_beside_the_decided_and_does_not_change_its_shares():
+    data = goal_budget().assign(proposed_kr=[0, 0, 5e6, 2.5e6], budget_kr=[30e6, 10e6, 0, 10e6])
+    fig = charts.budget_bars(data, "goal", ["#000"] * 4, "t", SOURCE)
+    decided, proposed = fig.data
+    assert (decided.name, proposed.name) == ("Besluttet", "Foreslået, ikke besluttet")
+    # Shares of the decided 50 mio. kr.: 30/50 = 60 %, 10/50 = 20 %; Exit has only a proposed budget, so no decided label.
+    assert list(decided.text) == ["30,0 mio. kr. (60 %)", "10,0 mio. kr. (20 %)", "", "10,0 mio. kr. (20 %)"]
+    assert list(proposed.text) == ["", "", "5,0 mio. kr. foreslået", "2,5 mio. kr. foreslået"]
+    assert proposed.marker.color == palette.PROPOSED
+    assert fig.layout.showlegend and fig.layout.barmode == "group"
+    alone = charts.budget_bars(goal_budget().assign(proposed_kr=0.0), "goal", ["#000"] * 4, "t", SOURCE)
+    assert len(alone.data) == 1 and not alone.layout.showlegend  # nothing proposed: one bar per row, as before
 
 
 def test_long_titles_wrap_instead_of_being_cut():
@@ -161,7 +180,7 @@ def test_a_chart_on_a_page_leaves_title_and_source_to_the_page_and_keeps_its_oth
     height = fig.layout.height
     page = charts.for_page(fig)
     assert page.layout.title.text is None
-    assert list(page.layout.annotations) == []
+    assert [a.text for a in page.layout.annotations] == ["B", "A"]  # the source went to the page; the rows' names stay
     assert charts.title_of(page) == "Lavest: B" and charts.source_of(page) == SOURCE
     assert page.layout.height < height
 
@@ -173,7 +192,7 @@ def test_effect_progress_labels_carry_status_and_progress_rounded_down_and_escap
     labels = list(fig.layout.yaxis.ticktext)
     assert labels[0].startswith("&lt;a href='http://x'&gt;A&lt;/a&gt;".replace("'", "'")[:10])
     assert "<a " not in labels[0]
-    assert labels[1] == "B<br><b>På vej</b> · 60 %"  # (42 − 30) / (50 − 30) = 60 %
+    assert labels[1] == "B<br>i job<br><b>På vej</b> · 60 %"  # the indicator under the name; (42 − 30) / (50 − 30) = 60 %
     assert fig.data[0].text is None  # nothing beside the bars to be cut on a phone
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.apptest_helpers import chart_figure, chart_titles, metric, open_app, table
+from dashboard import palette
+from tests.apptest_helpers import chart_figure, chart_titles, metric, numbers, open_app, table
 from tests.conftest import small_portfolio
 
 
@@ -23,6 +24,9 @@ from tests.conftest import small_portfolio
 def small_database(small_db, monkeypatch):
     monkeypatch.setenv("SIKKERBY_DB", str(small_db))
     return small_db
+
+
+OVER_18, UNDER_18 = "Socialt udsatte unge over 18 år", "Socialt udsatte unge under 18 år"
 
 
 def test_overview_key_figures_without_filters():
@@ -91,9 +95,9 @@ def test_economy_ranks_all_ten_districts_under_a_district_filter():
 def test_economy_findings_for_spending_and_funding():
     at = open_app("economy", {"aar": "2010"})
     titles = chart_titles(at)
-    assert titles["spending"] == "Forbruget var 90 % af budgettet 2010"  # 2.900.000 / 3.234.567,5 = 89,7 %
-    assert titles["funding"] == "Satspuljen finansierer 13,4 % af budgettet 2010"  # 500.000 / 3.734.567,5
-    assert titles["matrix"] == "Børne- og Ungdomsforvaltningen (BUF) har den største del af budgettet 2010: 54 %"  # 2,0 / 3,73
+    assert titles["spending"] == "Forbruget var 90 % af det besluttede budget 2010"  # 2.900.000 / 3.234.567,5 = 89,7 %
+    assert titles["funding"] == "Satspuljen finansierer 13,4 % af det besluttede budget 2010"  # 500.000 / 3.734.567,5
+    assert titles["matrix"] == "Børne- og Ungdomsforvaltningen (BUF) har den største del af det besluttede budget 2010: 54 %"  # 2,0 / 3,73
 
 
 def test_young_adults_compares_all_districts_and_never_calls_the_chosen_one_lowest():
@@ -110,13 +114,51 @@ def test_young_adults_compares_all_districts_and_never_calls_the_chosen_one_lowe
     assert titles["young_rank"] == "9 af de ti bydele når færrest unge"
 
 
+def test_young_adults_name_the_districts_together_apart_from_the_citys_figure(app_on_portfolio):
+    """BUF-001's 85 city-wide participants made 18–25: the city's figure counts them, the districts' line cannot.
+
+    Ten districts' 18–25 residents 2010 (awk over the population file, BYDEL 1–10): 76.381; the city's 77.484.
+    Bydelene under ét: 110 / 76.381 × 1.000 = 1,44; hele byen: (110 + 85) / 77.484 × 1.000 = 2,52.
+    """
+    sheets = small_portfolio()
+    sheets["aktivitet"].loc[1, "heraf_18_25"] = "85"
+    app_on_portfolio(sheets, "city_wide_young")
+    at = open_app("young_adults", {"aar": "2010"})
+    (caption,) = [c.value for c in at.caption if "stiplede linje" in c.value]
+    assert "Den stiplede linje, bydelene under ét, er 1,4 pr. 1.000: deltagere henført til en bydel delt med de ti bydeles unge." in caption
+    assert "Hele byens tal, som på Overblik, er 2,5 pr. 1.000: det tæller også deltagere i byfælles indsatser" in caption
+    assert metric(open_app("overview", {"aar": "2010"}), "18–25-årige nået pr. 1.000") == "2,5"
+
+
 def test_goals_apply_the_district_filter_to_initiatives_and_targets():
     at = open_app("goals", {"aar": "2010", "bydel": "Bispebjerg"})
-    assert metric(at, "Tryghed (mio. kr.)") == "0,3"  # SOF-001's 500.000 split over its two goals
-    assert metric(at, "Kriminalitetsexit (mio. kr.)") == "0,3"
-    assert metric(at, "Tidlig indsats under 18 år (mio. kr.)") == "0,0"  # BUF-001 is city-wide only
-    assert chart_titles(at)["goal_1_targets"] == "1 af 1 effektmål er bagud"  # (80,5 − 50) / (120 − 50) = 44 %
+    assert metric(at, "Tryghed, besluttet (mio. kr.)") == "0,3"  # SOF-001's 500.000 split over its two goals
+    assert metric(at, "Kriminalitetsexit, besluttet (mio. kr.)") == "0,3"
+    assert metric(at, "Tidlig indsats under 18 år, besluttet (mio. kr.)") == "0,0"  # BUF-001 is city-wide only
+    # SOF-001's target is the whole initiative's, not Bispebjerg's: (80,5 − 50) / (120 − 50) = 44 %, and
+    # Bispebjerg has 500.000 of its 1.734.567,5 kr. in 2010 = 28,8 %.
+    assert chart_titles(at)["goal_1_targets"] == (
+        "Indsatser med budget eller aktivitet i Bispebjerg: 1 af 1 effektmål er bagud (målene gælder hele indsatsen)"
+    )
+    assert chart_figure(at, "goal_1_targets")["layout"]["yaxis"]["ticktext"] == [
+        "Væresteder for 18-25-årige<br>Unge der kommer fast<br><b>Bagud</b> · 43 % · 29 % af budgettet i Bispebjerg"
+    ]
     assert not any(t.endswith("goal_2_targets") for t in chart_titles(at))
+    assert any("Et effektmål har ingen bydel: det gælder hele indsatsen" in i.value for i in at.info)
+    at.session_state["open_goal_1_targets_table"] = True
+    at.run()
+    (shown,) = [d.value for d in at.dataframe if "Indikator" in d.value.columns]
+    assert shown.loc[0, "Indsatsens bydele 2010"] == "Bispebjerg, Nørrebro"
+    assert shown.loc[0, "Andel af indsatsens budget i Bispebjerg (%)"] == pytest.approx(500_000 / 1_734_567.5 * 100)
+
+
+def test_goals_without_a_district_filter_say_nothing_of_districts_at_targets():
+    at = open_app("goals", {"aar": "2010"})
+    assert chart_titles(at)["goal_1_targets"] == "1 af 1 effektmål er bagud"
+    assert chart_figure(at, "goal_1_targets")["layout"]["yaxis"]["ticktext"] == [
+        "Væresteder for 18-25-årige<br>Unge der kommer fast<br><b>Bagud</b> · 43 %"
+    ]
+    assert not any("Et effektmål har ingen bydel" in i.value for i in at.info)
 
 
 def test_a_goals_table_is_built_when_its_box_is_opened():
@@ -164,7 +206,50 @@ def test_economy_trend_keeps_proposed_budget_apart(app_on_portfolio):
         "Det besluttede budget i 2010: 3,7 mio. kr. (det eneste år med besluttet budget); foreslået oveni i 2011: 0,8 mio. kr."
     )
     names = [trace["name"] for trace in chart_figure(at, "trend")["data"]]
-    assert "Foreslåede indsatser" in names and "TMF" not in names
+    assert "Foreslået, ikke besluttet" in names and "TMF" not in names
+
+
+def test_overview_and_economy_reckon_shares_of_the_decided_budget_with_the_proposed_apart(app_on_portfolio):
+    sheets = small_portfolio()
+    sheets["indsatser"].loc[2, ["status", "finansiering"]] = ["foreslaaet", "mangler"]  # TMF-001 proposed, unfinanced, with
+    sheets["budget"].loc[len(sheets["budget"])] = ["TMF-001", "2010", "Hele byen", "600000", "", "kommune"]  # 600.000 in 2010
+    app_on_portfolio(sheets, "proposed_2010")
+    overview = open_app("overview", {"aar": "2010"})
+    helps = {m.label: m.proto.help for m in overview.metric}
+    assert helps["Mangler finansiering (mio. kr.)"] == (
+        "Budget til de 1 indsatser, hvor finansieringen mangler helt. Heraf 0,6 mio. kr. til foreslåede indsatser, "
+        "som også tælles med under 'Foreslåede indsatser'."
+    )
+    assert helps["Delvist finansieret (mio. kr.)"].endswith("Alle er besluttede indsatser.")  # SOF-001 is new (decided)
+    assert (
+        "'Mangler finansiering' og 'Delvist finansieret' tæller også foreslåede indsatser: 0,6 mio. kr. og 0,0 mio. kr. af dem "
+        "står også under 'Foreslåede indsatser'."
+    ) in [c.value for c in overview.caption]
+    titles = chart_titles(overview)
+    # Decided 2010: SOF-001 1.734.567,5 + BUF-001 2.000.000 = 3.734.567,5. Over decided + proposed (4.334.567,5)
+    # BUF-001's goal would have 46 % and new initiatives 40 %; over the decided basis:
+    assert titles["goals"] == "Tidlig indsats for udsatte unge under 18 år får 54 % af det besluttede budget 2010"  # 2,0 / 3,73
+    assert titles["status"] == "Nye indsatser har 46 % af det besluttede budget 2010"  # 1,73 / 3,73
+    goals = chart_figure(overview, "goals")["data"]
+    assert [trace["name"] for trace in goals] == ["Besluttet", "Foreslået, ikke besluttet"]
+    # TMF-001 serves goals 1 and 4: 300.000 each, proposed
+    assert goals[1]["text"] == ["0,3 mio. kr. foreslået", "", "", "0,3 mio. kr. foreslået"]
+    assert goals[0]["text"][3] == ""  # goal 4 has no decided budget: no "0,0 mio. kr. (0 %)" beside its grey bar
+    assert any(c.value.startswith("Grå: 0,6 mio. kr. til foreslåede indsatser") for c in overview.caption)
+    status = chart_figure(overview, "status")["data"]
+    assert status[0]["text"] == ["2,0 mio. kr. (54 %)", "1,7 mio. kr. (46 %)", ""]
+    assert status[1]["text"] == ["", "", "0,6 mio. kr. foreslået"]
+    economy = open_app("economy", {"aar": "2010"})
+    assert chart_titles(economy)["matrix"] == "Børne- og Ungdomsforvaltningen (BUF) har den største del af det besluttede budget 2010: 54 %"
+    traces = chart_figure(economy, "matrix")["data"]
+    # one legend entry per focus area, in that focus area's colour on every page; the proposed in grey
+    assert [(t["name"], t["marker"]["color"]) for t in traces] == [
+        (OVER_18, palette.FOCUS_AREA_COLOURS[4]),  # SOF-001
+        (UNDER_18, palette.FOCUS_AREA_COLOURS[5]),  # BUF-001
+        ("Foreslået, ikke besluttet", palette.PROPOSED),  # TMF-001
+    ]
+    matrix = {trace["name"]: trace for trace in traces}
+    assert matrix["Foreslået, ikke besluttet"]["x"] == ["TMF"] and numbers(matrix["Foreslået, ikke besluttet"]["y"]) == [0.6]
 
 
 def test_initiatives_table_shows_cost_per_person_evidence_and_the_decision_columns():
@@ -283,3 +368,9 @@ def test_initiative_history_puts_city_wide_budget_and_activity_of_a_year_on_one_
             "Heraf 18–25 år (personer)": 0,
         }
     ]
+
+
+def test_overview_says_nothing_of_proposed_financing_when_every_unfinanced_initiative_is_decided():
+    at = open_app("overview", {"aar": "2010"})  # SOF-001, partly financed, is new: decided
+    assert not [c.value for c in at.caption if "tæller også foreslåede indsatser" in c.value]
+    assert not [c.value for c in at.caption if c.value.startswith("Grå:")]  # nothing proposed in 2010: no grey bars to explain

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.prioritisation import DO_LESS, DO_MORE, KEEP_WATCH_COST, LOOK_CLOSER, place_initiatives
+from dashboard.prioritisation import DO_LESS, DO_MORE, KEEP_WATCH_COST, LOOK_CLOSER, do_less_summary, place_initiatives
 from tests.apptest_helpers import open_app, read_danish_csv
 
 
@@ -112,3 +112,60 @@ def test_an_initiative_stands_in_the_same_quadrant_under_every_district_filter(s
     else:
         assert "BUF-001" not in rows.index  # city-wide: a district filter leaves it out
     assert any("Medianen er 18.992 kr. pr. deltager." in c.value for c in at.caption)
+    whole_budget = "Filtrene vælger, hvilke indsatser der vises; hver placeres på sit hele budget og alle sine deltagere i året."
+    assert any(whole_budget in c.value for c in at.caption) == (district is not None)
+    # TMF-001, the only one proposed for doing less, has no budget or people in 2010, so none of those shown is.
+    sentences = [m.value.replace("\\", "") for m in at.markdown]  # as the reader sees it, without Markdown's escapes
+    assert "Ingen af de viste indsatser er foreslået gjort mindre af i 2010." in sentences
+    if district is None:
+        assert (
+            "Regnestykket peger desuden på 1 kandidat til mindre (dyr med svag evidens), som ingen har foreslået: Kort Snor." in sentences
+        )
+
+
+def flagged(rows: list[tuple[str, float, bool, object]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["name", "budget_kr", "do_less", "rationale"]).assign(initiative_id=lambda d: d["name"])
+
+
+def placed_in(quadrants: dict[str, tuple[str, bool, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(name, q, do_less, budget) for name, (q, do_less, budget) in quadrants.items()],
+        columns=["name", "quadrant", "do_less", "budget_kr"],
+    )
+
+
+def test_the_do_less_answer_names_the_analysts_proposals_with_their_reasons_largest_first():
+    shown = flagged([("A", 1e6, True, "Lav effekt"), ("B", 3e6, True, None), ("C", 2e6, False, None), ("D", 5e5, True, "  ")])
+    first, second = do_less_summary(shown, placed_in({"C": (DO_LESS, False, 2e6), "A": (DO_LESS, True, 1e6)}), 2013)
+    # A + B + D = 1.000.000 + 3.000.000 + 500.000 = 4,5 mio. kr.; B first (largest); B and D give no reason
+    assert first == (
+        "Analytikerne foreslår at gøre mindre af 3 indsatser, i alt 4,5 mio. kr. i 2013: "
+        "B (3,0 mio. kr.; begrundelse: ikke angivet); A (1,0 mio. kr.; begrundelse: Lav effekt); D (0,5 mio. kr.; begrundelse: ikke angivet)."
+    )
+    # A is a candidate too, but already proposed: only C is named
+    assert second == "Regnestykket peger desuden på 1 kandidat til mindre (dyr med svag evidens), som ingen har foreslået: C."
+
+
+@pytest.mark.parametrize(("count", "tail"), [(1, "."), (5, "."), (6, "; og 1 mere i tabellen nedenfor.")])
+def test_the_do_less_answer_names_five_and_counts_the_rest(count, tail):
+    shown = flagged([(f"I{n}", 1e6 * (10 - n), True, "x") for n in range(count)])
+    first, second = do_less_summary(shown, placed_in({}), 2010)
+    assert first.count("begrundelse: x") == min(count, 5)
+    assert first.endswith(tail)
+    assert first.startswith(
+        "Analytikerne foreslår at gøre mindre af 1 indsats,"
+        if count == 1
+        else f"Analytikerne foreslår at gøre mindre af {count} indsatser,"
+    )
+    assert second == "Regnestykket finder ingen kandidat til mindre (dyr med svag evidens), som analytikerne ikke allerede har foreslået."
+
+
+def test_the_do_less_answer_with_no_proposals_and_many_candidates():
+    candidates = {f"K{n}": (DO_LESS, False, 1e6 * n) for n in range(1, 8)} | {"M": (DO_MORE, False, 9e9)}
+    first, second = do_less_summary(flagged([("M", 1.0, False, None)]), placed_in(candidates), 2010)
+    assert first == "Ingen af de viste indsatser er foreslået gjort mindre af i 2010."
+    # seven candidates, largest budget first; five named, two counted; M is a candidate for more, so not one of them
+    assert second == (
+        "Regnestykket peger desuden på 7 kandidater til mindre (dyr med svag evidens), som ingen har foreslået: "
+        "K7, K6, K5, K4, K3 og 2 flere (se diagrammet)."
+    )

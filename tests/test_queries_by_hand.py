@@ -321,6 +321,69 @@ def test_budget_by_status_in_the_vocabularys_order_under_a_status_filter(source)
     assert new["budget_kr"].tolist() == pytest.approx([0, 1_734_567.5, 0])
 
 
+def proposed_portfolio() -> dict[str, pd.DataFrame]:
+    """The small portfolio with TMF-001 proposed ('foreslået') and 600.000 kr. city-wide in 2010."""
+    sheets = small_portfolio()
+    sheets["indsatser"].loc[2, "status"] = "foreslået"
+    add_rows(sheets, "budget", ["TMF-001", "2010", "Hele byen", "600000", "", "kommune"])
+    return sheets
+
+
+def test_goal_and_focus_area_budgets_are_the_decided_ones_with_the_proposed_apart(tmp_path):
+    with opened(loaded(tmp_path, proposed_portfolio())) as source:
+        goals = by(queries.budget_by_goal(source, Filters(year=2010)), "goal_id")
+        areas = by(queries.budget_by_focus_area(source, Filters(year=2010)), "focus_area_id")
+        matrix = queries.budget_by_administration_and_focus_area(source, Filters(year=2010))
+    # Goal 1: SOF-001's half (1.734.567,5 / 2) decided; TMF-001's half (600.000 / 2) proposed.
+    assert goals[1]["budget_kr"] == pytest.approx(867_283.75)
+    assert goals[1]["proposed_kr"] == pytest.approx(300_000)
+    assert (goals[1]["initiatives"], goals[1]["proposed_initiatives"]) == (1, 1)
+    # Goal 4 is served only by TMF-001: nothing decided, its half proposed.
+    assert (goals[4]["budget_kr"], goals[4]["proposed_kr"]) == (0, pytest.approx(300_000))
+    assert (goals[4]["initiatives"], goals[4]["proposed_initiatives"]) == (0, 1)
+    assert goals[2]["proposed_kr"] == 0  # BUF-001 is decided
+    # Decided goals still sum to the decided budget, 3.734.567,5; the proposed to 600.000.
+    assert sum(g["budget_kr"] for g in goals.values()) == pytest.approx(3_734_567.5)
+    assert sum(g["proposed_kr"] for g in goals.values()) == pytest.approx(600_000)
+    assert (areas[1]["budget_kr"], areas[1]["proposed_kr"]) == (0, pytest.approx(600_000))  # Lokal indsats: TMF-001
+    assert (areas[4]["budget_kr"], areas[4]["proposed_kr"]) == (pytest.approx(1_734_567.5), 0)
+    assert (areas[1]["initiatives"], areas[1]["proposed_initiatives"]) == (0, 1)
+    # The matrix: TMF-001's proposed budget stands apart, as TMF's row without a focus area.
+    assert matrix["administration_code"].tolist() == ["BUF", "SOF", "TMF"]
+    assert matrix["focus_area_id"].isna().tolist() == [False, False, True]
+    assert matrix["budget_kr"].tolist() == pytest.approx([2_000_000, 1_734_567.5, 600_000])
+
+
+def test_economy_and_key_figures_count_the_decided_budget_and_name_the_proposed_part(tmp_path):
+    sheets = proposed_portfolio()
+    sheets["indsatser"].loc[2, ["alder_min", "alder_max", "finansiering"]] = ["18", "25", "mangler"]  # TMF-001 now aims at 18–25
+    add_rows(sheets, "budget", ["TMF-001", "2010", "Valby", "100000", "", "satspulje"])
+    with opened(loaded(tmp_path, sheets)) as source:
+        now = by(queries.key_figures(source, Filters(year=2010)), "year")[2010]
+        districts = by(queries.budget_by_district(source, Filters(year=2010)), "district_id")
+        funding = by(queries.budget_by_funding_source(source, Filters(year=2010)), "funding_source")
+        spending = queries.budget_and_spending_by_administration(source, Filters(year=2010))
+        city_wide = queries.city_wide_budget(source, Filters(year=2010), decided=True)
+        city_wide_all = queries.city_wide_budget(source, Filters(year=2010))
+        young = by(queries.young_adults_by_district(source, Filters(year=2010)), "district_id")
+    assert young[VALBY]["budget_18_25_kr"] == 0  # TMF-001 aims at 18–25 in Valby, but is only proposed
+    assert young[NORREBRO]["budget_18_25_kr"] == pytest.approx(1_234_567.5)
+    assert now["decided_budget_kr"] == pytest.approx(3_734_567.5)  # SOF-001 1.734.567,5 + BUF-001 2.000.000
+    assert now["proposed_budget_kr"] == pytest.approx(700_000)  # TMF-001: 600.000 city-wide + 100.000 Valby
+    assert now["budget_18_25_kr"] == pytest.approx(1_734_567.5)  # SOF-001 only: TMF-001 aims at 18–25 but is proposed
+    assert now["missing_financing_kr"] == pytest.approx(700_000)  # TMF-001 lacks financing …
+    assert now["missing_financing_proposed_kr"] == pytest.approx(700_000)  # … and all of it is proposed
+    assert now["partial_financing_kr"] == pytest.approx(1_734_567.5)  # SOF-001, decided
+    assert now["partial_financing_proposed_kr"] == 0
+    assert districts[VALBY]["budget_kr"] == 0  # TMF-001's proposed 100.000 kr. is not decided budget
+    assert districts[NORREBRO]["budget_kr"] == pytest.approx(1_234_567.5)
+    assert funding["kommune"]["budget_kr"] == pytest.approx(3_234_567.5)  # SOF-001 Nørrebro + BUF-001 (empty = kommune)
+    assert funding["satspulje"]["budget_kr"] == pytest.approx(500_000)  # SOF-001 Bispebjerg; TMF-001's Valby line left out
+    assert funding["satspulje"]["share"] == pytest.approx(500_000 / 3_734_567.5)
+    assert spending["administration_code"].tolist() == ["BUF", "SOF"]  # no TMF: its budget is only proposed
+    assert (city_wide, city_wide_all) == (pytest.approx(2_000_000), pytest.approx(2_600_000))
+
+
 # --- Økonomi ----------------------------------------------------------------------------------
 
 
@@ -911,12 +974,13 @@ def test_effect_target_texts():
         "Udgangspunkt 1 → mål 2 (2013) · seneste 1,5",
         "Udgangspunkt 1 → mål 2 (2013) · seneste 1,5",
     ]
+    # The initiative, then the indicator on a line of its own: two targets of one initiative are told apart.
     assert result["label"].tolist() == [
-        "Væresteder",
-        "Opsøgende gadeplansarbejde i…",  # 29 characters, the trailing space dropped, then the ellipsis
-        "a" * 30,  # exactly 30: kept whole
-        "a" * 28 + "…",  # 29 characters end in a space, which is dropped
-        "&lt;i&gt;x&lt;/i&gt;",  # markup is shown as text
+        "Væresteder<br>Unge der kommer fast",
+        "Opsøgende gadeplansarbejde i…<br>Andel &lt;b&gt;utrygge&lt;/b&gt;",  # 29 characters, the trailing space dropped, then the ellipsis
+        "a" * 30 + "<br>Unge der kommer fast",  # exactly 30: kept whole
+        "a" * 28 + "…<br>Unge der kommer fast",  # 29 characters end in a space, which is dropped
+        "&lt;i&gt;x&lt;/i&gt;<br>Unge der kommer fast",  # markup is shown as text
     ]
     assert result["hover"].iloc[1] == "Andel &lt;b&gt;utrygge&lt;/b&gt;<br>Udgangspunkt 11 % → mål 7 % (2014) · seneste –"
     assert result["hover"].iloc[0] == "Unge der kommer fast<br>" + result["detail"].iloc[0]
@@ -925,7 +989,8 @@ def test_effect_target_texts():
 def test_effect_target_labels_cut_long_names_and_keep_quotes_as_they_are():
     # plotly reads &lt; &gt; &amp; but shows &quot; and &#x27; as written, so quotes must stay plain characters.
     result = progress_of(effect(1.0, 2.0, 1.5, initiative="b" * 40), effect(1.0, 2.0, 1.5, initiative="Projekt \"Tryg by\" & 'Nat'"))
-    assert result["label"].tolist() == ["b" * 29 + "…", "Projekt \"Tryg by\" &amp; 'Nat'"]  # 40 characters: 29 and the ellipsis
+    after = "<br>Unge der kommer fast"
+    assert result["label"].tolist() == ["b" * 29 + "…" + after, "Projekt \"Tryg by\" &amp; 'Nat'" + after]  # 40 characters: 29 and …
 
 
 def test_effect_target_progress_keeps_the_input_columns_and_rows():

@@ -103,6 +103,52 @@ def test_a_new_amount_and_a_frame_show_what_is_left():
     assert any("overskrider rammen med 0,2 mio. kr." in e.value for e in at.error)
 
 
+def test_one_move_cuts_an_initiative_and_puts_the_money_in_a_new_one_in_a_district():
+    """SOF-001 −50 %: 1.734.567,50 / 2 = 867.283,75 kr. freed, to a new initiative in Bispebjerg reaching 18–25-year-olds at
+    SOF-001's price: 867.283,75 × 110 / 1.734.567,50 = 55. Nørrebro: 110 → 55, 55 / 13.840 × 1.000 = 3,97;
+    Bispebjerg: 0 → 55, 55 / 8.339 × 1.000 = 6,60. The total stays 3.734.567,50 kr."""
+    at = open_scenarios()
+    at.selectbox(key="scenario_move_from").set_value("SOF-001")
+    at.selectbox(key="scenario_move_to").set_value(8)
+    at.button(key="scenario_move_add").click().run()  # '−50 %' is the default cut: two choices and a click
+    assert not failures(at), failures(at)
+    (new,) = at.session_state["scenario_new"]
+    assert (new.name, new.budget_kr, new.reached_18_25, new.districts) == ("Ny indsats i Bispebjerg (fra SOF-001)", 867_283.75, 55, (8,))
+    assert (new.goal_ids, new.focus_area_id, new.administration_code) == ((1, 3), 4, "SOF")  # as the initiative it comes from
+    assert metric(at, "Budget i scenariet") == "3,7 mio. kr."
+    shown = coverage(at)
+    assert shown.loc["Nørrebro", "Nået 18–25 år, scenarie (personer)"] == 55
+    assert shown.loc["Bispebjerg", "Nået 18–25 år, scenarie (personer)"] == 55
+    assert shown.loc["Bispebjerg", "Nået pr. 1.000 unge, scenarie"] == pytest.approx(55 / 8_339 * 1000)
+
+
+def test_a_move_with_a_reach_typed_in_uses_it_and_a_move_without_a_district_is_refused():
+    at = open_scenarios()
+    at.selectbox(key="scenario_move_from").set_value("SOF-001")
+    at.button(key="scenario_move_add").click().run()
+    assert [e.value for e in at.error] == ["Vælg både den indsats, pengene kommer fra, og bydelen, de skal til."]
+    assert at.session_state["scenario_new"] == [] and at.session_state["scenario_changes"] == {}
+    at.selectbox(key="scenario_move_step").set_value("Stop")
+    at.selectbox(key="scenario_move_to").set_value(3)
+    at.number_input(key="scenario_move_reach").set_value(0)  # exactly 0: kept, not replaced by the price rule
+    at.button(key="scenario_move_add").click().run()
+    (new,) = at.session_state["scenario_new"]
+    assert (new.budget_kr, new.reached_18_25) == (1_734_567.5, 0)
+    assert at.session_state["scenario_changes"]["SOF-001"] == Change(step=-1.0)
+
+
+def test_a_click_on_an_initiatives_row_picks_it_for_a_change():
+    at = open_scenarios()
+    rows = at.dataframe(key="scenario_row_pick")
+    assert rows.value["Id"].tolist() == ["BUF-001", "SOF-001"]  # largest budget first
+    at.session_state["scenario_row_pick"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert at.selectbox(key="scenario_change_initiative").value == "SOF-001"
+    at.selectbox(key="scenario_change_step").set_value("−25 %")
+    at.button(key="scenario_change_add").click().run()
+    assert metric(at, "Budget i scenariet") == "3,3 mio. kr."  # 3.734.567,5 − 433.641,875 = 3.300.925,6
+
+
 def test_a_proposed_initiative_adds_its_budget_and_reach_in_its_district():
     at = open_scenarios()
     form_inputs = {w.label: w for w in at.text_input} | {w.label: w for w in at.number_input}
@@ -301,7 +347,11 @@ def test_the_brief_for_a_scenario_has_its_section_with_hand_computed_figures(sma
     assert "<td>Budget i scenariet</td><td>2,0 mio. kr.</td>" in page
     assert "Scenariet holder sig inden for rammen med 0,5 mio. kr. til overs." in page
     assert "<b>Ændrede indsatser:</b> Gadeplan: Stop." in page
-    assert "<td>Nørrebro</td><td class='number'>13.840</td><td class='number'>110</td><td class='number'>0</td>" in page
+    # Nørrebro: 110 / 13.840 × 1.000 = 7,9 before, 0 after the stop; people 110 → 0 of 13.840 residents 18–25
+    assert (
+        "<td>Nørrebro</td><td>7,9</td><td>0,0</td><td>-7,9</td><td class='number'>110</td><td class='number'>0</td>"
+        "<td class='number'>13.840</td>"
+    ) in page
 
 
 def test_saving_without_a_name_and_a_new_amount_without_an_amount_are_refused_in_danish():
@@ -473,4 +523,5 @@ def test_the_pages_number_fields_stop_at_the_contracts_bounds():
         "Nyt beløb (kr.)": (0, 100_000_000_000),
         "Budget (kr.)": (0, 100_000_000_000),
         "Forventet antal 18–25-årige nået": (0, 10_000_000),
+        "18–25-årige nået": (0, 10_000_000),  # the move's new initiative
     }

@@ -51,15 +51,17 @@ st.markdown(
 | **Forbrug** | Brugt beløb i kr. (`forbrug_kr`). Findes kun for afsluttede år. *Forbruget var X % af budgettet* sammenligner kun linjer med registreret forbrug. |
 | **Indsatser med budget** | Antal indsatser med budget over 0 kr. i året. |
 | **Budget rettet mod 18–25-årige** | Budget til indsatser, hvor mindst en tredjedel af målgruppens aldersinterval (`alder_min`–`alder_max`) ligger i 18–25 år (fx 18–25, 16–30, 18–35; ikke 0–99 eller 18–70). |
-| **18–25-årige nået pr. 1.000** | Deltagere på 18–25 år (`heraf_18_25`) delt med indbyggere på 18–25 år, gange 1.000. En person kan tælle med i flere indsatser. Befolkningen er fra det valgte år eller det seneste år før (data slutter i 2015). |
-| **Kr. pr. indbygger / pr. ung** | Budget i bydelen delt med bydelens indbyggere (alle aldre) / indbyggere på 18–25 år. |
+| **18–25-årige nået pr. 1.000** (hele byen) | Byens tal, på Overblik, i udvalgsnotatet og i udviklingen over årene: alle deltagere på 18–25 år (`heraf_18_25`), også i byfælles indsatser ('Hele byen'), delt med alle byens indbyggere på 18–25 år, gange 1.000. En person kan tælle med i flere indsatser. Befolkningen er fra det valgte år eller det seneste år før (data slutter i 2015). Med bydelsfilter: kun de valgte bydeles linjer og unge. |
+| **Bydelene under ét** | Den stiplede linje på kort og rangeringer: kun deltagere henført til en bydel, delt med de ti bydeles unge, gange 1.000. Den er lavere end byens tal, fordi byfælles deltagere ikke kan placeres i en bydel. På siden Økonomi er linjen det besluttede budget på bydelslinjer delt med de ti bydeles indbyggere. |
+| **Kr. pr. indbygger / pr. ung** | Besluttet budget i bydelen delt med bydelens indbyggere (alle aldre) / indbyggere på 18–25 år. |
 | **Mangler finansiering** | Budget til indsatser med finansiering `mangler`: hele beløbet er ufinansieret. |
 | **Delvist finansieret** | Hele budgettet til indsatser med finansiering `delvist`. Kontrakten siger ikke, hvor stor en del der mangler, så tallet er en øvre grænse for det manglende, ikke det manglende beløb. |
-| **Budget pr. strategisk mål** | En indsats, der tjener flere mål, fordeles ligeligt mellem dem, så målene summer til det samlede budget. |
-| **Satspuljeandel** | Andel af budgettet med kilden `satspulje`. |
+| **Budget pr. strategisk mål** | Besluttet budget: en indsats, der tjener flere mål, fordeles ligeligt mellem dem, så målene summer til det samlede besluttede budget. Foreslåede indsatser står for sig (grå) og tæller ikke med i andelene. |
+| **Ét grundlag** | Andele og rangeringer af budget (pr. mål, indsatsområde, forvaltning, status, bydel og finansieringskilde) er andele af det besluttede budget. Foreslåede indsatser vises for sig og navngives som foreslåede. *Mangler finansiering* og *Delvist finansieret* tæller også foreslåede indsatser, da et forslag ofte netop mangler penge; hvor meget af beløbet der er foreslået, står ved tallet. |
+| **Satspuljeandel** | Andel af det besluttede budget med kilden `satspulje`. |
 | **Fremdrift for effektmål** | (seneste − udgangspunkt) / (mål − udgangspunkt). *Nået* ved 100 % eller mere (eller når seneste værdi, som vist med op til tre decimaler, er lig målet), *På vej* ved mindst 50 %, *Bagud* under 50 %, *Ingen måling* uden seneste værdi, *Uden udgangspunkt* når udgangspunktet mangler, så retningen ikke kendes. Er målet lig udgangspunktet, er målet at holde niveauet: *Nået*, når seneste er lig målet, ellers *Bagud*. |
 | **Dataversion** | Hver indlæsning skriver en ny, uforanderlig databasefil og skifter den ind på én gang. En side læser hele tiden én version; åbne sider viser den nye ved næste klik. |
-| **Bydelsfilter** | Samme regel på alle sider: med valgte bydele vises kun indsatser, der har budget eller aktivitet i de bydele (i et hvilket som helst år), og kun budget- og aktivitetslinjer for de bydele tæller; byfælles linjer ('Hele byen') er ikke med. Kort og rangeringer af bydele viser altid alle ti bydele med de valgte fremhævet og hele byen som stiplet linje, så en sætning som "lavest dækning" altid gælder alle ti bydele. |
+| **Bydelsfilter** | Samme regel på alle sider: med valgte bydele vises kun indsatser, der har budget eller aktivitet i de bydele (i et hvilket som helst år), og kun budget- og aktivitetslinjer for de bydele tæller; byfælles linjer ('Hele byen') er ikke med. Kort og rangeringer af bydele viser altid alle ti bydele med de valgte fremhævet og bydelene under ét som stiplet linje, så en sætning som "lavest dækning" altid gælder alle ti bydele. |
 | **Hele byen** | Budget og aktivitet, der ikke er henført til en bydel. Indgår i byens totaler, men ikke i bydelstal og kort. |
 """
 )
@@ -69,8 +71,8 @@ st.markdown(
     layout.plain(disclosure.RULE)
     + "\n\nReglen gælder overalt: i tabeller, diagrammer, kort, CSV- og Excel-filer og udvalgsnotatet. Et skjult tal "
     "tegnes ikke i diagrammer, og en bydel med skjult tal er grå på kortet. En indsats med skjult antal deltagere kan ikke "
-    "placeres på siden Prioritering, fordi prisen pr. deltager ville afsløre antallet. Hele byens tal (fx den stiplede linje "
-    "for hele byen og nøgletallene) regnes af de rigtige tal; sætninger om laveste dækning nævner bydele med skjulte tal for sig."
+    "placeres på siden Prioritering, fordi prisen pr. deltager ville afsløre antallet. Byens tal (fx den stiplede linje "
+    "for bydelene under ét og nøgletallene) regnes af de rigtige tal; sætninger om laveste dækning nævner bydele med skjulte tal for sig."
 )
 
 st.header("Eksport")

@@ -42,7 +42,9 @@ st.markdown(
     """
 - **Menuen i sidepanelet** (Streamlits egen opmærkning): menuens afsnit står som `div` direkte i en liste, så en skærmlæser
   ikke kan tælle menupunkterne som én liste (axe-core: *list*, *listitem*). Menupunkterne er almindelige links og kan
-  bruges. Det kan ikke rettes i dashboardet; det er meldt som en fejl i Streamlit, og rettes, når en ny version retter det.
+  bruges. Det kan ikke rettes i dashboardet. Vi har ikke fundet fejlen meldt hos Streamlit; en fejlrapport er skrevet
+  (i projektets dokumentation) og meldes af kommunens it-afdeling; fejlen forsvinder, når en ny version af
+  Streamlit retter den.
 - **Store tabeller** vises i Streamlits tabelgitter, som en skærmlæser læser celle for celle. Hver tabel kan hentes som
   CSV, og tallene bag graferne findes også som almindelige tabeller.
 - **Feltet til filer på *Indlæs data*** (kun for analytikere) har en rolle, der ikke passer til, at det kan få fokus

@@ -10,7 +10,11 @@ from dashboard.labels import FUNDING_LABELS
 from sikkerby import formatting as fmt
 from sikkerby.vocabulary import ADMINISTRATIONS, PROPOSED_STATUS
 
-context = layout.page_header("Økonomi", "Budget {year} fordelt på forvaltninger, indsatsområder og bydele")
+PROPOSED_NAME = charts.PROPOSED_NAME
+
+context = layout.page_header(
+    "Økonomi", "Besluttet budget {year} fordelt på forvaltninger, indsatsområder og bydele; foreslåede indsatser står for sig i gråt"
+)
 source, filters = context.source, context.filters
 
 matrix = queries.budget_by_administration_and_focus_area(source, filters)
@@ -18,16 +22,21 @@ if matrix["budget_kr"].sum() == 0:
     layout.empty_state("Der er intet budget (eller kun linjer på 0 kr.)", context)
     st.stop()
 
-by_admin = matrix.groupby("administration_code", as_index=False)["budget_kr"].sum()
+matrix = matrix.sort_values("focus_area_id", na_position="last", kind="stable").reset_index(drop=True)
+matrix = matrix.assign(  # a focus area's stack key is its id; the proposed budget stands apart under its own key
+    stack=[PROPOSED_STATUS if pd.isna(a) else int(a) for a in matrix["focus_area_id"]],
+    focus_area=matrix["focus_area"].fillna(PROPOSED_NAME),
+)
+by_admin = matrix[~matrix["focus_area_id"].isna()].groupby("administration_code", as_index=False)["budget_kr"].sum()
 top = analysis.largest_share(by_admin, "administration_code")
 layout.chart(
     charts.stacked_budget_bars(
-        matrix.sort_values("focus_area_id"),
+        matrix,
         x="administration_code",
-        stack="focus_area_id",
+        stack="stack",
         stack_label="focus_area",
-        colours=palette.FOCUS_AREA_COLOURS,
-        title=f"{ADMINISTRATIONS[top[0]]} ({top[0]}) har den største del af budgettet {filters.year}: {fmt.percent(top[1], 0)}"
+        colours=palette.FOCUS_AREA_COLOURS | {PROPOSED_STATUS: palette.PROPOSED},
+        title=f"{ADMINISTRATIONS[top[0]]} ({top[0]}) har den største del af det besluttede budget {filters.year}: {fmt.percent(top[1], 0)}"
         if top
         else f"Budget {filters.year} pr. forvaltning og indsatsområde",
         source=context.source_line(),
@@ -45,8 +54,8 @@ trend = queries.budget_by_year_and_administration(source, filters)
 proposed_rows = trend["administration_code"].isna()
 trend = trend.assign(
     stack=trend["administration_code"].fillna(PROPOSED_STATUS),
-    label=trend["administration_code"].fillna("Foreslåede indsatser"),
-    administration=trend["administration_code"].map(labels.administration_label, na_action="ignore").fillna("Foreslåede indsatser"),
+    label=trend["administration_code"].fillna(PROPOSED_NAME),
+    administration=trend["administration_code"].map(labels.administration_label, na_action="ignore").fillna(PROPOSED_NAME),
 )
 decided = trend[~proposed_rows].groupby("year")["budget_kr"].sum()
 proposed = trend[proposed_rows].groupby("year")["budget_kr"].sum()
@@ -109,7 +118,7 @@ with map_col:
             queries.districts(source),
             by_district,
             value,
-            f"Hvor går pengene hen? {measure.capitalize()} pr. bydel",
+            f"Hvor går det besluttede budget hen? {measure.capitalize()} pr. bydel",
             context.source_line(with_population=True),
             "kr. pr. indbygger" if per_resident else "kr.",
             text,
@@ -128,7 +137,7 @@ with rank_col:
             analysis.lowest_sentence(
                 lowest,
                 "Lavest af de ti bydele",
-                f"Budget {filters.year} pr. bydel: ingen forskel mellem bydelene",
+                f"Besluttet budget {filters.year} pr. bydel: ingen forskel mellem bydelene",
                 "{n} af de ti bydele deler det laveste beløb",
             ),
             context.source_line(with_population=True),
@@ -136,7 +145,7 @@ with rank_col:
             text,
             chosen=filters.districts,
             reference=city,
-            reference_label="Hele byen",
+            reference_label="Bydelene under ét",
         ),
         district_export,
         "budget_pr_bydel_rangeret",
@@ -145,8 +154,9 @@ with rank_col:
 st.caption(
     "Kortet og rangeringen viser altid alle ti bydele"
     + (", de valgte i filteret er fremhævet" if filters.districts else "")
-    + ". Bydelstal omfatter kun budgetlinjer henført til en bydel. Byfælles linjer ('Hele byen') på "
-    f"{fmt.mio_kr(queries.city_wide_budget(source, filters.without_districts()))} kan ikke fordeles og er ikke med. "
+    + ". Bydelstal er besluttet budget (eksisterende og nye indsatser) på linjer henført til en bydel; foreslåede indsatser er ikke med. "
+    "Byfælles linjer ('Hele byen') på "
+    f"{fmt.mio_kr(queries.city_wide_budget(source, filters.without_districts(), decided=True))} kan ikke fordeles og er ikke med. "
     "Indbyggertal: Københavns Kommune, Open Data København."
 )
 
@@ -164,7 +174,7 @@ with left:
         layout.chart(
             charts.budget_and_spending(
                 spending,
-                f"Forbruget var {fmt.percent(used, 0)} af budgettet {filters.year}"
+                f"Forbruget var {fmt.percent(used, 0)} af det besluttede budget {filters.year}"
                 if used is not None
                 else f"Budget og forbrug {filters.year}",
                 context.source_line(),
@@ -184,7 +194,7 @@ with right:
             funding,
             "label",
             [palette.FUNDING_COLOURS[s] for s in funding["funding_source"]],
-            f"Satspuljen finansierer {fmt.percent(satspulje)} af budgettet {filters.year}"
+            f"Satspuljen finansierer {fmt.percent(satspulje)} af det besluttede budget {filters.year}"
             if funding["budget_kr"].sum()
             else f"Finansieringskilder {filters.year}",
             context.source_line(),

@@ -48,5 +48,5 @@ shown = listed.assign(
     financing=listed["financing"].map(labels.FINANCING_LABELS),
     status=listed["status"].map(labels.STATUS_LABELS),
     administration_code=listed["administration_code"].map(labels.administration_label),
-).rename(columns=tables.INITIATIVE_COLUMNS)[["Indsats", "Finansiering", "Budget (kr.)", "Status", "Forvaltning", "Strategiske mål", "Id"]]
+).rename(columns=tables.INITIATIVE_COLUMNS)[["Indsats", "Budget (kr.)", "Finansiering", "Status", "Forvaltning", "Strategiske mål", "Id"]]
 layout.table(shown, "mangler_finansiering", "unfinanced", pinned=tables.PINNED_COLUMN)

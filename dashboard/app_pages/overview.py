@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import analysis, brief, layout, palette, queries
 from dashboard.labels import STATUS_LABELS
 from sikkerby import formatting as fmt
+from sikkerby.vocabulary import NEW_STATUS, PROPOSED_STATUS
 
 context = layout.page_header("Overblik", "Kriminalpræventive indsatser i Københavns Kommune, budgetår {year}")
 source, filters = context.source, context.filters
@@ -42,6 +43,13 @@ def key_figure(label: str, value: str, field: str, formatter, help_text: str, hi
     )
 
 
+def proposed_part(field: str) -> str:
+    """End a financing figure's help: how much of it is proposed, and so also counted under 'Foreslåede indsatser'."""
+    if not now[field]:
+        return ". Alle er besluttede indsatser."
+    return f". Heraf {fmt.mio_kr(now[field])} til foreslåede indsatser, som også tælles med under 'Foreslåede indsatser'."
+
+
 KEY_FIGURE_WIDTH = 250  # px; the row wraps, so key figures never get cut on a tablet or phone
 with st.container(horizontal=True, wrap=True):
     key_figure(
@@ -70,7 +78,7 @@ with st.container(horizontal=True, wrap=True):
         fmt.mio(now["budget_18_25_kr"]),
         "budget_18_25_kr",
         fmt.mio,
-        "Budget til indsatser, hvor mindst en tredjedel af målgruppens aldersinterval ligger i 18–25 år.",
+        "Besluttet budget til indsatser, hvor mindst en tredjedel af målgruppens aldersinterval ligger i 18–25 år.",
     )
     key_figure(
         "18–25-årige nået pr. 1.000",
@@ -85,7 +93,8 @@ with st.container(horizontal=True, wrap=True):
         fmt.mio(now["missing_financing_kr"]),
         "missing_financing_kr",
         fmt.mio,
-        f"Budget til de {fmt.number(now['missing_financing_initiatives'])} indsatser, hvor finansieringen mangler helt.",
+        f"Budget til de {fmt.number(now['missing_financing_initiatives'])} indsatser, hvor finansieringen mangler helt"
+        + proposed_part("missing_financing_proposed_kr"),
         higher_is_better=False,
     )
     key_figure(
@@ -94,11 +103,16 @@ with st.container(horizontal=True, wrap=True):
         "partial_financing_kr",
         fmt.mio,
         f"Hele budgettet for de {fmt.number(now['partial_financing_initiatives'])} indsatser, der kun er delvist finansieret. "
-        "Kontrakten siger ikke, hvor stor en del der mangler.",
+        "Kontrakten siger ikke, hvor stor en del der mangler" + proposed_part("partial_financing_proposed_kr"),
         higher_is_better=False,
     )
 if before is None or before["initiatives"] == 0:
     st.caption(f"Ingen budgetlinjer for {filters.year - 1}, så ændringer kan ikke vises.")
+if now["missing_financing_proposed_kr"] or now["partial_financing_proposed_kr"]:
+    st.caption(
+        f"'Mangler finansiering' og 'Delvist finansieret' tæller også foreslåede indsatser: {fmt.mio_kr(now['missing_financing_proposed_kr'])} "
+        f"og {fmt.mio_kr(now['partial_financing_proposed_kr'])} af dem står også under 'Foreslåede indsatser'."
+    )
 with st.container(horizontal=True, wrap=True):
     st.page_link("app_pages/financing.py", label="Se listen over indsatser, der mangler finansiering", icon=":material/arrow_forward:")
     st.download_button(
@@ -120,14 +134,16 @@ layout.budget_split_chart(
     "goal",
     "Strategisk mål",
     [palette.GOAL_COLOURS[g] for g in by_goal["goal_id"]],
-    f"{top[0]} får {fmt.percent(top[1], 0)} af budgettet" if top else "Budget pr. strategisk mål",
+    f"{top[0]} får {fmt.percent(top[1], 0)} af det besluttede budget {filters.year}"
+    if top
+    else f"Besluttet budget {filters.year} pr. strategisk mål",
     "budget_pr_maal",
     "goals",
 )
 st.caption(
     "Kun de valgte mål vises; en indsats, der tjener flere mål, tæller med sin andel."
     if filters.goals
-    else "En indsats, der tjener flere mål, er fordelt ligeligt mellem dem, så målene summer til det samlede budget."
+    else "En indsats, der tjener flere mål, er fordelt ligeligt mellem dem, så målene summer til det samlede besluttede budget."
 )
 by_area = queries.budget_by_focus_area(source, filters)
 top = analysis.largest_share(by_area, "focus_area")
@@ -136,19 +152,31 @@ layout.budget_split_chart(
     "focus_area",
     "Indsatsområde",
     [palette.FOCUS_AREA_COLOURS[a] for a in by_area["focus_area_id"]],
-    f"Største indsatsområde: {top[0]} ({fmt.percent(top[1], 0)})" if top else "Budget pr. indsatsområde",
+    f"Største indsatsområde: {top[0]} ({fmt.percent(top[1], 0)} af det besluttede budget {filters.year})"
+    if top
+    else f"Besluttet budget {filters.year} pr. indsatsområde",
     "budget_pr_indsatsomraade",
     "areas",
 )
 
-by_status = queries.budget_by_status(source, filters).assign(label=lambda d: d["status"].map(STATUS_LABELS))
-new_share = analysis.share(by_status.loc[by_status["status"] == "ny", "budget_kr"].sum(), by_status["budget_kr"].sum())
+by_status = queries.budget_by_status(source, filters)
+is_proposed = by_status["status"] == PROPOSED_STATUS
+by_status = by_status.assign(
+    label=by_status["status"].map(STATUS_LABELS),
+    budget_kr=by_status["budget_kr"].where(~is_proposed, 0.0),
+    proposed_kr=by_status["budget_kr"].where(is_proposed, 0.0),
+    initiatives=by_status["initiatives"].where(~is_proposed, 0),
+    proposed_initiatives=by_status["initiatives"].where(is_proposed, 0),
+)
+new_share = analysis.share(by_status.loc[by_status["status"] == NEW_STATUS, "budget_kr"].sum(), by_status["budget_kr"].sum())
 layout.budget_split_chart(
     by_status,
     "label",
     "Status",
     [palette.STATUS_COLOURS[s] for s in by_status["status"]],
-    f"Nye indsatser har {fmt.percent(new_share, 0)} af budgettet {filters.year}" if new_share is not None else "Budget pr. status",
+    f"Nye indsatser har {fmt.percent(new_share, 0)} af det besluttede budget {filters.year}"
+    if new_share is not None
+    else f"Budget {filters.year} pr. status",
     "budget_nye_og_eksisterende",
     "status",
 )

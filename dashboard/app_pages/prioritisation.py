@@ -33,6 +33,35 @@ if placed.empty and unplaced.empty:
     layout.empty_state("Ingen indsatser har budget eller deltagere", context)
     st.stop()
 
+st.header("Hvad skal der gøres mindre af, og hvorfor?")
+for sentence in prioritisation.do_less_summary(everything[everything["active_in_year"]], placed, filters.year):
+    st.markdown(layout.plain(sentence))
+proposals = everything[everything["active_in_year"] & everything["do_less"].fillna(False).astype(bool)]
+if len(proposals):
+    with layout.lazy_expander(f"Alle {fmt.number(len(proposals))} forslag med begrundelse", "do_less_reasons") as opened:
+        if opened:
+            quadrant = placed.set_index("initiative_id")["quadrant"]
+            layout.table(
+                proposals.sort_values("budget_kr", ascending=False, kind="stable")
+                .assign(
+                    rationale=proposals["rationale"].map(lambda r: fmt.text(r, "ikke angivet")),
+                    quadrant=proposals["initiative_id"].map(quadrant).fillna("kan ikke placeres"),
+                )
+                .rename(
+                    columns={
+                        "name": "Indsats",
+                        "initiative_id": "Id",
+                        "budget_kr": "Budget (kr.)",
+                        "rationale": "Begrundelse",
+                        "quadrant": "Kvadrant",
+                    }
+                )[["Indsats", "Id", "Budget (kr.)", "Begrundelse", "Kvadrant"]],
+                "foreslaaet_gjort_mindre_af",
+                "do_less_reasons",
+                pinned="Indsats",
+                widths={"Begrundelse": 420},
+            )
+st.header("Pris og evidens")
 st.caption(
     prioritisation.RULE
     + (f" Medianen er {fmt.kr(placement.median_kr_per_participant)} pr. deltager." if placement.median_kr_per_participant else "")

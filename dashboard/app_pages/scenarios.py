@@ -12,13 +12,14 @@ import streamlit as st
 from dashboard import access, audit, brief, export, layout, queries, scenario_store, scenario_view, scenario_workbook, signin, tables
 from dashboard.filters import Filters, ascii_name
 from dashboard.scenario_outcome import Outcome, comparison, outcome
-from dashboard.scenarios import ASSUMPTION, STEPS, Change, NewInitiative, Scenario
+from dashboard.scenarios import ASSUMPTION, CUT_STEPS, STEPS, Change, NewInitiative, Scenario, reallocation
 from sikkerby import formatting as fmt
 from sikkerby.numbers import MAX_AMOUNT_KR, MAX_COUNT
 
 OPENED, CHANGES, NEW, NAME, FRAME = "scenario_opened", "scenario_changes", "scenario_new", "scenario_name", "scenario_frame"
 REPLACE_PENDING = "scenario_replace_pending"  # the name an analyst was told belongs to someone else
 NEW_AMOUNT, UNCHANGED = "Nyt beløb", "Uændret"
+ROWS_SHOWN = 50  # initiatives in the clickable table; the select boxes reach the rest
 CHOICES = 300  # initiatives offered in the select box at once; a longer year is searched first
 
 
@@ -138,11 +139,22 @@ frame_col.number_input(
 
 st.header(f"Ændringer af årets indsatser ({year})")
 st.caption(
-    "Vælg en indsats og en ændring, og tryk 'Tilføj ændring'. Et nyt beløb er indsatsens samlede budget i året; "
+    "Klik på en indsats i tabellen (eller vælg den i feltet), vælg en ændring, og tryk 'Tilføj ændring'. "
+    "Skal pengene til en ny indsats i en bydel, gør 'Flyt penge' begge dele på én gang. Et nyt beløb er indsatsens samlede budget i året; "
     "det fordeles på bydelene, som budgettet er fordelt i dag. Flere ændringer på én gang: indlæs et scenarie fra Excel."
 )
 by_id = active.set_index("initiative_id")
 name_of, budget_of = by_id["name"], by_id["budget_kr"]
+goals_of = queries.initiative_goals(source).groupby("initiative_id")["goal_id"].agg(tuple).to_dict()
+
+
+def move_source(initiative_id: str) -> pd.Series:
+    """The initiative's row as `reallocation` needs it: with its id and the goals it serves."""
+    row = by_id.loc[initiative_id].copy()
+    row["initiative_id"], row["goal_ids"] = initiative_id, goals_of.get(initiative_id, ())
+    return row
+
+
 pool = active
 if len(active) > CHOICES:  # a long portfolio is searched first: the browser gets the matches, not every initiative
     needle = st.text_input(
@@ -161,6 +173,37 @@ option_label = dict(
     )
 )
 changes: dict[str, Change] = st.session_state[CHANGES]
+
+# The common moves, short: a click on an initiative's row picks it for a change; one form moves money to a district.
+rows = pool.head(ROWS_SHOWN)
+picked_row = st.dataframe(
+    pd.DataFrame(
+        {
+            "Indsats": rows["name"],
+            "Id": rows["initiative_id"],
+            f"Budget {year}": fmt.column(rows["budget_kr"], fmt.mio_kr),
+            "18–25-årige nået": fmt.column(rows["participants_18_25"], fmt.number),
+            "Ændring i scenariet": [changes[i].label() if i in changes else "" for i in rows["initiative_id"]],
+        }
+    ),
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="scenario_row_pick",
+    height=260,
+)
+st.caption(
+    f"Klik på en række for at vælge indsatsen i felterne nedenfor (de {fmt.number(len(rows))} største efter budget"
+    + (", blandt dem, søgningen finder" if len(active) > CHOICES else "")
+    + "; find de øvrige i feltet 'Indsats')."
+)
+row_choice = picked_row.selection.rows[0] if picked_row.selection.rows else None
+if row_choice is not None and st.session_state.get("scenario_row_last") != row_choice:
+    st.session_state["scenario_row_last"] = row_choice  # a new click, not a kept selection
+    st.session_state["scenario_change_initiative"] = st.session_state["scenario_move_from"] = rows["initiative_id"].iloc[row_choice]
+elif row_choice is None:
+    st.session_state.pop("scenario_row_last", None)
+
 with st.form("scenario_change_form", border=False):
     pick_col, how_col, amount_col, add_col = st.columns([4, 2, 2, 2], vertical_alignment="bottom")
     picked_id = pick_col.selectbox(
@@ -191,6 +234,50 @@ with st.form("scenario_change_form", border=False):
             changes.pop(picked_id, None)
         else:
             changes[picked_id] = Change(amount_kr=float(amount)) if how == NEW_AMOUNT else Change(step=STEPS[how])
+st.markdown("**Flyt penge til en ny indsats i en bydel**")
+with st.form("scenario_move_form", border=False):
+    from_col, step_col, to_col, reach_col, move_col = st.columns([4, 2, 3, 2, 2], vertical_alignment="bottom")
+    move_from = from_col.selectbox(
+        "Fra indsats", list(option_label), format_func=option_label.get, index=None, placeholder="Vælg en indsats", key="scenario_move_from"
+    )
+    move_step = step_col.selectbox("Skær", CUT_STEPS, index=1, key="scenario_move_step")
+    terms = scenario_view.terms(context)
+    move_to = to_col.selectbox(
+        "Til ny indsats i bydel",
+        list(terms.districts),
+        format_func=terms.districts.get,
+        index=None,
+        placeholder="Vælg bydel",
+        key="scenario_move_to",
+    )
+    move_reach = reach_col.number_input(
+        "18–25-årige nået",
+        min_value=0,
+        max_value=MAX_COUNT,
+        step=10,
+        value=None,
+        key="scenario_move_reach",
+        help="Tomt = samme pris pr. ung som den indsats, pengene kommer fra (eller 0, hvis dens antal er skjult).",
+    )
+    if move_col.form_submit_button("Flyt pengene", icon=":material/swap_horiz:", width="stretch", key="scenario_move_add"):
+        if move_from is None or move_to is None:
+            st.error("Vælg både den indsats, pengene kommer fra, og bydelen, de skal til.", icon=":material/error:")
+        else:
+            number = 1 + max((int(n.initiative_id.removeprefix("NY-")) for n in st.session_state[NEW]), default=0)
+            change, new = reallocation(
+                move_source(move_from),
+                move_step,
+                move_to,
+                terms.districts[move_to],
+                number,
+                None if move_reach is None else float(move_reach),
+            )
+            changes[move_from] = change
+            st.session_state[NEW].append(new)
+            st.toast(
+                f"{layout.plain(name_of[move_from])} {move_step}; {fmt.mio_kr(new.budget_kr)} til en ny indsats i {terms.districts[move_to]}."
+            )
+
 if changes:
     shown = [i for i in changes if i in name_of]
     changed = pd.DataFrame(

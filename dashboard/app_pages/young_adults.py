@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import analysis, charts, disclosure, layout, queries
@@ -16,6 +17,20 @@ if disclosure.true_sum(by_district, "reached_18_25") == 0 and by_district["budge
     st.stop()
 
 city = analysis.city_figure(by_district, "reached_18_25", "residents_18_25", scale=1000)
+DISTRICTS_TOGETHER = "Bydelene under ét"
+
+
+def city_sentence() -> str:
+    """Name the city's own figure (as on Overblik), which also counts the city-wide initiatives' participants."""
+    whole = queries.key_figures(source, filters.without_districts()).set_index("year").loc[filters.year, "reached_per_1000"]
+    if fmt.is_hidden(whole) or pd.isna(whole):
+        return ""
+    return (
+        f"Hele byens tal, som på Overblik, er {fmt.number(whole, 1)} pr. 1.000: det tæller også deltagere i byfælles "
+        "indsatser, der ikke kan henføres til en bydel (se Om data)."
+    )
+
+
 per_1000_text = fmt.column(by_district["reached_per_1000"], fmt.per_thousand).tolist()
 bar_text = fmt.column(by_district["reached_per_1000"], lambda v: fmt.number(v, 1)).tolist()  # the bars' axis says pr. 1.000
 chosen_column = (
@@ -29,7 +44,7 @@ table = (
             "residents_18_25": "Indbyggere 18–25 år",
             "reached_18_25": "Nået 18–25 år (personer)",
             "reached_per_1000": "Nået pr. 1.000 unge",
-            "budget_18_25_kr": "Budget til 18–25-indsatser (kr.)",
+            "budget_18_25_kr": "Besluttet budget til 18–25-indsatser (kr.)",
             "kr_per_young_resident": "Kr. pr. ung 18–25 år",
         }
     )
@@ -72,7 +87,7 @@ with rank_col:
             bar_text,
             chosen=filters.districts,
             reference=city,
-            reference_label="Hele byen",
+            reference_label=DISTRICTS_TOGETHER,
         ),
         table,
         "unge_18_25_rangeret",
@@ -82,10 +97,12 @@ st.caption(
     "Kortet, rangeringen og tabellen viser altid alle ti bydele"
     + (", de valgte i filteret er fremhævet. " if filters.districts else ". ")
     + (
-        "Den stiplede linje er hele byens dækning (alle bydele under ét)."
+        f"Den stiplede linje, {DISTRICTS_TOGETHER.lower()}, er {fmt.number(city, 1)} pr. 1.000: deltagere henført til en bydel "
+        "delt med de ti bydeles unge. "
         if city is not None
-        else "Hele byens dækning er ikke tegnet: den ville afsløre et lille tal."
+        else f"{DISTRICTS_TOGETHER} er ikke tegnet: tallet ville afsløre et lille tal. "
     )
+    + city_sentence()
 )
 
 st.header("Tal pr. bydel")
