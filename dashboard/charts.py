@@ -218,27 +218,29 @@ def horizontal_bars(
     )
 
 
-def names_above(names: pd.Series, row: float, gap: float) -> list[dict]:
+def names_above(names: pd.Series, row: float, gap: float, rows: list | None = None, escape: bool = True) -> list[dict]:
     """Return each row's name as a note above its bar(s), for a chart whose y axis shows no names.
 
     Beside the bars, a long name (a goal, "Vesterbro/Kongens Enghave") takes most of a phone's width and the
-    bars' numbers get cut; above them, the bars keep the whole width.
+    bars' numbers get cut; above them, the bars keep the whole width. `rows` are the bars' y values when
+    they are not the names themselves; `escape=False` for names already made safe for plotly.
     """
     return [
         {
-            "text": plotly_text(name),
+            "text": plotly_text(name) if escape else name,
             "x": 0,
-            "xref": "x",
+            "xref": "paper",
             "xanchor": "left",
-            "y": name,
+            "y": y,
             "yref": "y",
             "yanchor": "bottom",
             "yshift": row * (1 - gap) / 2,
             "showarrow": False,
             "font": {"size": 13},
             "bgcolor": "rgba(255, 255, 255, 0.85)",  # a reference line across the chart never strikes a name through
+            "align": "left",
         }
-        for name in names
+        for name, y in zip(names, names if rows is None else rows, strict=True)
     ]
 
 
@@ -639,11 +641,19 @@ def effect_progress(data: pd.DataFrame, title: str, source: str) -> go.Figure:
         title,
         source,
         x_title="Fra udgangspunkt (0 %) til mål (100 %)",
-        height=max(160, 70 * len(shown)),
-        layout={"shapes": [vertical_line(100, "#333")], "annotations": [target_note]},
+        height=max(160, TARGET_ROW_PX * len(shown)),
+        layout={
+            "shapes": [vertical_line(100, "#333")],
+            "annotations": [target_note, *names_above(labels, TARGET_ROW_PX, TARGET_BAR_GAP, rows=rows, escape=False)],
+            "bargap": TARGET_BAR_GAP,
+        },
         x_axis={"ticksuffix": " %", "range": [min(-10, shown["progress_pct"].min() - 10), max(120, shown["progress_pct"].max() + 10)]},
-        y_axis={"autorange": "reversed", "tickmode": "array", "tickvals": rows, "ticktext": labels},
+        # the labels (already escaped) stand above the bars; the ticks keep them for a reader of the figure's data
+        y_axis={"autorange": "reversed", "tickmode": "array", "tickvals": rows, "ticktext": labels, "showticklabels": False},
     )
+
+
+TARGET_ROW_PX, TARGET_BAR_GAP = 86, 0.74  # three lines of label (about 52 px) above a 22 px bar
 
 
 def priority_bubbles(placed: pd.DataFrame, median: float, title: str, source: str) -> go.Figure:

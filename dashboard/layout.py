@@ -245,10 +245,7 @@ def _shown_table(
     if pinned:
         config[pinned] = st.column_config.Column(pinned=True, width=(widths or {}).get(pinned, "medium"))
     shown = data if len(data) <= PAGE_ROWS else _one_page(data, key)
-    cue = accessibility.scroll_cue(len(data.columns), pinned)
-    if cue:
-        with st.container(key=f"{cue[0]}{key}"):
-            st.caption(cue[1])
+    scroll_cue(len(data.columns), pinned, key)
     st.dataframe(
         tables.styled(shown, formats),
         hide_index=True,
@@ -257,6 +254,14 @@ def _shown_table(
         placeholder=fmt.MISSING,
         column_config=config or None,
     )
+
+
+def scroll_cue(columns: int, pinned: str | None, key: str) -> None:
+    """Say above a table that it scrolls sideways, where its columns may run past the screen (`accessibility.scroll_cue`)."""
+    cue = accessibility.scroll_cue(columns, pinned)
+    if cue:
+        with st.container(key=f"{cue[0]}{key}"):
+            st.caption(cue[1])
 
 
 PAGE_ROWS = 100  # rows a table shows at once: the sample's whole portfolio, a few screens of a longer one

@@ -46,12 +46,12 @@ proposed_note = (
 )
 if filters.goals:
     st.markdown(
-        f"Besluttet budget {filters.year} til de valgte mål: **{fmt.mio_kr(total)}**. En indsats, der også tjener andre mål, "
+        f"Besluttet budget {filters.year} til de valgte mål: **{fmt.mio_kr(total)}** En indsats, der også tjener andre mål, "
         "tæller kun med sin andel her." + proposed_note
     )
 else:
     st.markdown(
-        f"Det besluttede budget {filters.year} er **{fmt.mio_kr(total)}**. En indsats, der tjener flere mål, er fordelt ligeligt "
+        f"Det besluttede budget {filters.year} er **{fmt.mio_kr(total)}** En indsats, der tjener flere mål, er fordelt ligeligt "
         "mellem dem, så de fire mål summer til det samlede besluttede budget." + proposed_note
     )
 columns = st.columns(4)[: len(by_goal)]
@@ -73,7 +73,8 @@ for goal in by_goal.itertuples(index=False):
         + (f" ({fmt.percent(share, 0)} af det besluttede budget)" if share is not None else "")
         + f" · {fmt.number(goal.initiatives)} besluttede indsatser med budget"
         + (
-            f" · foreslået oveni: {fmt.mio_kr(goal.proposed_kr)} ({fmt.number(goal.proposed_initiatives)} indsatser)"
+            f" · foreslået oveni: {fmt.mio_kr(goal.proposed_kr)} ({fmt.number(goal.proposed_initiatives)} "
+            + ("indsats)" if goal.proposed_initiatives == 1 else "indsatser)")
             if goal.proposed_initiatives
             else ""
         )

@@ -176,17 +176,19 @@ changes: dict[str, Change] = st.session_state[CHANGES]
 
 # The common moves, short: a click on an initiative's row picks it for a change; one form moves money to a district.
 rows = pool.head(ROWS_SHOWN)
+layout.scroll_cue(5, "Indsats", "scenario_row_pick")
 picked_row = st.dataframe(
     pd.DataFrame(
         {
             "Indsats": rows["name"],
-            "Id": rows["initiative_id"],
-            f"Budget {year}": fmt.column(rows["budget_kr"], fmt.mio_kr),
-            "18–25-årige nået": fmt.column(rows["participants_18_25"], fmt.number),
+            f"Budget {year}": fmt.column(rows["budget_kr"], fmt.mio_kr),  # beside the name: a phone shows it
             "Ændring i scenariet": [changes[i].label() if i in changes else "" for i in rows["initiative_id"]],
+            "18–25-årige nået": fmt.column(rows["participants_18_25"], fmt.number),
+            "Id": rows["initiative_id"],
         }
     ),
     hide_index=True,
+    column_config={"Indsats": st.column_config.Column(width="medium", pinned=True)},
     on_select="rerun",
     selection_mode="single-row",
     key="scenario_row_pick",
