@@ -54,7 +54,7 @@ def effect_target_progress(targets: pd.DataFrame) -> pd.DataFrame:
 
 
 SHOWN_DECIMALS = 3
-LABEL_WIDTH = 30  # characters of an initiative's name on a chart axis; fits beside the bars on a phone
+LABEL_WIDTH = 45  # characters of an initiative's name above its bar: the width of a phone (copies numbered (1), (2), … stay apart)
 
 
 def plotly_text(text: object) -> str:

@@ -197,7 +197,7 @@ def test_effect_progress_labels_carry_status_and_progress_rounded_down_and_escap
 
 
 def test_effect_targets_whose_names_shorten_alike_get_a_bar_each():
-    long_name = "Væresteder for 18-25-årige i hele byen"  # longer than an axis label: both shorten to the same text
+    long_name = "Væresteder for 18-25-årige i hele byen og på Amager"  # longer than a label: both shorten to the same text
     data = targets().head(2).assign(initiative=[long_name + " (1)", long_name + " (2)"])
     fig = charts.effect_progress(analysis.effect_target_progress(data), "t", SOURCE)
     labels = list(fig.layout.yaxis.ticktext)

@@ -959,12 +959,12 @@ def test_effect_target_progress_reads_nullable_values(tmp_path):
 
 
 def test_effect_target_texts():
-    long_name = "Opsøgende gadeplansarbejde i Nordvest og Tingbjerg"  # 50 characters, cut at 30
+    long_name = "Opsøgende gadeplansarbejde i Nordvest og Tingbjerg"  # 50 characters, cut at 45
     result = progress_of(
         effect(50.0, 120.0, 80.5),
         effect(11.0, 7.0, None, unit="%", initiative=long_name, indicator="Andel <b>utrygge</b>", year=2014.0),
-        effect(None, 3.0, 2.25, unit=None, initiative="a" * 30),
-        effect(1.0, 2.0, 1.5, unit="", initiative="a" * 28 + " bcd"),
+        effect(None, 3.0, 2.25, unit=None, initiative="a" * 45),
+        effect(1.0, 2.0, 1.5, unit="", initiative="a" * 43 + " bcd"),
         effect(1.0, 2.0, 1.5, unit=float("nan"), initiative="<i>x</i>"),
     )
     assert result["detail"].tolist() == [
@@ -977,9 +977,9 @@ def test_effect_target_texts():
     # The initiative, then the indicator on a line of its own: two targets of one initiative are told apart.
     assert result["label"].tolist() == [
         "Væresteder<br>Unge der kommer fast",
-        "Opsøgende gadeplansarbejde i…<br>Andel &lt;b&gt;utrygge&lt;/b&gt;",  # 29 characters, the trailing space dropped, then the ellipsis
-        "a" * 30 + "<br>Unge der kommer fast",  # exactly 30: kept whole
-        "a" * 28 + "…<br>Unge der kommer fast",  # 29 characters end in a space, which is dropped
+        "Opsøgende gadeplansarbejde i Nordvest og Tin…<br>Andel &lt;b&gt;utrygge&lt;/b&gt;",  # 44 characters, then the ellipsis
+        "a" * 45 + "<br>Unge der kommer fast",  # exactly 45: kept whole
+        "a" * 43 + "…<br>Unge der kommer fast",  # 44 characters end in a space, which is dropped
         "&lt;i&gt;x&lt;/i&gt;<br>Unge der kommer fast",  # markup is shown as text
     ]
     assert result["hover"].iloc[1] == "Andel &lt;b&gt;utrygge&lt;/b&gt;<br>Udgangspunkt 11 % → mål 7 % (2014) · seneste –"
@@ -988,9 +988,9 @@ def test_effect_target_texts():
 
 def test_effect_target_labels_cut_long_names_and_keep_quotes_as_they_are():
     # plotly reads &lt; &gt; &amp; but shows &quot; and &#x27; as written, so quotes must stay plain characters.
-    result = progress_of(effect(1.0, 2.0, 1.5, initiative="b" * 40), effect(1.0, 2.0, 1.5, initiative="Projekt \"Tryg by\" & 'Nat'"))
+    result = progress_of(effect(1.0, 2.0, 1.5, initiative="b" * 60), effect(1.0, 2.0, 1.5, initiative="Projekt \"Tryg by\" & 'Nat'"))
     after = "<br>Unge der kommer fast"
-    assert result["label"].tolist() == ["b" * 29 + "…" + after, "Projekt \"Tryg by\" &amp; 'Nat'" + after]  # 40 characters: 29 and …
+    assert result["label"].tolist() == ["b" * 44 + "…" + after, "Projekt \"Tryg by\" &amp; 'Nat'" + after]  # 60 characters: 44 and …
 
 
 def test_effect_target_progress_keeps_the_input_columns_and_rows():
