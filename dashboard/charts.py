@@ -451,7 +451,17 @@ def ranked_bars(
 
 def vertical_line(x: float, colour: str) -> dict:
     """A dashed line across the plot at `x`, as plotly's `add_vline` draws it."""
-    return {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": {"dash": "dash", "color": colour}}
+    return {  # under the bars: it never strikes through the numbers written on them
+        "type": "line",
+        "x0": x,
+        "x1": x,
+        "xref": "x",
+        "y0": 0,
+        "y1": 1,
+        "yref": "y domain",
+        "line": {"dash": "dash", "color": colour},
+        "layer": "below",
+    }
 
 
 # Where each district's name sits on the map: hand-placed (lon, lat) and short two-line names, so no
@@ -469,6 +479,23 @@ MAP_LABELS: dict[int, tuple[float, float, str]] = {
     10: (12.585, 55.630, "Amager<br>Vest"),
 }
 MAP_LABEL_FONT = 11
+
+
+def label_colour_on(fill: str) -> str:
+    """Return white or near-black for a label on `fill` ("rgb(r, g, b)" or "#rrggbb"): whichever contrasts more (WCAG)."""
+    if fill.startswith("#"):
+        channels = [int(fill[i : i + 2], 16) for i in (1, 3, 5)]
+    else:
+        channels = [round(float(c)) for c in fill[fill.index("(") + 1 : fill.index(")")].split(",")[:3]]
+    linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    dark = (luminance + 0.05) / (DARK_LABEL_LUMINANCE + 0.05)
+    light = 1.05 / (luminance + 0.05)
+    return "white" if light > dark else DARK_LABEL
+
+
+DARK_LABEL = "#111111"
+DARK_LABEL_LUMINANCE = 0.0056  # of #111111
 MAP_COLOURBAR_ROOM = 86  # the colour bar lies under the map, with its title above it
 
 
@@ -515,7 +542,7 @@ def district_map(
         label_x.append(x)
         label_y.append(y)
         label_text.append(name)
-        label_colour.append("white" if share > 0.6 else "#111")
+        label_colour.append(label_colour_on(colour))
         hover.append(f"{row.name}<br>{row.label_text}")
     fig.add_trace(
         go.Scatter(

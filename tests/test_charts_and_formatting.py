@@ -203,3 +203,16 @@ def test_effect_targets_whose_names_shorten_alike_get_a_bar_each():
     labels = list(fig.layout.yaxis.ticktext)
     assert labels[0].split("<br>")[0] == labels[1].split("<br>")[0]
     assert len(set(fig.data[0].y)) == 2  # yet two bars, not one stacked on the other
+
+
+@pytest.mark.parametrize(
+    ("fill", "label"),
+    [
+        ("#FFFFFF", "#111111"),  # white: 18,9:1 with near-black, 1:1 with white
+        ("rgb(8, 48, 107)", "white"),  # the scale's darkest blue: luminance 0,03 → white 13:1, black 1,5:1
+        ("rgb(66, 146, 198)", "#111111"),  # a middle blue, luminance 0,25: near-black 5,4:1 beats white 3,5:1
+        ("#777777", "white"),  # luminance 0,184: white 4,48:1 beats near-black 4,2:1
+    ],
+)
+def test_a_map_label_takes_the_colour_that_contrasts_most_with_its_districts_fill(fill, label):
+    assert charts.label_colour_on(fill) == label

@@ -36,12 +36,12 @@ st.markdown(
     )
 )
 with st.container(horizontal=True, wrap=True):
-    st.metric("Mangler finansiering (mio. kr.)", fmt.mio(missing), border=True, width=250, help="Budget til indsatser uden finansiering.")
+    st.metric("Mangler finansiering (mio. kr.)", fmt.mio(missing), border=True, width=310, help="Budget til indsatser uden finansiering.")
     st.metric(
         "Delvist finansieret (mio. kr.)",
         fmt.mio(partial),
         border=True,
-        width=250,
+        width=310,
         help="Hele budgettet til delvist finansierede indsatser; kontrakten siger ikke, hvor stor en del der mangler.",
     )
 shown = listed.assign(

@@ -50,7 +50,7 @@ def proposed_part(field: str) -> str:
     return f". Heraf {fmt.mio_kr(now[field])} til foreslåede indsatser, som også tælles med under 'Foreslåede indsatser'."
 
 
-KEY_FIGURE_WIDTH = 250  # px; the row wraps, so key figures never get cut on a tablet or phone
+KEY_FIGURE_WIDTH = 310  # px: the longest label whole, also in the projector's larger text; the row wraps on a tablet or phone
 with st.container(horizontal=True, wrap=True):
     key_figure(
         "Besluttet budget (mio. kr.)",
