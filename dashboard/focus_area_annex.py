@@ -22,7 +22,7 @@ from dashboard.filters import Filters
 from sikkerby import formatting as fmt
 from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING, PROPOSED_STATUS
 
-COVERAGE_COLUMNS = {"district": "Bydel", "reached_18_25": "Nået 18–25 år (personer)", "reached_per_1000": "Nået pr. 1.000 unge"}
+COVERAGE_COLUMNS = {"district": "Bydel", "reached_per_1000": "Nået pr. 1.000 unge", "reached_18_25": "Nået 18–25 år (personer)"}
 # Each table's point comes right after the initiative's name, so a phone shows it without scrolling sideways.
 TARGET_COLUMNS = {"initiative": "Indsats", "status": "Status", "indicator": "Indikator", "detail": "Fra udgangspunkt til mål"}
 NEED_COLUMNS = {"name": "Indsats", "budget_kr": "Budget (kr.)", "financing": "Finansiering", "status": "Status"}

@@ -289,9 +289,9 @@ def test_the_whole_brief_reads_as_worked_out_by_hand(app_on_portfolio):
         "Hvor kan indsatsen vokse?",
         "9 af de ti bydele når færrest unge",
         "Socialt udsatte unge over 18 år: 18–25-årige nået pr. bydel",
-        "Bydel | Nået 18–25 år (personer) | Nået pr. 1.000 unge",
+        "Bydel | Nået pr. 1.000 unge | Nået 18–25 år (personer)",
         *[
-            f"{name} | 0 | 0,0"
+            f"{name} | 0,0 | 0"
             for name in (
                 "Indre By",
                 "Østerbro",
@@ -304,7 +304,7 @@ def test_the_whole_brief_reads_as_worked_out_by_hand(app_on_portfolio):
                 "Amager Vest",
             )
         ],
-        "Nørrebro | 110 | 7,9",
+        "Nørrebro | 7,9 | 110",
         "Effektmål",
         "Bagud: 1",
         "Socialt udsatte unge over 18 år: effektmål",

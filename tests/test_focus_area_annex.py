@@ -123,7 +123,7 @@ def test_page_and_brief_show_the_same_annex_rows_with_a_do_less_initiative_witho
     assert page["Nået pr. 1.000 unge"] == coverage
     # lowest coverage first: eight districts at 0, then Valby 8 / 11.318 and Nørrebro 110 / 13.840 (real residents 2010)
     assert [row[0] for row in coverage[-2:]] == ["Valby", "Nørrebro"]
-    assert coverage[-1] == ["Nørrebro", "110", "7,9"]
+    assert coverage[-1] == ["Nørrebro", "7,9", "110"]
     assert "delvist finansieret: <b>1,7 mio. kr.</b>" in section and "Mangler finansiering: <b>0,0 mio. kr.</b>" in section
     assert "foreslåede indsatser: <b>0,4 mio. kr.</b>" in section
 

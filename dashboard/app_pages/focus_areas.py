@@ -53,6 +53,7 @@ def show_area(area) -> None:
                 annex.targets,
                 f"omraade{area.focus_area_id}_effektmaal",
                 f"{key}_targets",
+                pinned="Indsats",
                 preview=PREVIEW_ROWS,
                 order="længst fra målet først",
             )
@@ -69,6 +70,7 @@ def show_area(area) -> None:
                 annex.needing,
                 f"omraade{area.focus_area_id}_budgetbehov",
                 f"{key}_need",
+                pinned="Indsats",
                 preview=PREVIEW_ROWS,
                 order="største budget først",
             )
@@ -86,6 +88,7 @@ def show_do_less(annex: focus_area_annex.Annex, key: str) -> None:
             annex.do_less,
             f"omraade{annex.focus_area_id}_goeres_mindre_af",
             f"{key}_less",
+            pinned="Indsats",
             preview=PREVIEW_ROWS,
             order="største budget først",
         )
