@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.scenarios import Change, NewInitiative, Scenario, against_frame, apply, budget_by_group, coverage_by_district, membership
+from dashboard.scenarios import (
+    STEPS,
+    Change,
+    NewInitiative,
+    Scenario,
+    against_frame,
+    apply,
+    budget_by_group,
+    coverage_by_district,
+    membership,
+    reallocation,
+)
+from sikkerby import formatting as fmt
 
 NAN = float("nan")
 
@@ -285,3 +298,39 @@ def test_a_line_of_one_krone_scales_its_reach_like_any_other():
     scenario = apply(frame, {"F": Change(step=0.5)})
     assert scenario["scenario_budget_kr"].tolist() == [1.5]
     assert scenario["scenario_reached_18_25"].tolist() == [15.0]
+
+
+def source_row(budget: float, young: object) -> pd.Series:
+    return pd.Series(
+        {
+            "initiative_id": "SOF-001",
+            "name": "Væresteder",
+            "budget_kr": budget,
+            "participants_18_25": young,
+            "focus_area_id": np.int64(4),
+            "administration_code": "SOF",
+            "goal_ids": (np.int32(1), np.int32(3)),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("step", "budget", "young", "typed", "freed", "reached"),
+    [
+        ("−50 %", 1_000_000.0, 110, None, 500_000.0, 55),  # half the money, half the people at the same price
+        ("−25 %", 1_000_000.0, 110, None, 250_000.0, 28),  # 27,5 rounds to 28
+        ("Stop", 1_000_000.0, 110, None, 1_000_000.0, 110),
+        ("Stop", 1_000_000.0, 110, 0.0, 1_000_000.0, 0),  # a typed 0 is kept
+        ("Stop", 1_000_000.0, 110, 40.0, 1_000_000.0, 40),
+        ("−50 %", 0.0, 5, None, 0.0, 0),  # no budget: no money freed, no price to reach anyone at
+        ("−50 %", 1_000_000.0, fmt.Hidden("<5"), None, 500_000.0, 0),  # the price would give a hidden count away
+        ("−50 %", 1_000_000.0, None, None, 500_000.0, 0),  # no activity
+    ],
+)
+def test_a_reallocation_cuts_one_and_funds_a_new_initiative_in_one_district(step, budget, young, typed, freed, reached):
+    change, new = reallocation(source_row(budget, young), step, 8, "Bispebjerg", 3, typed)
+    assert change == Change(step=STEPS[step])
+    assert (new.initiative_id, new.name, new.districts) == ("NY-3", "Ny indsats i Bispebjerg (fra SOF-001)", (8,))
+    assert (new.budget_kr, new.reached_18_25) == (freed, reached)
+    assert (new.goal_ids, new.focus_area_id, new.administration_code) == ((1, 3), 4, "SOF")
+    assert all(type(g) is int for g in new.goal_ids) and type(new.focus_area_id) is int  # saved as JSON
