@@ -212,7 +212,7 @@ def horizontal_bars(
         x_title=value_title,
         height=max(180, row * len(data)),
         legend_entries=0 if beside is None else 1,
-        layout={"bargap": gap, "annotations": above} | ({} if beside is None else {"barmode": "group", "showlegend": True}),
+        layout={"bargap": gap, "annotations": above} | ({} if beside is None else {"barmode": "group"}),
         x_axis={"tickformat": ",.0f" if scale == 1 or largest >= 10 else ",.1f", "range": [0, largest * 1.45 if largest > 0 else 1]},
         y_axis={"autorange": "reversed", "showticklabels": False},
     )

@@ -145,13 +145,14 @@ st.caption(
 )
 by_id = active.set_index("initiative_id")
 name_of, budget_of = by_id["name"], by_id["budget_kr"]
-goals_of = queries.initiative_goals(source).groupby("initiative_id")["goal_id"].agg(tuple).to_dict()
 
 
 def move_source(initiative_id: str) -> pd.Series:
-    """The initiative's row as `reallocation` needs it: with its id and the goals it serves."""
+    """The initiative's row as `reallocation` needs it: with its id and the goals it serves (read only on a move)."""
+    goals = queries.initiative_goals(source)
     row = by_id.loc[initiative_id].copy()
-    row["initiative_id"], row["goal_ids"] = initiative_id, goals_of.get(initiative_id, ())
+    row["initiative_id"] = initiative_id
+    row["goal_ids"] = tuple(goals.loc[goals["initiative_id"] == initiative_id, "goal_id"])
     return row
 
 
