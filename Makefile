@@ -13,8 +13,12 @@ SOURCES := data/reference/befkbhalderkoencivst.csv data/reference/bydele.geojson
 # MALLOC_ARENA_MAX=2: Streamlit runs every rerun in a new thread, and glibc gives threads arenas of their own;
 # with many arenas the server's memory climbed from 470 to 900 MB over 30 reruns at 1000× the sample, with two
 # it levels off at about 570 MB (benchmarks/results.md).
+# scripts/start_warming.py runs the script once as soon as the server listens, so the caches of every page are warmed
+# before the first visitor (dashboard/warmup.py).
 run: $(VENV)/.runtime-installed $(DB)  ## start the dashboard on http://localhost:8501
-	MALLOC_ARENA_MAX=2 SIKKERBY_DB=$(DB) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(BIN)/python scripts/start_warming.py $(PORT) &
+	MALLOC_ARENA_MAX=2 SIKKERBY_DB=$(DB) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS) \
+		--server.scriptHealthCheckEnabled true
 
 test: $(VENV)/.dev-installed  ## lint, format check, then every test
 	$(BIN)/ruff check .

@@ -16,7 +16,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import access, accessibility, layout, queries, sidebar, signin  # noqa: E402
+from dashboard import access, accessibility, layout, queries, sidebar, signin, warmup  # noqa: E402
 from dashboard.access import Viewer  # noqa: E402
 from dashboard.database import DatabaseMissing, reading  # noqa: E402
 
@@ -97,9 +97,11 @@ PAGES = {
     ],
 }
 
+if warmup.enabled():  # from the first run on (a server start), each new data version is warmed before it is asked for
+    warmup.WARMER.watch(queries.app_database())
 try:
     viewer = signin.viewer_or_stop()  # before any data is read: a person who may not look sees no district name either
-    with reading(queries.app_database()) as version:
+    with reading(queries.app_database()) as version, warmup.WARMER.waiting_note(queries.source_of(version)):
         run_pages(queries.source_of(version), viewer)
 except DatabaseMissing:
     st.title("Sikker By – kriminalpræventive indsatser")

@@ -44,7 +44,7 @@ def current_database() -> Path:
     return database_path()
 
 
-def _file_identity(db_path: Path) -> tuple[int, int, int]:
+def file_identity(db_path: Path) -> tuple[int, int, int]:
     """Return what changes when a load swaps in a new file: inode, modification time, size."""
     try:
         stat = os.stat(db_path)
@@ -97,7 +97,7 @@ class VersionPool:
 
     def checkout(self, db_path: Path) -> DataVersion:
         """Return the version that is the file on disk now, marked as in use until `release`."""
-        identity = _file_identity(db_path)
+        identity = file_identity(db_path)
         with self._lock:
             live = self._live.get(db_path)
             if live is None or live[0] != identity:

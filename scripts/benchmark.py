@@ -193,6 +193,118 @@ def measure_server(db: Path, reruns: int = 20) -> dict[str, float]:
     return out
 
 
+PEER_APP = "benchmarks/peer_app.py"
+PEER_STEPS = {  # what a visitor does, in this order, right after the server started
+    "first_page_s": "første side efter serverstart",
+    "first_filter_s": "første bydelsfilter (Valby)",
+    "new_district_s": "en bydel, ingen har valgt før (Amager Øst)",
+    "repeated_filter_s": "et gentaget filter (Valby igen)",
+    "new_version_page_s": "første side efter en ny dataversion (CLI-indlæsning)",
+}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start_server(script: str, db: Path, port: int) -> subprocess.Popen:
+    """Start a Streamlit server as `make run` does (the script health check is what `make run` calls once it listens)."""
+    env = os.environ | SERVER_ENV | {"SIKKERBY_DB": str(db), "SIKKERBY_SCENARIOS": str(db.parent / "scenarios.sqlite")}
+    env.pop("SIKKERBY_WARM", None)
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.headless", "true"]
+    command += ["--server.scriptHealthCheckEnabled", "true"]
+    return subprocess.Popen(command, env=env, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _started(port: int) -> None:
+    """Wait until the server answers and run its script once, as `make run` does (scripts/start_warming.py)."""
+    from start_warming import main as start_warming
+
+    start_warming(port)
+
+
+def _choose_district(page, name: str, wait_for: str) -> float:
+    """Pick one district in the sidebar's Bydele box (after emptying it); return seconds until the page has settled."""
+    from tests.test_browser import wait_until_settled
+
+    box = page.get_by_role("combobox", name="Bydele")
+    chosen = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.locator("button[aria-label^='Remove ']")
+    while chosen.count():
+        chosen.first.click(force=True)  # the tag's own remove button
+        wait_until_settled(page)
+    box.click()
+    box.fill(name)
+    start = time.perf_counter()
+    box.press("Enter")
+    page.get_by_text(wait_for).first.wait_for(timeout=600_000)
+    wait_until_settled(page)
+    return time.perf_counter() - start
+
+
+def measure_against_peer(db: Path, folder: Path) -> dict[str, dict[str, float]]:
+    """Drive the dashboard and the pandas peer (`PEER_APP`) in Chromium, interleaved step by step, each on a fresh server.
+
+    Per app: the first page right after a server start, the first district filter, a district never
+    chosen, a repeated filter, then (after a CLI load of the same folder, a new data version) the first
+    page run. Empty when Chromium is not installed.
+    """
+    import shutil
+    import signal
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        return {}
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import wait_until_settled
+
+    apps = {"dashboard": ("dashboard/app.py", "henført til {}"), "peer": (PEER_APP, "Viser kun {}")}
+    out: dict[str, dict[str, float]] = {name: {} for name in apps}
+    servers, pages = {}, {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            ports = {name: _free_port() for name in apps}
+            for name, (script, _) in apps.items():
+                servers[name] = _start_server(script, db, ports[name])
+            for name in apps:
+                _started(ports[name])
+            for name in apps:  # the first visitor, at once
+                pages[name] = browser.new_page(viewport={"width": 1400, "height": 900}, locale="da-DK")
+                start = time.perf_counter()
+                pages[name].goto(f"http://127.0.0.1:{ports[name]}/", timeout=600_000)
+                pages[name].locator("h1").first.wait_for(timeout=600_000)
+                wait_until_settled(pages[name])
+                out[name]["first_page_s"] = time.perf_counter() - start
+            for step, district in (("first_filter_s", "Valby"), ("new_district_s", "Amager Øst"), ("repeated_filter_s", "Valby")):
+                for name, (_, note) in apps.items():
+                    out[name][step] = _choose_district(pages[name], district, note.format(district))
+            subprocess.run(
+                [sys.executable, "-m", "pipelines", "load", str(folder), "--db", str(db)], cwd=PROJECT_DIR, check=True, capture_output=True
+            )
+            time.sleep(5)  # a visitor who comes a little after the load
+            for name in apps:
+                start = time.perf_counter()
+                pages[name].goto(f"http://127.0.0.1:{ports[name]}/", timeout=600_000)
+                pages[name].locator("h1").first.wait_for(timeout=600_000)
+                wait_until_settled(pages[name])
+                out[name]["new_version_page_s"] = time.perf_counter() - start
+            for name in apps:
+                out[name]["server_mb"] = (
+                    int(subprocess.run(["ps", "-o", "rss=", "-p", str(servers[name].pid)], capture_output=True, text=True).stdout) / 1024
+                )
+            browser.close()
+    finally:
+        for server in servers.values():
+            server.send_signal(signal.SIGTERM)
+            server.wait(30)
+    return out
+
+
 def measure_export(db: Path) -> dict[str, float]:
     from dashboard import database, export, queries, tables
     from dashboard.filters import Filters
@@ -217,6 +329,7 @@ def run_scale(scale: int) -> dict[str, object]:
         load_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         result.update(measure_pages(db))
         result["server"] = measure_server(db)
+        result["peer"] = measure_against_peer(db, folder)
         result["load_peak_mb"] = load_rss
         result["app_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return result
@@ -445,12 +558,51 @@ def report(results: list[dict]) -> str:
             f"| {_n(server.get('server_first_mb', nan), 0)} → {_n(server.get('server_last_mb', nan), 0)} "
             f"| {_n(server.get('filter_change_s', nan), 1)} |"
         )
+    return "\n".join(lines) + "\n" + peer_report(results)
+
+
+def peer_report(results: list[dict]) -> str:
+    """The dashboard against the pandas peer, step by step, in seconds and as a ratio (dashboard ÷ peer)."""
+    lines = [
+        "",
+        "## Første besøgende: dashboardet mod et pandas-peer",
+        "",
+        f"Peer: `{PEER_APP}`, en enkelt fil med Streamlit og pandas over samme database (år og bydel i sidepanelet, syv "
+        "nøgletal, tre søjlediagrammer, én tabel). Begge startet som med `make run`, drevet skiftevis i samme Chromium "
+        "lige efter serverstart. Sekunder til siden står stille; forhold = dashboard ÷ peer.",
+        "",
+        "| skala | trin | dashboard (s) | peer (s) | forhold |",
+        "|---|---|---|---|---|",
+    ]
+    nan = float("nan")
+    for r in results:
+        peer = r.get("peer") or {}
+        if not peer:
+            continue
+        for step, label in PEER_STEPS.items():
+            ours, theirs = peer["dashboard"].get(step, nan), peer["peer"].get(step, nan)
+            lines.append(f"| {r['scale']}× | {label} | {_n(ours, 2)} | {_n(theirs, 2)} | {_n(ours / theirs, 2)}× |")
+        lines.append(
+            f"| {r['scale']}× | serverens hukommelse til sidst (MB) | {_n(peer['dashboard']['server_mb'], 0)} "
+            f"| {_n(peer['peer']['server_mb'], 0)} | – |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str]) -> None:
     if argv and argv[0] == "--one":
         print(json.dumps(run_scale(int(argv[1]))))
+        return
+    if argv and argv[0] == "--peer":  # only the comparison with the pandas peer, at one scale; printed, not written
+        with tempfile.TemporaryDirectory() as tmp:
+            folder, db = Path(tmp) / "csv", Path(tmp) / "bench.duckdb"
+            subprocess.run(
+                [sys.executable, "scripts/scale_sample.py", argv[1], str(folder)], cwd=PROJECT_DIR, check=True, capture_output=True
+            )
+            subprocess.run(
+                [sys.executable, "-m", "pipelines", "load", str(folder), "--db", str(db)], cwd=PROJECT_DIR, check=True, capture_output=True
+            )
+            print(peer_report([{"scale": int(argv[1]), "peer": measure_against_peer(db, folder)}]))
         return
     if argv and argv[0] == "--flood":  # only the uploads' peak memory, into the existing results
         print("Uploads …", flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import sys
 import zipfile
@@ -13,6 +14,9 @@ import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+# No background warming of caches in the suite (every test's own database would be warmed on two cores);
+# tests/test_warmup.py warms where it tests warming. Servers the browser tests start inherit this.
+os.environ.setdefault("SIKKERBY_WARM", "0")
 
 from streamlit.runtime.media_file_manager import MediaFileManager  # noqa: E402
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage  # noqa: E402

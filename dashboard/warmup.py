@@ -1,0 +1,175 @@
+"""Warm caches: every page's queries for a new data version are worked out in the background, before a visitor asks.
+
+A data version goes live in four ways: a server start, a CLI load, an upload on *Indlæs data* and a
+restore. All of them end with a new database file (pipelines/store.py), so one watcher per database
+notices them all: it looks at the file once a second (`POLL_SECONDS`), and when the file is a new
+version it runs the queries of every page for the default view and for each single-district view
+(`views`, `warm_view`) in a background thread. The results land in the same caches the pages read
+(`queries`), so the first visitor meets warm pages; a page run that comes while the warming is still
+going says so in Danish (`WAITING`) and waits for the figure being worked out, not for all of them.
+
+The disclosure decision is worked out first: every people figure of every view is read from it.
+Warming is off where `SIKKERBY_WARM=0` (the test suite, which warms where it tests warming).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+
+from dashboard import focus_area_annex, queries, scenario_outcome, scenarios
+from dashboard.database import POOL, DatabaseMissing, file_identity
+from dashboard.filters import Filters
+from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING
+
+POLL_SECONDS = 1.0
+UNFINANCED = (MISSING_FINANCING, PARTIAL_FINANCING)  # what *Mangler finansiering* lists
+WAITING = "Siden beregnes for den nye dataversion. Det tager kun tid første gang; tallene er de samme bagefter."
+LOG = logging.getLogger("sikkerby.warmup")
+
+
+def enabled() -> bool:
+    return os.environ.get("SIKKERBY_WARM", "1") != "0"
+
+
+def views(source: queries.Source) -> list[Filters]:
+    """Return the views warmed: the default one (the latest year, no filter) and each district alone in that year."""
+    years = queries.budget_years(source)
+    if not years:
+        return []
+    year = int(years[-1])
+    return [Filters(year=year)] + [Filters(year=year, districts=(d,)) for d in queries.districts(source)["district_id"]]
+
+
+def unfinanced_scope(filters: Filters) -> Filters:
+    """Return what *Mangler finansiering* lists under `filters`: the chosen financing among missing and partial, else both."""
+    return filters._replace(financing=tuple(f for f in (filters.financing or UNFINANCED) if f in UNFINANCED))
+
+
+def warm_source(source: queries.Source) -> None:
+    """Run the queries every page reads whatever the filters: the sidebar's options, the page context, *Om data*, *Scenarier*."""
+    queries.disclosure_decision(source)
+    queries.dataset_facts(source)
+    queries.population_years(source)
+    for query in (queries.administrations, queries.focus_areas, queries.goals, queries.load_history, queries.table_row_counts):
+        query(source)
+    queries.initiative_goals(source)
+
+
+def warm_view(source: queries.Source, filters: Filters) -> None:
+    """Run the queries of every page for one view, with the arguments the pages give them."""
+    everyone = filters.without_districts()
+    queries.city_wide_budget(source, everyone, decided=True)
+    queries.city_wide_budget(source, everyone)
+    for query in (  # Overblik, Økonomi, Unge 18–25, Strategiske mål, Indsatser, Prioritering
+        queries.key_figures,
+        queries.budget_by_goal,
+        queries.budget_by_focus_area,
+        queries.budget_by_status,
+        queries.budget_by_funding_source,
+        queries.budget_by_administration_and_focus_area,
+        queries.budget_and_spending_by_administration,
+        queries.budget_by_year_and_administration,
+        queries.young_adults_trend,
+        queries.initiatives_by_goal,
+        queries.effect_targets_by_goal,
+        queries.initiatives_table,
+        queries.effect_targets,
+    ):
+        query(source, filters)
+    for query in (
+        queries.budget_by_district,
+        queries.young_adults_by_district,
+        queries.city_wide_young_adults_reached,
+        queries.key_figures,
+    ):
+        query(source, everyone)  # maps and rankings compare all ten districts
+    queries.initiatives_table(source, unfinanced_scope(filters))
+    queries.initiatives_table(source, Filters(year=filters.year))  # Prioritering's placement and Scenarier: the whole year
+    first = focus_area_annex.areas(source, filters).head(1)  # Indsatsområder opens on its first tab
+    for area in first.itertuples(index=False):
+        focus_area_annex.annex(source, filters, area.focus_area_id, area.name)
+    scenario_outcome.outcome(source, scenarios.Scenario(name="", year=filters.year))  # Scenarier's starting point
+
+
+class Warmer:
+    """One watcher thread per database file, and which data versions are warm."""
+
+    def __init__(self, warm: Callable[[queries.Source], None] | None = None) -> None:
+        self._lock = threading.Lock()
+        self._watched: set[Path] = set()
+        self._warming: set[queries.Source] = set()
+        self._warm: set[queries.Source] = set()
+        self._warm_one = warm or self.warm_everything
+
+    def watch(self, db_path: Path) -> None:
+        """Start watching `db_path` (once per path): warm its version now, and each new one as it goes live."""
+        with self._lock:
+            if db_path in self._watched:
+                return
+            self._watched.add(db_path)
+        threading.Thread(target=self._watch, args=(db_path,), name=f"sikkerby-warmup {db_path.name}", daemon=True).start()
+
+    def is_warming(self, source: queries.Source) -> bool:
+        with self._lock:
+            return source in self._warming
+
+    def is_warm(self, source: queries.Source) -> bool:
+        with self._lock:
+            return source in self._warm
+
+    def waiting_note(self, source: queries.Source) -> AbstractContextManager:
+        """Return a Danish spinner for a page run while its version is being warmed, else nothing."""
+        if not self.is_warming(source):
+            return nullcontext()
+        import streamlit as st
+
+        return st.spinner(WAITING)
+
+    def warm_everything(self, source: queries.Source) -> None:
+        """Warm the version's source-wide queries, then each view in `views`: the default first."""
+        warm_source(source)
+        for filters in views(source):
+            warm_view(source, filters)
+
+    def _watch(self, db_path: Path) -> None:
+        seen = None
+        while True:
+            try:
+                identity = file_identity(db_path)
+                if identity != seen:
+                    seen = identity
+                    self._warm_live(db_path)
+            except DatabaseMissing:
+                seen = None
+            except Exception:  # a version that fails to warm is still served: its pages work out their figures on demand
+                LOG.exception("Opvarmning af %s mislykkedes", db_path)
+            time.sleep(POLL_SECONDS)
+
+    def _warm_live(self, db_path: Path) -> None:
+        version = POOL.checkout(db_path)  # held while warming, so the warmed version stays open
+        source = queries.source_of(version)
+        try:
+            with self._lock:
+                if source in self._warm or source in self._warming:
+                    return
+                self._warming.add(source)
+            start = time.perf_counter()
+            try:
+                self._warm_one(source)
+            finally:
+                with self._lock:
+                    self._warming.discard(source)
+            with self._lock:
+                self._warm.add(source)
+            LOG.info("Dataversion %s er varmet op på %.1f s", source.version, time.perf_counter() - start)
+        finally:
+            POOL.release(version)
+
+
+WARMER = Warmer()

@@ -1,0 +1,124 @@
+"""Warm caches: after a data version goes live, the first visitor's pages read nothing more from the database.
+
+The suite runs with warming off (conftest); these tests turn it on where they test it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from dashboard import queries, warmup
+from dashboard.database import reading
+from dashboard.filters import Filters
+from pipelines.load import load_portfolio
+from tests.apptest_helpers import PAGES, failures, open_app
+from tests.conftest import small_portfolio, write_csv_folder
+
+NORREBRO = "Nørrebro"
+
+
+def wait_until(condition, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "ventede forgæves"
+        time.sleep(0.05)
+
+
+def live_source(db: Path) -> queries.Source:
+    with reading(db) as version:
+        return queries.source_of(version)
+
+
+@pytest.fixture
+def counted_reads(monkeypatch) -> list[str]:
+    """Record every query the app sends to the database from now on."""
+    sent: list[str] = []
+    original = queries.read_frame
+
+    def counting(db_path, version_id, sql, params=None):
+        sent.append(sql)
+        return original(db_path, version_id, sql, params)
+
+    monkeypatch.setattr(queries, "read_frame", counting)
+    return sent
+
+
+def visit_every_page(query: dict) -> None:
+    """Open the start page with `query` in the address, then every other page in the same session."""
+    at = open_app("overview", query)
+    for page in PAGES.values():
+        at.switch_page(page).run()
+        assert not failures(at), (page, failures(at))
+
+
+def test_the_first_visitor_after_a_server_start_meets_warm_pages_with_and_without_a_district(small_db, monkeypatch, request):
+    monkeypatch.setenv("SIKKERBY_DB", str(small_db))
+    monkeypatch.setenv("SIKKERBY_WARM", "1")
+    source = live_source(small_db)
+    assert not warmup.WARMER.is_warm(source)
+    open_app("about")  # the first run starts the watcher, as a server's first run does
+    wait_until(lambda: warmup.WARMER.is_warm(source))
+    sent = request.getfixturevalue("counted_reads")
+    visit_every_page({})
+    visit_every_page({"bydel": NORREBRO})
+    visit_every_page({"bydel": "Valby"})
+    # every page, default and each single district: nothing left to read but the one initiative the detail
+    # shows (one initiative's lines: 20 ms at 100× the sample, and any of thousands may be chosen)
+    assert [sql for sql in sent if "WHERE initiative_id = $id" not in sql] == []
+    visit_every_page({"aar": "2009", "bydel": NORREBRO})  # a view not warmed (another year) still reads, so the count can fail
+    assert sent
+
+
+def test_a_new_data_version_from_a_load_is_warmed_and_the_old_one_is_not_warmed_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(warmup, "POLL_SECONDS", 0.05)
+    db = tmp_path / "live.duckdb"
+    load_portfolio(write_csv_folder(small_portfolio(), tmp_path / "first"), db)
+    warmed: list[queries.Source] = []
+    watcher = warmup.Warmer(warm=warmed.append)
+    watcher.watch(db)
+    watcher.watch(db)  # a second run asks again: still one watcher
+    first = live_source(db)
+    wait_until(lambda: watcher.is_warm(first))
+    second_sheets = small_portfolio()
+    second_sheets["budget"].loc[0, "budget_kr"] = "1"
+    load_portfolio(write_csv_folder(second_sheets, tmp_path / "second"), db)  # as `pipelines load` or an upload does
+    second = live_source(db)
+    assert second != first
+    wait_until(lambda: watcher.is_warm(second))
+    time.sleep(0.2)  # more polls of an unchanged file
+    assert warmed == [first, second]
+
+
+def test_a_page_run_while_its_version_is_being_warmed_says_so_in_danish(small_db):
+    release = threading.Event()
+    watcher = warmup.Warmer(warm=lambda source: release.wait(30))
+    watcher.watch(small_db)
+    source = live_source(small_db)
+    wait_until(lambda: watcher.is_warming(source))
+    try:
+        note = watcher.waiting_note(source)
+        assert getattr(note, "__name__", type(note).__name__) != "nullcontext"
+        assert "første gang" in warmup.WAITING
+    finally:
+        release.set()
+    wait_until(lambda: watcher.is_warm(source))
+    assert type(watcher.waiting_note(source)).__name__ == "nullcontext"
+
+
+def test_the_warmed_views_are_the_latest_year_alone_and_with_each_district(small_db):
+    source = live_source(small_db)
+    years = queries.budget_years(source)
+    chosen = warmup.views(source)
+    assert chosen[0] == Filters(year=max(years))
+    assert [f.districts for f in chosen[1:]] == [(d,) for d in range(1, 11)]  # the ten districts, one at a time
+    assert all(type(f.districts[0]) is int for f in chosen[1:])  # as the sidebar gives them, so the cache keys meet
+
+
+def test_mangler_finansiering_lists_missing_and_partial_unless_the_filter_narrows_it():
+    assert warmup.unfinanced_scope(Filters(year=2010)).financing == ("mangler", "delvist")
+    assert warmup.unfinanced_scope(Filters(year=2010, financing=("delvist", "finansieret"))).financing == ("delvist",)
+    assert warmup.unfinanced_scope(Filters(year=2010, financing=("finansieret",))).financing == ()
