@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import queries, warmup
-from dashboard.database import reading
+from dashboard.database import VersionGone, reading
 from dashboard.filters import Filters
 from pipelines.load import load_portfolio
 from tests.apptest_helpers import PAGES, failures, open_app
@@ -73,7 +73,7 @@ def test_the_first_visitor_after_a_server_start_meets_warm_pages_with_and_withou
     assert sent
 
 
-def test_a_new_data_version_from_a_load_is_warmed_and_the_old_one_is_not_warmed_again(tmp_path, monkeypatch):
+def test_a_new_data_version_from_a_load_is_warmed_the_old_one_forgotten_and_neither_warmed_twice(tmp_path, monkeypatch):
     monkeypatch.setattr(warmup, "POLL_SECONDS", 0.05)
     db = tmp_path / "live.duckdb"
     load_portfolio(write_csv_folder(small_portfolio(), tmp_path / "first"), db)
@@ -83,6 +83,7 @@ def test_a_new_data_version_from_a_load_is_warmed_and_the_old_one_is_not_warmed_
     watcher.watch(db)  # a second run asks again: still one watcher
     first = live_source(db)
     wait_until(lambda: watcher.is_warm(first))
+    assert queries.budget_years(first) == [2010, 2011]  # cached for the first version
     second_sheets = small_portfolio()
     second_sheets["budget"].loc[0, "budget_kr"] = "1"
     load_portfolio(write_csv_folder(second_sheets, tmp_path / "second"), db)  # as `pipelines load` or an upload does
@@ -91,6 +92,9 @@ def test_a_new_data_version_from_a_load_is_warmed_and_the_old_one_is_not_warmed_
     wait_until(lambda: watcher.is_warm(second))
     time.sleep(0.2)  # more polls of an unchanged file
     assert warmed == [first, second]
+    assert not watcher.is_warm(first)
+    with pytest.raises(VersionGone):  # its cached result was freed: asking again reaches for a file no longer there
+        queries.budget_years(first)
 
 
 def test_a_page_run_while_its_version_is_being_warmed_says_so_in_danish(small_db):
