@@ -32,7 +32,7 @@ from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING
 
 POLL_SECONDS = 1.0
 UNFINANCED = (MISSING_FINANCING, PARTIAL_FINANCING)  # what *Mangler finansiering* lists
-WAITING = "Siden beregnes for den nye dataversion. Det tager kun tid første gang; tallene er de samme bagefter."
+WAITING = "Tallene for disse data regnes ud i baggrunden, så første visning tager lidt længere tid. Derefter er siderne hurtige."
 LOG = logging.getLogger("sikkerby.warmup")
 
 

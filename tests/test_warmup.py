@@ -106,7 +106,7 @@ def test_a_page_run_while_its_version_is_being_warmed_says_so_in_danish(small_db
     try:
         note = watcher.waiting_note(source)
         assert getattr(note, "__name__", type(note).__name__) != "nullcontext"
-        assert "første gang" in warmup.WAITING
+        assert "første visning tager lidt længere tid" in warmup.WAITING
     finally:
         release.set()
     wait_until(lambda: watcher.is_warm(source))
