@@ -18,13 +18,19 @@ import streamlit as st
 st.set_page_config(page_title="Peer", layout="wide")
 
 
+TABLES = {  # whole tables, as a gallery app reads them
+    "budget": "SELECT * FROM budget",
+    "activity": "SELECT * FROM activity",
+    "initiative": "SELECT * FROM initiative",
+    "district": "SELECT * FROM district",
+    "population": "SELECT * FROM population",
+}
+
+
 @st.cache_data(max_entries=2)
 def load(modified: float) -> dict[str, pd.DataFrame]:  # keyed on the file's time, so a new load is read again
     with duckdb.connect(os.environ["SIKKERBY_DB"], read_only=True) as con:
-        return {
-            table: con.execute(f"SELECT * FROM {table}").df()  # noqa: S608 - the table names are fixed here
-            for table in ("budget", "activity", "initiative", "district", "population")
-        }
+        return {table: con.execute(sql).df() for table, sql in TABLES.items()}
 
 
 data = load(os.path.getmtime(os.environ["SIKKERBY_DB"]))
