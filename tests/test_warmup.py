@@ -58,6 +58,7 @@ def visit_every_page(query: dict) -> None:
 def test_the_first_visitor_after_a_server_start_meets_warm_pages_with_and_without_a_district(small_db, monkeypatch, request):
     monkeypatch.setenv("SIKKERBY_DB", str(small_db))
     monkeypatch.setenv("SIKKERBY_WARM", "1")
+    monkeypatch.setenv("SIKKERBY_WARM_MB", "1000000")  # the suite's own process may hold more than a server's budget
     source = live_source(small_db)
     assert not warmup.WARMER.is_warm(source)
     open_app("about")  # the first run starts the watcher, as a server's first run does
@@ -126,3 +127,32 @@ def test_mangler_finansiering_lists_missing_and_partial_unless_the_filter_narrow
     assert warmup.unfinanced_scope(Filters(year=2010)).financing == ("mangler", "delvist")
     assert warmup.unfinanced_scope(Filters(year=2010, financing=("delvist", "finansieret"))).financing == ("delvist",)
     assert warmup.unfinanced_scope(Filters(year=2010, financing=("finansieret",))).financing == ()
+
+
+@pytest.mark.parametrize(("resident_mb", "warmed_districts"), [(549.9, 10), (550.0, 0), (0.0, 10)])
+def test_districts_are_warmed_only_below_the_memory_budget_and_the_default_view_always(
+    small_db, monkeypatch, resident_mb, warmed_districts
+):
+    monkeypatch.setattr(warmup, "memory_mb", lambda: resident_mb)
+    monkeypatch.delenv("SIKKERBY_WARM_MB", raising=False)
+    warmed: list[Filters] = []
+    monkeypatch.setattr(warmup, "warm_source", lambda source: None)
+    monkeypatch.setattr(warmup, "warm_view", lambda source, filters: warmed.append(filters))
+    warmup.Warmer().warm_everything(live_source(small_db))
+    assert warmed[0] == Filters(year=2011)
+    assert len(warmed) == 1 + warmed_districts
+
+
+def test_the_budget_stops_warming_when_the_server_reaches_it_midway(small_db, monkeypatch):
+    resident = iter([100.0, 200.0, 300.0, 700.0])  # after the default view and two districts, the budget is reached
+    monkeypatch.setattr(warmup, "memory_mb", lambda: next(resident, 700.0))
+    monkeypatch.setenv("SIKKERBY_WARM_MB", "600")
+    warmed: list[Filters] = []
+    monkeypatch.setattr(warmup, "warm_source", lambda source: None)
+    monkeypatch.setattr(warmup, "warm_view", lambda source, filters: warmed.append(filters))
+    warmup.Warmer().warm_everything(live_source(small_db))
+    assert [f.districts for f in warmed] == [(), (1,), (2,), (3,)]
+
+
+def test_the_servers_own_memory_is_read_in_megabytes():
+    assert 10 < warmup.memory_mb() < 100_000  # this test process: tens to thousands of MB, never pages or bytes
