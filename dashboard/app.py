@@ -86,6 +86,7 @@ PAGES = {
         FINANCING_PAGE,
         st.Page(PAGES_DIR / "prioritisation.py", title="Prioritering", icon=":material/balance:", url_path="prioritering"),
         st.Page(PAGES_DIR / "scenarios.py", title="Scenarier", icon=":material/alt_route:", url_path="scenarier"),
+        st.Page(PAGES_DIR / "decisions.py", title="Beslutninger", icon=":material/gavel:", url_path="beslutninger"),
         st.Page(PAGES_DIR / "focus_areas.py", title="Indsatsområder", icon=":material/category:", url_path="indsatsomraader"),
         st.Page(open_overview, title="Overblik", url_path="overblik", visibility="hidden"),
     ],

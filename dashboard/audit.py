@@ -26,6 +26,7 @@ DEFAULT_STORE = DATA_DIR / "audit.sqlite"
 SIGN_IN, SIGN_OUT, SESSION_EXPIRED = "log_ind", "log_ud", "session_udloebet"
 UPLOAD, UPLOAD_REFUSED, GO_LIVE, RESTORE = "upload", "upload_afvist", "gjort_live", "gendannet"
 SCENARIO_SAVE, SCENARIO_REPLACE, SCENARIO_DELETE = "scenarie_gemt", "scenarie_erstattet", "scenarie_slettet"
+DECISION_ADOPT, DECISION_MATCH = "beslutning_registreret", "beslutning_matchet"
 REFUSED = "afvist"
 ACTION_LABELS = {
     SIGN_IN: "Log ind",
@@ -38,6 +39,8 @@ ACTION_LABELS = {
     SCENARIO_SAVE: "Scenarie gemt",
     SCENARIO_REPLACE: "Scenarie erstattet",
     SCENARIO_DELETE: "Scenarie slettet",
+    DECISION_ADOPT: "Beslutning registreret",
+    DECISION_MATCH: "Ny indsats matchet",
     REFUSED: "Handling afvist",
 }
 COLUMNS = ["at", "who", "role", "action", "subject", "detail"]

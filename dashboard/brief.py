@@ -15,6 +15,8 @@ from datetime import date
 import pandas as pd
 
 from dashboard import analysis, focus_area_annex, labels, palette, queries
+from dashboard.decision_view import KR_COLUMNS, FollowUp
+from dashboard.decisions import Decision
 from dashboard.filters import Filters
 from dashboard.scenario_outcome import BUDGET_COLUMNS, PER_1000_COLUMNS, Outcome, coverage_table, frame_sentence
 from dashboard.scenarios import ASSUMPTION
@@ -135,10 +137,12 @@ def committee_brief(
     district_names: dict[int, str],
     today: date,
     scenario: Outcome | None = None,
+    decision: tuple[Decision, FollowUp] | None = None,
 ) -> str:
     """Return the brief for the filters as one HTML document (no script, no external resource).
 
-    With a worked-out `scenario`, a section on it follows the key figures.
+    With the last `decision` and its follow-up (`decision_view.latest`), "Opfølgning på sidste beslutning"
+    follows the key figures; with a worked-out `scenario`, a section on it follows that.
     """
     source_line = labels.source_line(facts, with_population=True)
     sample = facts.get("portfolio_is_sample") == "true"
@@ -166,6 +170,8 @@ def committee_brief(
         columns=["Nøgletal", str(filters.year)],
     )
     parts += ["<h2>Nøgletal</h2>", _table(key, f"Nøgletal for {filters.year}")]
+    if decision is not None:
+        parts.append(_follow_up_section(*decision, source_line))
     if scenario is not None:
         parts.append(_scenario_section(scenario, source_line))
 
@@ -258,6 +264,30 @@ def _do_less(annex: focus_area_annex.Annex) -> str:
         return "<h3>Hvad skal der gøres mindre af?</h3><p class='meta'>Ingen af områdets indsatser er foreslået gjort mindre af.</p>"
     return "<h3>Hvad skal der gøres mindre af?</h3>" + _table(
         annex.do_less, f"{annex.name}: foreslået gjort mindre af", money=(focus_area_annex.BUDGET,)
+    )
+
+
+def _follow_up_section(decision: Decision, followed: FollowUp, source_line: str) -> str:
+    """Return "Opfølgning på sidste beslutning": the sentences, the decided changes and the moves nobody decided."""
+    meeting = date.fromisoformat(decision.meeting_date)
+    changes = followed.changes.drop(columns=["Id", "Forbrug nu (kr.)"]).assign(
+        **{"Gennemført (andel)": fmt.column(followed.changes["Gennemført (andel)"], lambda v: fmt.percent(v, 0))}
+    )
+    money = tuple(c for c in KR_COLUMNS if c in changes or c in followed.moves)
+    return "\n".join(
+        [
+            "<h2>Opfølgning på sidste beslutning</h2>",
+            f"<p class='meta'>{_text(decision.agenda_item)}, {danish_date(meeting)}: scenariet {_text(decision.scenario.name)} "
+            f"for {decision.year}, holdt op mod de nuværende data.</p>",
+            *(f"<p>{html.escape(sentence)}</p>" for sentence in followed.sentences),
+            _table(changes, f"Besluttede ændringer for {decision.year} og budgettet i de nuværende data", money=money),
+            _table(
+                followed.moves.drop(columns=["Id"]),
+                f"Budgetændringer for {decision.year}, som ingen har besluttet, største først",
+                money=money,
+            ),
+            f"<p class='sources'>{html.escape(source_line)} · udvalgets beslutninger, som de er registreret i dashboardet</p>",
+        ]
     )
 
 

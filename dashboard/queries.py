@@ -841,6 +841,35 @@ def initiative_goals(source: Source) -> pd.DataFrame:
     return _read(source, "SELECT initiative_id, goal_id FROM initiative_goal ORDER BY initiative_id, goal_id")  # pragma: no mutate
 
 
+# --- Beslutninger -----------------------------------------------------------------------------------
+
+
+def follow_up_initiatives(source: Source, year: int) -> pd.DataFrame:
+    """Return every initiative the data has, with its budget and spending in the year (0 kr. without budget lines; spending missing when none is reported)."""
+    return _read(
+        source,
+        """
+        SELECT i.initiative_id, i.name, COALESCE(SUM(b.budget_kr), 0)::DOUBLE AS budget_kr, SUM(b.spent_kr)::DOUBLE AS spent_kr
+        FROM initiative i LEFT JOIN budget b ON b.initiative_id = i.initiative_id AND b.year = $year
+        GROUP BY ALL
+        ORDER BY i.initiative_id
+        """,
+        {"year": year},
+    )
+
+
+def follow_up_lines(source: Source, year: int) -> pd.DataFrame:
+    """Return the year's budget per initiative and district (NULL: city-wide), every initiative, whatever the filters."""
+    return _read(
+        source,
+        """
+        SELECT initiative_id, district_id, SUM(budget_kr)::DOUBLE AS budget_kr FROM budget WHERE year = $year
+        GROUP BY ALL ORDER BY initiative_id, district_id NULLS FIRST
+        """,
+        {"year": year},
+    )
+
+
 # --- Caching -----------------------------------------------------------------------------------------
 # The queries are wrapped here, not with `@st.cache_data` above each one, because mutation testing
 # (`make mutants`) leaves decorated functions alone: wrapped this way, a wrong line in any query body
@@ -877,6 +906,8 @@ _CACHED_QUERIES = (
     initiative_history,
     scenario_lines,
     initiative_goals,
+    follow_up_initiatives,
+    follow_up_lines,
 )
 for _query in _CACHED_QUERIES:
     globals()[_query.__name__] = st.cache_data(**CACHE)(_query)

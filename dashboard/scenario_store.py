@@ -66,7 +66,8 @@ class OwnedByOther(StoreError):
         self.owner = owner
 
 
-def _connect(path: Path | None = None) -> sqlite3.Connection:
+def connect(path: Path | None = None) -> sqlite3.Connection:
+    """Open the store (created when missing) with its schema; the decisions (dashboard/decision_store.py) live in it too."""
     path = path or store_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +106,7 @@ def save(scenario: Scenario, by: str, replace_others: bool = False, path: Path |
     if not name:
         raise StoreError("Giv scenariet et navn, før det gemmes.")
     try:
-        with closing(_connect(path)) as connection:
+        with closing(connect(path)) as connection:
             connection.execute("BEGIN IMMEDIATE")  # the owner check and the write as one step, against a save at the same time
             try:
                 row = connection.execute("SELECT owner FROM scenario WHERE name = ?", (name,)).fetchone()
@@ -136,7 +137,7 @@ def save(scenario: Scenario, by: str, replace_others: bool = False, path: Path |
 
 def listing(path: Path | None = None) -> pd.DataFrame:
     """Return the saved scenarios (name, year, saved_at as a UTC timestamp, owner), newest first."""
-    with closing(_connect(path)) as connection:
+    with closing(connect(path)) as connection:
         rows = connection.execute("SELECT name, year, saved_at, owner FROM scenario ORDER BY saved_at DESC, name").fetchall()
     frame = pd.DataFrame(rows, columns=["name", "year", "saved_at", "owner"])
     frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True)
@@ -145,21 +146,21 @@ def listing(path: Path | None = None) -> pd.DataFrame:
 
 def owner_of(name: str, path: Path | None = None) -> str | None:
     """Return the owner of the saved scenario of that name (None when it has none or does not exist)."""
-    with closing(_connect(path)) as connection:
+    with closing(connect(path)) as connection:
         row = connection.execute("SELECT owner FROM scenario WHERE name = ?", (clean_name(name),)).fetchone()
     return row[0] if row else None
 
 
 def load(name: str, path: Path | None = None) -> Scenario | None:
     """Return the saved scenario of that name, or None when there is none."""
-    with closing(_connect(path)) as connection:
+    with closing(connect(path)) as connection:
         row = connection.execute("SELECT body FROM scenario WHERE name = ?", (name,)).fetchone()
     return Scenario.from_json(row[0]) if row else None
 
 
 def history(name: str | None = None, path: Path | None = None) -> pd.DataFrame:
     """Return every save, replace and delete (name, at, by, action), oldest first; of one scenario when named."""
-    with closing(_connect(path)) as connection:
+    with closing(connect(path)) as connection:
         rows = connection.execute(
             "SELECT name, at, by, action FROM scenario_history WHERE ? IS NULL OR name = ? ORDER BY id", (name, name)
         ).fetchall()
@@ -172,7 +173,7 @@ def delete(name: str, by: str, path: Path | None = None) -> bool:
     Who may delete is decided by the caller (`access.may_change_scenario`); this only records who did.
     """
     try:
-        with closing(_connect(path)) as connection:
+        with closing(connect(path)) as connection:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 row = connection.execute("SELECT body FROM scenario WHERE name = ?", (name,)).fetchone()

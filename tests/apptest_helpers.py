@@ -23,6 +23,7 @@ PAGES = {
     "financing": "app_pages/financing.py",
     "prioritisation": "app_pages/prioritisation.py",
     "scenarios": "app_pages/scenarios.py",
+    "decisions": "app_pages/decisions.py",
     "focus_areas": "app_pages/focus_areas.py",
     "about": "app_pages/about.py",
     "accessibility": "app_pages/accessibility_statement.py",

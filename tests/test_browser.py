@@ -34,6 +34,7 @@ PAGES = [
     ("Mangler finansiering", "finansiering"),
     ("Prioritering", "prioritering"),
     ("Scenarier", "scenarier"),
+    ("Beslutninger", "beslutninger"),
     ("Indsatsområder", "indsatsomraader"),
     ("Om data", "om-data"),
     ("Tilgængelighed", "tilgaengelighed"),

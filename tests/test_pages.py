@@ -27,6 +27,9 @@ def test_page_renders_default_and_filtered_view(page):
         go.Figure(figure(chart))  # raises on any property plotly.js does not know
     if page == "scenarios":  # a scenario always counts the whole portfolio, and says so
         assert any("De valgte filtre tæller ikke med her; Nørrebro er fremhævet på kortet" in i.value for i in filtered.info)
+    elif page == "decisions":  # a decision holds its year's whole portfolio, and says so
+        assert any("Filtrene tæller ikke med her" in i.value for i in filtered.info)
+        assert not any("Filtrene tæller ikke med her" in i.value for i in at.info)  # the complement: no filter, no note
     elif page not in ("about", "accessibility", "data"):  # these describe the whole database (or the app), not a filtered view
         assert any("henført til Nørrebro" in i.value for i in filtered.info)
 
@@ -39,7 +42,8 @@ def test_filters_with_no_data_say_why(page):
         "accessibility",
         "data",
         "scenarios",
-    ):  # whole database or the app; a scenario ignores the initiative filters (test_scenario_page)
+        "decisions",
+    ):  # whole database or the app; a scenario and a decision ignore the initiative filters (test_scenario_page, test_decision_page)
         assert any("Ingen data" in i.value or "Ingen indsatser" in i.value for i in at.info), [i.value for i in at.info]
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import analysis, brief, layout, palette, queries
+from dashboard import analysis, brief, decision_view, layout, palette, queries
 from dashboard.labels import STATUS_LABELS
 from sikkerby import formatting as fmt
 from sikkerby.vocabulary import NEW_STATUS, PROPOSED_STATUS
@@ -117,7 +117,14 @@ with st.container(horizontal=True, wrap=True):
     st.page_link("app_pages/financing.py", label="Se listen over indsatser, der mangler finansiering", icon=":material/arrow_forward:")
     st.download_button(
         "Hent udvalgsnotat (HTML, til print)",
-        data=lambda: brief.committee_brief(source, filters, context.facts, context.district_names, date.today()).encode("utf-8"),
+        data=lambda: brief.committee_brief(
+            source,
+            filters,
+            context.facts,
+            context.district_names,
+            date.today(),
+            decision=decision_view.latest(source, context.district_names),
+        ).encode("utf-8"),
         file_name=context.file_name("udvalgsnotat", "html"),
         mime="text/html",
         key="brief",

@@ -9,7 +9,20 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, audit, brief, export, layout, queries, scenario_store, scenario_view, scenario_workbook, signin, tables
+from dashboard import (
+    access,
+    audit,
+    brief,
+    decision_view,
+    export,
+    layout,
+    queries,
+    scenario_store,
+    scenario_view,
+    scenario_workbook,
+    signin,
+    tables,
+)
 from dashboard.filters import Filters, ascii_name
 from dashboard.scenario_outcome import Outcome, comparison, outcome
 from dashboard.scenarios import ASSUMPTION, CUT_STEPS, STEPS, Change, NewInitiative, Scenario, reallocation
@@ -437,7 +450,13 @@ xlsx_col.download_button(
 brief_col.download_button(
     "Hent udvalgsnotat med scenariet (HTML)",
     data=lambda: brief.committee_brief(
-        source, Filters(year=year), context.facts, context.district_names, date.today(), scenario=result
+        source,
+        Filters(year=year),
+        context.facts,
+        context.district_names,
+        date.today(),
+        scenario=result,
+        decision=decision_view.latest(source, context.district_names),
     ).encode("utf-8"),
     file_name=f"udvalgsnotat_{year}_scenarie_{ascii_name(scenario.name)}.html",
     mime="text/html",

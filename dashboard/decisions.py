@@ -1,0 +1,269 @@
+"""The committee's decisions and their follow-up: a scenario adopted at a meeting, held against the data loaded since.
+
+Pure arithmetic on DataFrames, no Streamlit and no SQL, so it is tested against hand-worked examples.
+
+A decision freezes what the committee decided: the scenario as it stood, the data version it was
+worked out on, and per initiative and district the budget of the year before the decision
+(`baseline_kr`) and after it (`decided_kr`), with the 18–25 coverage per district the scenario
+projected. Later data versions are held against that frozen copy, never against a scenario that may
+since have been edited, and an initiative is followed by its id:
+
+- A decided change (stop, cut, expansion, new amount, new initiative) is *gennemført* when the
+  year's budget in the data has moved all the way to the decided amount (or further), *delvist*
+  when it has moved part of the way, *ikke gennemført* when it has not moved, or moved the other
+  way. Amounts are compared in whole kroner. A new initiative from the scenario is followed once an
+  analyst has matched it to a real initiative (`matches`); until then it is *ikke matchet*.
+- A decided initiative missing from the data is named as such, never dropped.
+- Every other initiative whose year's budget differs from the frozen budget is a move nobody
+  decided; one the data did not have then is *ny i data*, one the data no longer has is *forsvundet*.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dashboard import disclosure, scenarios
+from sikkerby import formatting as fmt
+from sikkerby import vocabulary as vocab
+
+STOP, CUT, EXPANSION, NEW = "Stop", "Besparelse", "Udvidelse", "Ny indsats"
+DONE, PARTLY, NOT_DONE, MISSING, UNMATCHED = "gennemført", "delvist", "ikke gennemført", "findes ikke i data", "ikke matchet"
+MOVED, APPEARED, DISAPPEARED = "ændret budget", "ny i data", "forsvundet"
+CITY_WIDE = vocab.CITY_WIDE_LABEL
+MARKERS = (disclosure.FEW, disclosure.HIDDEN)  # how a hidden figure is written in a decision's JSON
+NAMED = 3  # changes not carried out named in the summary; the rest are counted
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One adopted decision: the meeting, the frozen scenario and its figures, and what it supersedes."""
+
+    decision_id: int
+    meeting_date: str  # ISO date of the meeting
+    agenda_item: str  # "Økonomiudvalget 13.04.2010, punkt 6"
+    note: str
+    adopted_at: str  # UTC, when it was recorded
+    adopted_by: str
+    scenario: scenarios.Scenario
+    data_version: str  # the data version the scenario was worked out on
+    lines: pd.DataFrame  # initiative_id, name, district_id (NaN: city-wide), baseline_kr, decided_kr
+    coverage: pd.DataFrame  # district_id, district, projected_per_1000 (as shown: a hidden figure keeps its marker)
+    supersedes: int | None = None
+    matches: dict[str, str] = field(default_factory=dict)  # a new initiative's id in the scenario → the real initiative's id
+
+    @property
+    def year(self) -> int:
+        return self.scenario.year
+
+
+def frozen_lines(applied: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Return a worked-out scenario's lines (`scenario_outcome.Outcome.lines`) as a decision keeps them."""
+    lines = applied[["initiative_id", "district_id", "budget_kr", "scenario_budget_kr"]].rename(
+        columns={"budget_kr": "baseline_kr", "scenario_budget_kr": "decided_kr"}
+    )
+    return lines.assign(name=lines["initiative_id"].map(names).fillna(""))[
+        ["initiative_id", "name", "district_id", "baseline_kr", "decided_kr"]
+    ]
+
+
+def frozen_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Return a worked-out scenario's projected coverage per district as shown (hidden figures keep their marker)."""
+    return coverage[["district_id", "district", "scenario_per_1000"]].rename(columns={"scenario_per_1000": "projected_per_1000"})
+
+
+def lines_to_json(frame: pd.DataFrame) -> str:
+    """Return frozen lines or coverage as JSON text; a hidden figure is written as its marker ("<5", "skjult")."""
+    rows = [[_json_cell(v) for v in row] for row in frame.astype(object).itertuples(index=False)]
+    return json.dumps({"columns": list(frame.columns), "rows": rows}, ensure_ascii=False)
+
+
+def _json_cell(value: object) -> object:
+    if fmt.is_hidden(value):  # a NaN that carries its marker: checked before the missing values
+        return str(value)
+    if pd.isna(value):  # None, NaN and pandas' NA (a missing district)
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def lines_from_json(text: str) -> pd.DataFrame:
+    """Return the frame written by `lines_to_json`; a marker comes back as a hidden figure."""
+    data = json.loads(text)
+    frame = pd.DataFrame(data["rows"], columns=data["columns"])
+    for column in frame.columns:
+        cells = frame[column].tolist()
+        if any(c in MARKERS for c in cells if isinstance(c, str)):
+            frame[column] = pd.Series([fmt.Hidden(c) if isinstance(c, str) and c in MARKERS else c for c in cells], dtype=object)
+    return frame
+
+
+def _kind(baseline: float, decided: float, new: bool) -> str:
+    if new:
+        return NEW
+    if decided == 0:
+        return STOP
+    return CUT if decided < baseline else EXPANSION
+
+
+def _state(baseline: float, decided: float, budgeted: float) -> tuple[str, float]:
+    """Return the state of one decided change and the share of it carried out (whole kroner)."""
+    baseline, decided, budgeted = round(baseline), round(decided), round(budgeted)
+    if decided == baseline:  # a new initiative decided at 0 kr.
+        return (DONE, 1.0) if budgeted == decided else (NOT_DONE, 0.0)
+    share = (budgeted - baseline) / (decided - baseline)
+    if share >= 1:
+        return DONE, share
+    return (PARTLY if share > 0 else NOT_DONE), share
+
+
+def decided_changes(decision: Decision, current: pd.DataFrame) -> pd.DataFrame:
+    """Return each decided change against the data now: one row per changed or new initiative.
+
+    `current`: the live data's initiatives in the decision's year (initiative_id, name, budget_kr,
+    spent_kr), every initiative of the data, whatever the filters. Columns: initiative_id (the
+    real one a new initiative is matched to, else its scenario id), name, kind, baseline_kr,
+    decided_kr, budgeted_kr, spent_kr (NaN when the data has no such initiative), carried_share, state.
+    """
+    per_initiative = decision.lines.groupby("initiative_id", sort=False).agg(
+        name=("name", "first"), baseline_kr=("baseline_kr", "sum"), decided_kr=("decided_kr", "sum")
+    )
+    new_ids = {n.initiative_id for n in decision.scenario.new}
+    wanted = [i for i in per_initiative.index if i in new_ids or i in decision.scenario.changes]
+    now = current.set_index("initiative_id")
+    rows = []
+    for initiative_id in wanted:
+        line = per_initiative.loc[initiative_id]
+        if round(line["decided_kr"]) == round(line["baseline_kr"]) and initiative_id not in new_ids:
+            continue  # a change set to "Uændret": nothing was decided
+        new = initiative_id in new_ids
+        followed = decision.matches.get(initiative_id) if new else initiative_id
+        row = {
+            "initiative_id": followed or initiative_id,
+            "name": line["name"],
+            "kind": _kind(line["baseline_kr"], line["decided_kr"], new),
+            "baseline_kr": float(line["baseline_kr"]),
+            "decided_kr": float(line["decided_kr"]),
+            "budgeted_kr": np.nan,
+            "spent_kr": np.nan,
+            "carried_share": np.nan,
+        }
+        if followed is None:
+            row["state"] = UNMATCHED
+        elif followed not in now.index:
+            row["state"] = MISSING
+        else:
+            row["budgeted_kr"], row["spent_kr"] = float(now.at[followed, "budget_kr"]), float(now.at[followed, "spent_kr"])
+            row["state"], row["carried_share"] = _state(row["baseline_kr"], row["decided_kr"], row["budgeted_kr"])
+        rows.append(row)
+    columns = ["initiative_id", "name", "kind", "baseline_kr", "decided_kr", "budgeted_kr", "spent_kr", "carried_share", "state"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def undecided_moves(decision: Decision, current: pd.DataFrame) -> pd.DataFrame:
+    """Return the initiatives whose year's budget moved with no decision: name, budget then and now, change and what happened.
+
+    Not counted: the decided initiatives and the real initiatives a new one is matched to. Compared
+    in whole kroner. Largest move first.
+    """
+    then = decision.lines[~decision.lines["initiative_id"].isin({n.initiative_id for n in decision.scenario.new})]
+    then = then.groupby("initiative_id").agg(name=("name", "first"), baseline_kr=("baseline_kr", "sum"))
+    decided = set(decision.scenario.changes) | set(decision.matches.values())
+    now = current.set_index("initiative_id")
+    both = then.join(now[["name", "budget_kr"]].rename(columns={"name": "name_now"}), how="outer")
+    both = both[~both.index.isin(decided)]
+    was, is_now = both["baseline_kr"].fillna(0).round(), both["budget_kr"].fillna(0).round()
+    what = np.select([both["budget_kr"].isna(), both["baseline_kr"].isna()], [DISAPPEARED, APPEARED], MOVED)
+    out = pd.DataFrame(
+        {
+            "initiative_id": both.index,
+            "name": both["name_now"].fillna(both["name"]).fillna("").to_numpy(),
+            "baseline_kr": both["baseline_kr"].to_numpy(),
+            "budgeted_kr": both["budget_kr"].to_numpy(),
+            "change_kr": (is_now - was).to_numpy(),
+            "what": what,
+        }
+    )
+    moved = (out["change_kr"] != 0) | ((out["what"] == DISAPPEARED) & out["baseline_kr"].notna())
+    out = out[moved.to_numpy()]
+    return out.iloc[np.argsort(-out["change_kr"].abs().to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def by_district(decision: Decision, current_lines: pd.DataFrame, district_names: dict[int, str]) -> pd.DataFrame:
+    """Return per district (and 'Hele byen'): budget before the decision, decided and budgeted now in the year.
+
+    `current_lines`: the live data's budget per initiative and district in the year (initiative_id,
+    district_id, budget_kr). New initiatives count where the scenario put them until they are matched.
+    """
+    frozen = decision.lines.assign(key=decision.lines["district_id"].fillna(0).astype(int))
+    now = current_lines.assign(key=current_lines["district_id"].fillna(0).astype(int))
+    table = pd.DataFrame(
+        {
+            "baseline_kr": frozen.groupby("key")["baseline_kr"].sum(),
+            "decided_kr": frozen.groupby("key")["decided_kr"].sum(),
+            "budgeted_kr": now.groupby("key")["budget_kr"].sum(),
+        }
+    ).fillna(0.0)
+    table = table.loc[sorted(table.index, key=lambda k: (k == 0, k))]  # the districts in order, the city-wide lines last
+    table.insert(0, "district", [district_names.get(int(k), CITY_WIDE) if k else CITY_WIDE for k in table.index])
+    table["difference_kr"] = table["budgeted_kr"] - table["decided_kr"]
+    return table.reset_index(drop=True)
+
+
+def coverage_followed(decision: Decision, reached: pd.DataFrame) -> pd.DataFrame:
+    """Return per district the 18–25 coverage the scenario projected against what the data shows now (both as shown).
+
+    `reached`: Unge 18–25's figures for the decision's year now (district_id, reached_per_1000, disclosed).
+    A hidden figure stays hidden, and so does the difference it is part of.
+    """
+    table = decision.coverage.merge(reached[["district_id", "reached_per_1000"]], on="district_id", how="left")
+    projected, now = table["projected_per_1000"], table["reached_per_1000"]
+    difference = [
+        fmt.Hidden("skjult") if fmt.is_hidden(p) or fmt.is_hidden(r) else float(r) - float(p) for p, r in zip(projected, now, strict=True)
+    ]
+    return table.assign(difference_per_1000=pd.Series(difference, index=table.index, dtype=object))
+
+
+def summary(changes: pd.DataFrame, moves: pd.DataFrame, year: int) -> list[str]:
+    """Return the follow-up in plain sentences: how many decided changes are carried out, which are not, and undecided moves."""
+    if changes.empty:
+        sentences = ["Beslutningen ændrer ingen indsatsers budget."]
+    else:
+        done = int((changes["state"] == DONE).sum())
+        partly = int((changes["state"] == PARTLY).sum())
+        sentences = [
+            f"{fmt.number(done)} af {fmt.number(len(changes))} besluttede ændringer er gennemført"
+            + (f", {fmt.number(partly)} delvist" if partly else "")
+            + "."
+        ]
+        behind = changes[changes["state"] != DONE]
+        for row in behind.head(NAMED).itertuples(index=False):
+            sentences.append(_behind_sentence(row, year))
+        if len(behind) > NAMED:
+            sentences.append(f"Og {fmt.number(len(behind) - NAMED)} ændringer mere, der ikke er gennemført helt (se tabellen).")
+    if moves.empty:
+        sentences.append(f"Ingen andre indsatsers budget for {year} er ændret uden en beslutning.")
+    else:
+        net = float(moves["change_kr"].sum())
+        count = len(moves)
+        sentences.append(
+            f"{fmt.number(count)} {'indsats har' if count == 1 else 'indsatser har'} fået ændret budget for {year} uden en beslutning: "
+            f"{fmt.signed_change(net, fmt.mio_kr)} netto."
+        )
+    return sentences
+
+
+def _behind_sentence(row, year: int) -> str:
+    who = f"{row.name} ({row.initiative_id})" if row.name else row.initiative_id
+    if row.state == UNMATCHED:
+        return f"Den nye indsats {who} er endnu ikke matchet til en rigtig indsats i data."
+    if row.state == MISSING:
+        return f"{who} findes ikke i de nuværende data for {year}."
+    if row.state == NOT_DONE and round(row.budgeted_kr) == round(row.baseline_kr):
+        unchanged = "stadig fuldt budget" if row.kind in (STOP, CUT) else "stadig det gamle budget"
+        return f"{who} har {unchanged} i {year} ({fmt.mio_kr(row.budgeted_kr)}; besluttet {fmt.mio_kr(row.decided_kr)})."
+    if row.state == NOT_DONE:
+        return f"{who} er gået den anden vej: {fmt.mio_kr(row.budgeted_kr)} i {year} mod besluttet {fmt.mio_kr(row.decided_kr)}"
+    return f"{who}: {fmt.percent(row.carried_share, 0)} af ændringen er gennemført ({fmt.mio_kr(row.budgeted_kr)} mod besluttet {fmt.mio_kr(row.decided_kr)})."

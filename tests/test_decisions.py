@@ -1,0 +1,309 @@
+"""The follow-up of a decision, worked out by hand on two data versions of one year (2011).
+
+The decision (version 1), per initiative and district, budget before → decided:
+- SOF-001 Væresteder, Indre By (1): 1.000.000 → 500.000 (cut −50 %)
+- SOF-012 Natteravne, Østerbro (2): 400.000 → 0 (stop)
+- BUF-003 Lommepenge, Indre By: 200.000 → 300.000 and city-wide 100.000 → 150.000 (expansion +50 %)
+- NY-1 Ny mentorordning, Nørrebro (3): new, 0 → 250.000
+- TMF-002 Tryghedsvandringer, Østerbro: 300.000 (not changed); TMF-005 Belysning, Nørrebro: 600.000 (not changed)
+
+Version 2 budgets 2011 as: SOF-001 500.000 (carried out), SOF-012 400.000 (not carried out), BUF-003
+250.000 + 125.000 city-wide = 375.000 (half: 300.000 → 450.000 decided), BUF-020 250.000 in Nørrebro
+(the real initiative NY-1 became), TMF-002 380.000 (+80.000 nobody decided), TMF-005 gone (−600.000),
+KFF-009 120.000 in Indre By (new in the data, nobody decided).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard import decision_store, decisions
+from dashboard.scenario_store import StoreError
+from dashboard.scenarios import Change, NewInitiative, Scenario
+from sikkerby.formatting import Hidden, is_hidden
+
+NAN = float("nan")
+DISTRICTS = {1: "Indre By", 2: "Østerbro", 3: "Nørrebro"}
+SCENARIO = Scenario(
+    name="Budget 2011",
+    year=2011,
+    changes={"SOF-001": Change(step=-0.5), "SOF-012": Change(step=-1.0), "BUF-003": Change(step=0.5)},
+    new=(NewInitiative("NY-1", budget_kr=250_000.0, reached_18_25=40.0, districts=(3,), name="Ny mentorordning"),),
+)
+LINES = pd.DataFrame(
+    [
+        ["SOF-001", "Væresteder", 1, 1_000_000, 500_000],
+        ["SOF-012", "Natteravne", 2, 400_000, 0],
+        ["BUF-003", "Lommepenge", 1, 200_000, 300_000],
+        ["BUF-003", "Lommepenge", NAN, 100_000, 150_000],
+        ["TMF-002", "Tryghedsvandringer", 2, 300_000, 300_000],
+        ["TMF-005", "Belysning", 3, 600_000, 600_000],
+        ["NY-1", "Ny mentorordning", 3, 0, 250_000],
+    ],
+    columns=["initiative_id", "name", "district_id", "baseline_kr", "decided_kr"],
+)
+COVERAGE = pd.DataFrame(
+    {"district_id": [1, 2], "district": ["Indre By", "Østerbro"], "projected_per_1000": pd.Series([12.5, Hidden("skjult")], dtype=object)}
+)
+CURRENT = pd.DataFrame(
+    [
+        ["SOF-001", "Væresteder", 500_000, 480_000],
+        ["SOF-012", "Natteravne", 400_000, 390_000],
+        ["BUF-003", "Lommepenge", 375_000, 300_000],
+        ["BUF-020", "Mentorer for unge", 250_000, 100_000],
+        ["TMF-002", "Tryghedsvandringer", 380_000, 380_000],
+        ["KFF-009", "Kulturnatten", 120_000, 0],
+    ],
+    columns=["initiative_id", "name", "budget_kr", "spent_kr"],
+)
+CURRENT_LINES = pd.DataFrame(
+    [
+        ["SOF-001", 1, 500_000],
+        ["SOF-012", 2, 400_000],
+        ["BUF-003", 1, 250_000],
+        ["BUF-003", NAN, 125_000],
+        ["BUF-020", 3, 250_000],
+        ["TMF-002", 2, 380_000],
+        ["KFF-009", 1, 120_000],
+    ],
+    columns=["initiative_id", "district_id", "budget_kr"],
+)
+
+
+def decision(matches: dict[str, str] | None = None, lines: pd.DataFrame = LINES, scenario: Scenario = SCENARIO) -> decisions.Decision:
+    return decisions.Decision(
+        decision_id=1,
+        meeting_date="2010-04-13",
+        agenda_item="Økonomiudvalget 13.04.2010, punkt 6",
+        note="",
+        adopted_at="2010-04-14T08:00:00+00:00",
+        adopted_by="analytiker@kk.dk",
+        scenario=scenario,
+        data_version="v1",
+        lines=lines,
+        coverage=COVERAGE,
+        matches=matches if matches is not None else {"NY-1": "BUF-020"},
+    )
+
+
+def test_each_decided_change_is_held_against_the_second_version():
+    changes = decisions.decided_changes(decision(), CURRENT)
+    assert changes["initiative_id"].tolist() == ["SOF-001", "SOF-012", "BUF-003", "BUF-020"]  # TMF-002 and TMF-005 were not changed
+    assert changes["kind"].tolist() == ["Besparelse", "Stop", "Udvidelse", "Ny indsats"]
+    assert changes["baseline_kr"].tolist() == [1_000_000, 400_000, 300_000, 0]
+    assert changes["decided_kr"].tolist() == [500_000, 0, 450_000, 250_000]
+    assert changes["budgeted_kr"].tolist() == [500_000, 400_000, 375_000, 250_000]
+    assert changes["spent_kr"].tolist() == [480_000, 390_000, 300_000, 100_000]
+    assert changes["carried_share"].tolist() == [1.0, 0.0, 0.5, 1.0]  # (375.000 − 300.000) / (450.000 − 300.000) = 0,5
+    assert changes["state"].tolist() == ["gennemført", "ikke gennemført", "delvist", "gennemført"]
+
+
+def test_the_summary_says_how_many_are_carried_out_names_the_rest_and_counts_the_moves_nobody_decided():
+    d = decision()
+    sentences = decisions.summary(decisions.decided_changes(d, CURRENT), decisions.undecided_moves(d, CURRENT), 2011)
+    assert sentences == [
+        "2 af 4 besluttede ændringer er gennemført, 1 delvist.",
+        "Natteravne (SOF-012) har stadig fuldt budget i 2011 (0,4 mio. kr.; besluttet 0,0 mio. kr.).",
+        "Lommepenge (BUF-003): 50 % af ændringen er gennemført (0,4 mio. kr. mod besluttet 0,5 mio. kr.).",
+        # −600.000 + 120.000 + 80.000 = −400.000
+        "3 indsatser har fået ændret budget for 2011 uden en beslutning: -0,4 mio. kr. netto.",
+    ]
+
+
+def test_moves_nobody_decided_name_the_changed_the_gone_and_the_new_largest_first():
+    moves = decisions.undecided_moves(decision(), CURRENT)
+    assert moves["initiative_id"].tolist() == ["TMF-005", "KFF-009", "TMF-002"]  # BUF-020 is NY-1's match: decided
+    assert moves["what"].tolist() == ["forsvundet", "ny i data", "ændret budget"]
+    assert moves["change_kr"].tolist() == [-600_000, 120_000, 80_000]
+    assert moves["name"].tolist() == ["Belysning", "Kulturnatten", "Tryghedsvandringer"]
+    assert moves["baseline_kr"].iloc[0] == 600_000 and np.isnan(moves["budgeted_kr"].iloc[0])
+
+
+def test_a_new_initiative_not_yet_matched_is_named_and_its_real_counterpart_counts_as_undecided():
+    d = decision(matches={})
+    changes = decisions.decided_changes(d, CURRENT)
+    assert changes.loc[3, ["initiative_id", "state"]].tolist() == ["NY-1", "ikke matchet"]
+    assert np.isnan(changes.loc[3, "budgeted_kr"])
+    moves = decisions.undecided_moves(d, CURRENT)
+    assert moves.loc[moves["initiative_id"] == "BUF-020", ["what", "change_kr"]].values.tolist() == [["ny i data", 250_000]]
+    sentences = decisions.summary(changes, moves, 2011)
+    assert sentences[0] == "1 af 4 besluttede ændringer er gennemført, 1 delvist."
+    assert "Den nye indsats Ny mentorordning (NY-1) er endnu ikke matchet til en rigtig indsats i data." in sentences
+
+
+def test_a_decided_initiative_the_data_no_longer_has_is_named_not_dropped():
+    current = CURRENT[CURRENT["initiative_id"] != "SOF-012"]
+    changes = decisions.decided_changes(decision(), current)
+    assert changes.loc[1, ["initiative_id", "state"]].tolist() == ["SOF-012", "findes ikke i data"]
+    sentences = decisions.summary(changes, decisions.undecided_moves(decision(), current), 2011)
+    assert "Natteravne (SOF-012) findes ikke i de nuværende data for 2011." in sentences
+    assert "SOF-012" not in decisions.undecided_moves(decision(), current)["initiative_id"].tolist()  # decided: never a move too
+
+
+@pytest.mark.parametrize(
+    ("budgeted", "state", "share"),
+    [
+        (500_000, "gennemført", 1.0),  # exactly the decided amount
+        (500_000.4, "gennemført", 1.0),  # within the whole krone
+        (500_001, "delvist", 499_999 / 500_000),  # one krone short
+        (400_000, "gennemført", 1.2),  # cut further than decided: carried out
+        (1_000_000, "ikke gennemført", 0.0),  # exactly 0: not moved
+        (1_100_000, "ikke gennemført", -0.2),  # the other way
+    ],
+)
+def test_a_cut_is_carried_out_from_the_decided_amount_on_and_not_at_all_at_zero_or_the_other_way(budgeted, state, share):
+    current = CURRENT.assign(budget_kr=CURRENT["budget_kr"].where(CURRENT["initiative_id"] != "SOF-001", budgeted))
+    row = decisions.decided_changes(decision(), current).iloc[0]
+    assert row["state"] == state
+    assert row["carried_share"] == pytest.approx(share)
+
+
+def test_a_change_that_moved_the_other_way_says_so():
+    current = CURRENT.assign(budget_kr=CURRENT["budget_kr"].where(CURRENT["initiative_id"] != "SOF-012", 450_000))
+    changes = decisions.decided_changes(decision(), current)
+    sentences = decisions.summary(changes, decisions.undecided_moves(decision(), current), 2011)
+    assert "Natteravne (SOF-012) er gået den anden vej: 0,5 mio. kr. i 2011 mod besluttet 0,0 mio. kr." in sentences
+
+
+def test_a_change_left_at_unchanged_is_no_decided_change():
+    scenario = Scenario(name="x", year=2011, changes={"TMF-002": Change(step=0.0)})
+    lines = LINES[LINES["initiative_id"] == "TMF-002"]
+    assert decisions.decided_changes(decision(lines=lines, scenario=scenario, matches={}), CURRENT).empty
+    assert decisions.summary(pd.DataFrame(columns=["state"]), pd.DataFrame(columns=["change_kr"]), 2011) == [
+        "Beslutningen ændrer ingen indsatsers budget.",
+        "Ingen andre indsatsers budget for 2011 er ændret uden en beslutning.",
+    ]
+
+
+def test_more_than_three_changes_behind_are_counted_after_the_third():
+    rows = pd.DataFrame(
+        {
+            "initiative_id": [f"X-{i}" for i in range(5)],
+            "name": "",
+            "kind": "Besparelse",
+            "baseline_kr": 100.0,
+            "decided_kr": 50.0,
+            "budgeted_kr": 100.0,
+            "state": "ikke gennemført",
+            "carried_share": 0.0,
+        }
+    )
+    sentences = decisions.summary(rows, pd.DataFrame(columns=["change_kr"]), 2011)
+    assert sentences[0] == "0 af 5 besluttede ændringer er gennemført."
+    assert sum(s.startswith("X-") for s in sentences) == 3
+    assert "Og 2 ændringer mere, der ikke er gennemført helt (se tabellen)." in sentences
+
+
+def test_one_move_nobody_decided_is_singular():
+    moves = pd.DataFrame({"change_kr": [80_000.0]})
+    assert decisions.summary(pd.DataFrame(columns=["state"]), moves, 2011)[-1] == (
+        "1 indsats har fået ændret budget for 2011 uden en beslutning: +0,1 mio. kr. netto."
+    )
+
+
+def test_budget_per_district_before_decided_and_budgeted_now():
+    table = decisions.by_district(decision(), CURRENT_LINES, DISTRICTS)
+    assert table["district"].tolist() == ["Indre By", "Østerbro", "Nørrebro", "Hele byen"]
+    assert table["baseline_kr"].tolist() == [1_200_000, 700_000, 600_000, 100_000]
+    assert table["decided_kr"].tolist() == [800_000, 300_000, 850_000, 150_000]
+    assert table["budgeted_kr"].tolist() == [870_000, 780_000, 250_000, 125_000]  # 500+250+120; 400+380; 250; 125 (thousands)
+    assert table["difference_kr"].tolist() == [70_000, 480_000, -600_000, -25_000]
+
+
+def test_coverage_projected_against_reached_keeps_a_hidden_figure_hidden():
+    reached = pd.DataFrame({"district_id": [1, 2], "reached_per_1000": pd.Series([10.0, 7.5], dtype=object)})
+    table = decisions.coverage_followed(decision(), reached)
+    assert table.loc[0, "difference_per_1000"] == pytest.approx(-2.5)
+    assert is_hidden(table.loc[1, "difference_per_1000"])  # the projection was hidden: the difference would give it away
+
+
+def test_frozen_lines_and_coverage_come_back_from_their_json_as_they_went_in():
+    back = decisions.lines_from_json(decisions.lines_to_json(LINES))
+    pd.testing.assert_frame_equal(back, LINES, check_dtype=False)
+    coverage = decisions.lines_from_json(decisions.lines_to_json(COVERAGE))
+    assert coverage.loc[0, "projected_per_1000"] == 12.5 and str(coverage.loc[1, "projected_per_1000"]) == "skjult"
+    assert is_hidden(coverage.loc[1, "projected_per_1000"])
+
+
+# --- The record ------------------------------------------------------------------------------------
+
+
+def adopt(store, **changes) -> int:
+    arguments = {
+        "scenario": SCENARIO,
+        "data_version": "v1",
+        "lines": LINES,
+        "coverage": COVERAGE,
+        "meeting_date": date(2010, 4, 13),
+        "agenda_item": "Økonomiudvalget 13.04.2010, punkt 6",
+        "note": "Vedtaget med bemærkning om Natteravne.",
+        "by": "analytiker@kk.dk",
+        "path": store,
+    } | changes
+    return decision_store.adopt(**arguments)
+
+
+def test_an_adopted_decision_comes_back_frozen_with_its_meeting_and_version(scenario_store):
+    number = adopt(scenario_store)
+    back = decision_store.load(number, scenario_store)
+    assert (back.meeting_date, back.agenda_item, back.data_version, back.adopted_by) == (
+        "2010-04-13",
+        "Økonomiudvalget 13.04.2010, punkt 6",
+        "v1",
+        "analytiker@kk.dk",
+    )
+    assert back.scenario.to_json() == SCENARIO.to_json()
+    assert back.matches == {}  # nothing matched yet, so NY-1 is not followed
+    assert decisions.decided_changes(back, CURRENT)["state"].tolist() == ["gennemført", "ikke gennemført", "delvist", "ikke matchet"]
+    pd.testing.assert_frame_equal(back.lines, LINES, check_dtype=False)
+
+
+def test_a_correction_supersedes_and_both_stay_in_the_record(scenario_store):
+    first = adopt(scenario_store)
+    second = adopt(scenario_store, agenda_item="Økonomiudvalget 27.04.2010, punkt 3", supersedes=first)
+    listed = decision_store.listing(scenario_store)
+    assert listed["decision_id"].tolist() == [first, second]
+    assert listed.loc[0, "superseded_by"] == second and pd.isna(listed.loc[1, "superseded_by"])
+    assert listed.loc[1, "supersedes"] == first
+    with pytest.raises(StoreError, match=f"allerede erstattet af nr. {second}"):
+        adopt(scenario_store, supersedes=first)
+    with pytest.raises(StoreError, match="nr. 99 findes ikke"):
+        adopt(scenario_store, supersedes=99)
+
+
+def test_a_decision_is_never_edited_or_deleted_in_place(scenario_store):
+    number = adopt(scenario_store)
+    connection = sqlite3.connect(scenario_store)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        connection.execute("UPDATE decision SET note = 'ændret' WHERE id = ?", (number,))
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        connection.execute("DELETE FROM decision WHERE id = ?", (number,))
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"agenda_item": "  "}, "Skriv mødet og punktet på dagsordenen"),
+        ({"meeting_date": date(2999, 1, 1)}, "Mødedatoen 01.01.2999 ligger i fremtiden"),
+    ],
+)
+def test_a_decision_without_its_meeting_is_refused_in_danish(scenario_store, changes, message):
+    with pytest.raises(StoreError, match=message):
+        adopt(scenario_store, **changes)
+    assert decision_store.listing(scenario_store).empty
+
+
+def test_the_latest_match_counts_and_an_empty_one_undoes_it(scenario_store):
+    number = adopt(scenario_store)
+    decision_store.match(number, "NY-1", "KFF-009", "analytiker@kk.dk", scenario_store)
+    decision_store.match(number, "NY-1", "BUF-020", "analytiker@kk.dk", scenario_store)
+    assert decision_store.load(number, scenario_store).matches == {"NY-1": "BUF-020"}
+    decision_store.match(number, "NY-1", None, "analytiker@kk.dk", scenario_store)
+    assert decision_store.load(number, scenario_store).matches == {}
+    assert decision_store.load(12345, scenario_store) is None
