@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS decision (
     data_version TEXT NOT NULL,
     lines TEXT NOT NULL,
     coverage TEXT NOT NULL,
+    goals TEXT NOT NULL,
     supersedes INTEGER REFERENCES decision (id)
 );
 CREATE TABLE IF NOT EXISTS decision_match (
@@ -78,6 +79,7 @@ def adopt(
     data_version: str,
     lines: pd.DataFrame,
     coverage: pd.DataFrame,
+    goals: pd.DataFrame,
     meeting_date: date,
     agenda_item: str,
     note: str,
@@ -103,7 +105,7 @@ def adopt(
                     _check_supersedable(connection, supersedes)
                 cursor = connection.execute(
                     "INSERT INTO decision (adopted_at, adopted_by, meeting_date, agenda_item, note, scenario_name, year, scenario, "
-                    "data_version, lines, coverage, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "data_version, lines, coverage, goals, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         _now(),
                         by,
@@ -116,6 +118,7 @@ def adopt(
                         data_version,
                         decisions.lines_to_json(lines),
                         decisions.lines_to_json(coverage),
+                        decisions.lines_to_json(goals),
                         supersedes,
                     ),
                 )
@@ -165,7 +168,7 @@ def load(decision_id: int, path: Path | None = None) -> decisions.Decision | Non
     """Return the decision with that number, with its latest matches, or None when there is none."""
     with closing(_connect(path)) as connection:
         row = connection.execute(
-            "SELECT id, meeting_date, agenda_item, note, adopted_at, adopted_by, scenario, data_version, lines, coverage, supersedes "
+            "SELECT id, meeting_date, agenda_item, note, adopted_at, adopted_by, scenario, data_version, lines, coverage, goals, supersedes "
             "FROM decision WHERE id = ?",
             (decision_id,),
         ).fetchone()
@@ -191,7 +194,8 @@ def load(decision_id: int, path: Path | None = None) -> decisions.Decision | Non
         data_version=row[7],
         lines=decisions.lines_from_json(row[8]),
         coverage=decisions.lines_from_json(row[9]),
-        supersedes=row[10],
+        goals=decisions.lines_from_json(row[10]),
+        supersedes=row[11],
         matches=matches,
     )
 

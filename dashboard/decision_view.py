@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from dashboard import decision_store, decisions, queries, scenario_outcome
+from dashboard import analysis, decision_store, decisions, queries, scenario_outcome
 from dashboard.filters import Filters
 from dashboard.scenario_store import StoreError
 from dashboard.scenarios import Scenario
@@ -33,6 +33,20 @@ MOVE_COLUMNS = {
     "budgeted_kr": "Budgetteret nu (kr.)",
     "initiative_id": "Id",
 }
+GOAL_COLUMNS = {
+    "goal": "Strategisk mål",
+    "difference_kr": "Budgetteret nu − besluttet (kr.)",
+    "baseline_kr": "Før beslutningen (kr.)",
+    "decided_kr": "Besluttet (kr.)",
+    "budgeted_kr": "Budgetteret nu (kr.)",
+}
+TARGET_COLUMNS = {
+    "initiative": "Indsats",
+    "indicator": "Indikator",
+    "status": "Status",
+    "detail": "Fra udgangspunkt til mål",
+    "initiative_id": "Id",
+}
 DISTRICT_COLUMNS = {
     "district": "Bydel",
     "difference_kr": "Budgetteret nu − besluttet (kr.)",
@@ -46,7 +60,7 @@ COVERAGE_COLUMNS = {
     "reached_per_1000": "Nået pr. 1.000 unge nu",
     "difference_per_1000": "Forskel pr. 1.000 unge",
 }
-KR_COLUMNS = [c for c in {**CHANGE_COLUMNS, **MOVE_COLUMNS, **DISTRICT_COLUMNS}.values() if c.endswith("(kr.)")]
+KR_COLUMNS = [c for c in {**CHANGE_COLUMNS, **MOVE_COLUMNS, **GOAL_COLUMNS, **DISTRICT_COLUMNS}.values() if c.endswith("(kr.)")]
 PER_1000_COLUMNS = [c for c in COVERAGE_COLUMNS.values() if "pr. 1.000" in c]
 
 
@@ -55,6 +69,7 @@ class Frozen(NamedTuple):
 
     lines: pd.DataFrame
     coverage: pd.DataFrame
+    goals: pd.DataFrame
 
 
 class FollowUp(NamedTuple):
@@ -63,8 +78,10 @@ class FollowUp(NamedTuple):
     sentences: list[str]
     changes: pd.DataFrame
     moves: pd.DataFrame
+    goals: pd.DataFrame
     districts: pd.DataFrame
     coverage: pd.DataFrame
+    targets: pd.DataFrame
 
 
 def freeze(source: queries.Source, scenario: Scenario) -> Frozen:
@@ -74,7 +91,8 @@ def freeze(source: queries.Source, scenario: Scenario) -> Frozen:
     names = dict(zip(initiatives["initiative_id"], initiatives["name"], strict=True))
     names |= {i: name for i, name in scenario.names.items() if name and i not in names}  # an initiative the data no longer has
     names |= {n.initiative_id: n.name for n in scenario.new}
-    return Frozen(decisions.frozen_lines(worked.lines, names), decisions.frozen_coverage(worked.coverage))
+    goals = decisions.goal_weights(queries.initiative_goals(source), scenario.new)
+    return Frozen(decisions.frozen_lines(worked.lines, names), decisions.frozen_coverage(worked.coverage), goals)
 
 
 def follow_up(source: queries.Source, decision: decisions.Decision, district_names: dict[int, str]) -> FollowUp:
@@ -85,12 +103,18 @@ def follow_up(source: queries.Source, decision: decisions.Decision, district_nam
     districts = decisions.by_district(decision, queries.follow_up_lines(source, decision.year), district_names)
     reached = queries.young_adults_by_district(source, Filters(year=decision.year))
     coverage = decisions.coverage_followed(decision, reached)
+    goal_names = queries.goals(source).set_index("goal_id")["name"].to_dict()
+    goals = decisions.by_goal(decision, current, decisions.goal_weights(queries.initiative_goals(source)), goal_names)
+    targets = queries.effect_targets(source, Filters(year=decision.year))
+    targets = analysis.furthest_behind(targets[targets["initiative_id"].isin(changes["initiative_id"])], len(targets))
     return FollowUp(
         sentences=decisions.summary(changes, moves, decision.year),
         changes=changes.rename(columns=CHANGE_COLUMNS)[list(CHANGE_COLUMNS.values())],
         moves=moves.rename(columns=MOVE_COLUMNS)[list(MOVE_COLUMNS.values())],
+        goals=goals.rename(columns=GOAL_COLUMNS)[list(GOAL_COLUMNS.values())],
         districts=districts.rename(columns=DISTRICT_COLUMNS)[list(DISTRICT_COLUMNS.values())],
         coverage=coverage.rename(columns=COVERAGE_COLUMNS)[list(COVERAGE_COLUMNS.values())],
+        targets=targets.rename(columns=TARGET_COLUMNS)[list(TARGET_COLUMNS.values())],
     )
 
 

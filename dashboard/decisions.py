@@ -52,6 +52,7 @@ class Decision:
     data_version: str  # the data version the scenario was worked out on
     lines: pd.DataFrame  # initiative_id, name, district_id (NaN: city-wide), baseline_kr, decided_kr
     coverage: pd.DataFrame  # district_id, district, projected_per_1000 (as shown: a hidden figure keeps its marker)
+    goals: pd.DataFrame  # initiative_id, goal_id, weight: each initiative's budget split evenly over its goals, then
     supersedes: int | None = None
     matches: dict[str, str] = field(default_factory=dict)  # a new initiative's id in the scenario → the real initiative's id
 
@@ -68,6 +69,34 @@ def frozen_lines(applied: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return lines.assign(name=lines["initiative_id"].map(names).fillna(""))[
         ["initiative_id", "name", "district_id", "baseline_kr", "decided_kr"]
     ]
+
+
+def goal_weights(initiative_goals: pd.DataFrame, new: tuple[scenarios.NewInitiative, ...] = ()) -> pd.DataFrame:
+    """Return initiative_id, goal_id, weight: each initiative's budget split evenly over its goals (as Strategiske mål does)."""
+    groups = scenarios.membership(pd.DataFrame(columns=["initiative_id", "focus_area_id", "administration_code"]), initiative_goals, new)
+    return groups["goal"].rename(columns={"group": "goal_id"})[["initiative_id", "goal_id", "weight"]].reset_index(drop=True)
+
+
+def by_goal(decision: Decision, current: pd.DataFrame, current_goals: pd.DataFrame, goal_names: dict[int, str]) -> pd.DataFrame:
+    """Return per strategic goal: budget before the decision, decided (both on the goals as they were), and budgeted now.
+
+    `current_goals`: the live data's goal weights (`goal_weights`); `current`: as for `decided_changes`.
+    A new initiative counts on the goals the scenario gave it until it is matched.
+    """
+    frozen = decision.lines.groupby("initiative_id")[["baseline_kr", "decided_kr"]].sum()
+    then = decision.goals.join(frozen, on="initiative_id", how="inner")
+    now = current_goals.join(current.set_index("initiative_id")["budget_kr"], on="initiative_id", how="inner")
+    table = pd.DataFrame(
+        {
+            "baseline_kr": (then["baseline_kr"] * then["weight"]).groupby(then["goal_id"]).sum(),
+            "decided_kr": (then["decided_kr"] * then["weight"]).groupby(then["goal_id"]).sum(),
+            "budgeted_kr": (now["budget_kr"] * now["weight"]).groupby(now["goal_id"]).sum(),
+        }
+    )
+    table = table.reindex(sorted(goal_names)).fillna(0.0)
+    table.insert(0, "goal", [goal_names[g] for g in table.index])
+    table["difference_kr"] = table["budgeted_kr"] - table["decided_kr"]
+    return table.reset_index(drop=True)
 
 
 def frozen_coverage(coverage: pd.DataFrame) -> pd.DataFrame:

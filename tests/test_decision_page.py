@@ -40,6 +40,8 @@ def version(budget: list[list[str]], reached_18_25: str, extra: list[tuple[str, 
     for initiative_id, name in extra:  # more initiatives like SOF-001
         initiatives = pd.concat([initiatives, initiatives.iloc[[0]].assign(indsats_id=initiative_id, navn=name)], ignore_index=True)
     sheets["indsatser"] = initiatives
+    effects = sheets["effektmaal"]  # SOF-002, which the decision leaves alone, has a target too
+    sheets["effektmaal"] = pd.concat([effects, effects.assign(indsats_id="SOF-002", indikator="Gadeplan-kontakter")], ignore_index=True)
     sheets["budget"] = pd.DataFrame(budget, columns=["indsats_id", "aar", "bydel", "budget_kr", "forbrug_kr", "kilde"])
     sheets["aktivitet"] = pd.DataFrame(
         [["SOF-001", "2011", "Nørrebro", reached_18_25, reached_18_25, ""]],
@@ -198,7 +200,15 @@ def test_the_follow_up_exports_one_sheet_per_part(live, tmp_path, downloads):
     name, data = downloads.get(at, "xlsx_decision")
     assert name == "beslutning1_opfoelgning.xlsx"
     book = pd.read_excel(io.BytesIO(data), sheet_name=None)
-    assert list(book) == ["Besluttede ændringer", "Uden beslutning", "Bydele", "Dækning 18-25"]
+    assert list(book) == ["Besluttede ændringer", "Uden beslutning", "Strategiske mål", "Bydele", "Effektmål", "Dækning 18-25"]
+    # Goals: SOF-001, SOF-002 and KFF-001 serve Tryghed and Exit (half each), BUF-001 Tidlig indsats, TMF-001 Tryghed and
+    # Koordinering; NY-1 was given no goal. Decided: Tryghed ½·500.000 + ½·300.000 + ½·100.000; now ½·(500.000 + 250.000
+    # + 180.000 + 250.000).
+    goals = book["Strategiske mål"]
+    assert goals["Før beslutningen (kr.)"].tolist() == [650_000, 400_000, 550_000, 100_000]
+    assert goals["Besluttet (kr.)"].tolist() == [450_000, 0, 300_000, 150_000]
+    assert goals["Budgetteret nu (kr.)"].tolist() == [590_000, 400_000, 465_000, 125_000]
+    assert book["Effektmål"][["Id", "Indikator"]].values.tolist() == [["SOF-001", "Unge der kommer fast"]]  # the changed ones only
     assert book["Besluttede ændringer"].set_index("Id").loc["TMF-001", "Budgetteret nu (kr.)"] == 250_000
     assert book["Uden beslutning"]["Id"].tolist() == ["KFF-001", "SOF-002"]  # +250.000, then +80.000
     csv = read_danish_csv(downloads.get(at, "csv_decision_changes")[1])

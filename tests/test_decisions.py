@@ -50,6 +50,25 @@ LINES = pd.DataFrame(
 COVERAGE = pd.DataFrame(
     {"district_id": [1, 2], "district": ["Indre By", "Østerbro"], "projected_per_1000": pd.Series([12.5, Hidden("skjult")], dtype=object)}
 )
+# Goals then: SOF-001 serves goals 1 and 3 (half each), SOF-012, TMF-002 and TMF-005 goal 1, BUF-003 goal 2, NY-1 goal 3.
+GOALS_THEN = pd.DataFrame(
+    [
+        ["SOF-001", 1, 0.5],
+        ["SOF-001", 3, 0.5],
+        ["SOF-012", 1, 1.0],
+        ["BUF-003", 2, 1.0],
+        ["TMF-002", 1, 1.0],
+        ["TMF-005", 1, 1.0],
+        ["NY-1", 3, 1.0],
+    ],
+    columns=["initiative_id", "goal_id", "weight"],
+)
+# Goals now: the same, BUF-020 (what NY-1 became) goal 3 and KFF-009 goal 4.
+GOALS_NOW = pd.DataFrame(
+    [["SOF-001", 1], ["SOF-001", 3], ["SOF-012", 1], ["BUF-003", 2], ["TMF-002", 1], ["BUF-020", 3], ["KFF-009", 4]],
+    columns=["initiative_id", "goal_id"],
+)
+GOAL_NAMES = {1: "Tryghed", 2: "Tidlig indsats", 3: "Exit", 4: "Koordinering"}
 CURRENT = pd.DataFrame(
     [
         ["SOF-001", "Væresteder", 500_000, 480_000],
@@ -87,6 +106,7 @@ def decision(matches: dict[str, str] | None = None, lines: pd.DataFrame = LINES,
         data_version="v1",
         lines=lines,
         coverage=COVERAGE,
+        goals=GOALS_THEN,
         matches=matches if matches is not None else {"NY-1": "BUF-020"},
     )
 
@@ -215,6 +235,21 @@ def test_budget_per_district_before_decided_and_budgeted_now():
     assert table["difference_kr"].tolist() == [70_000, 480_000, -600_000, -25_000]
 
 
+def test_budget_per_goal_before_decided_and_budgeted_now_splits_an_initiative_over_its_goals():
+    table = decisions.by_goal(decision(), CURRENT, decisions.goal_weights(GOALS_NOW), GOAL_NAMES)
+    assert table["goal"].tolist() == ["Tryghed", "Tidlig indsats", "Exit", "Koordinering"]
+    assert table["baseline_kr"].tolist() == [1_800_000, 300_000, 500_000, 0]  # ½ × 1.000.000 + 400.000 + 300.000 + 600.000; …
+    assert table["decided_kr"].tolist() == [1_150_000, 450_000, 500_000, 0]  # ½ × 500.000 + 0 + 300.000 + 600.000; …; ½ × 500.000 + 250.000
+    assert table["budgeted_kr"].tolist() == [1_030_000, 375_000, 500_000, 120_000]  # ½ × 500.000 + 400.000 + 380.000; …; + BUF-020
+    assert table["difference_kr"].tolist() == [-120_000, -75_000, 0, 120_000]
+
+
+def test_goal_weights_split_evenly_and_take_a_new_initiatives_goals():
+    new = (NewInitiative("NY-2", budget_kr=1.0, reached_18_25=0.0, goal_ids=(2, 4)),)
+    weights = decisions.goal_weights(GOALS_NOW[GOALS_NOW["initiative_id"] == "SOF-001"], new)
+    assert weights.values.tolist() == [["SOF-001", 1, 0.5], ["SOF-001", 3, 0.5], ["NY-2", 2, 0.5], ["NY-2", 4, 0.5]]
+
+
 def test_coverage_projected_against_reached_keeps_a_hidden_figure_hidden():
     reached = pd.DataFrame({"district_id": [1, 2], "reached_per_1000": pd.Series([10.0, 7.5], dtype=object)})
     table = decisions.coverage_followed(decision(), reached)
@@ -239,6 +274,7 @@ def adopt(store, **changes) -> int:
         "data_version": "v1",
         "lines": LINES,
         "coverage": COVERAGE,
+        "goals": GOALS_THEN,
         "meeting_date": date(2010, 4, 13),
         "agenda_item": "Økonomiudvalget 13.04.2010, punkt 6",
         "note": "Vedtaget med bemærkning om Natteravne.",

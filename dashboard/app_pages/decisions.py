@@ -73,7 +73,16 @@ def record_form() -> None:
         frozen = decision_view.freeze(source, scenario)
         try:
             number = decision_store.adopt(
-                scenario, source.version, frozen.lines, frozen.coverage, meeting, agenda, note, viewer.email, supersedes=corrects
+                scenario,
+                source.version,
+                frozen.lines,
+                frozen.coverage,
+                frozen.goals,
+                meeting,
+                agenda,
+                note,
+                viewer.email,
+                supersedes=corrects,
             )
         except scenario_store.StoreError as error:
             st.error(f"{error} Intet er gemt.", icon=":material/error:")
@@ -155,6 +164,9 @@ if followed.moves.empty:
     st.caption(f"Ingen: alle andre indsatsers budget for {decision.year} er som før beslutningen.")
 else:
     layout.table(followed.moves, f"beslutning{decision.decision_id}_ubesluttede", "decision_moves", formats=money, pinned="Indsats")
+st.subheader(f"Budget pr. strategisk mål i {decision.year}: besluttet mod budgetteret nu")
+layout.table(followed.goals, f"beslutning{decision.decision_id}_maal", "decision_goals", formats=money)
+st.caption("En indsats med flere mål tæller ligeligt under hvert af dem, som på siden Strategiske mål.")
 st.subheader(f"Budget pr. bydel i {decision.year}: besluttet mod budgetteret nu")
 layout.table(followed.districts, f"beslutning{decision.decision_id}_bydele", "decision_districts", formats=money)
 st.subheader("Dækning af 18–25-årige: fremskrevet i scenariet mod nået nu")
@@ -168,6 +180,12 @@ st.caption(
     "Fremskrevet: scenariets antagelse om, at en indsats når flere eller færre 18–25-årige i samme forhold som dens budget. "
     "Tal for personer på 1–4 og det, der ville afsløre dem, vises som '<5' og 'skjult' (se Om data)."
 )
+
+st.subheader("Effektmål for de indsatser, beslutningen ændrer")
+if followed.targets.empty:
+    st.caption("De ændrede indsatser har ingen effektmål i de nuværende data.")
+else:
+    layout.table(followed.targets, f"beslutning{decision.decision_id}_effektmaal", "decision_targets", pinned="Indsats")
 
 new = decision_view.unmatched_new(decision)
 if new:
@@ -210,7 +228,9 @@ st.download_button(
         {
             "Besluttede ændringer": followed.changes,
             "Uden beslutning": followed.moves,
+            "Strategiske mål": followed.goals,
             "Bydele": followed.districts,
+            "Effektmål": followed.targets,
             "Dækning 18-25": followed.coverage,
         }
     ),
