@@ -356,3 +356,69 @@ def test_sessions_clicking_while_the_data_is_swapped_never_mix_two_versions(app_
         for context in contexts:
             context.close()
         load_portfolio(portfolios[0], browser_db)  # the sample again, for any test after this one
+
+
+def test_a_decision_is_recorded_a_new_version_goes_live_and_the_follow_up_reads_it(app_url, browser, browser_db, tmp_path):
+    """Issue 19: adopt a scenario, load a second version through Indlæs data, read the follow-up; then restore."""
+    import openpyxl
+
+    from dashboard import scenario_store
+    from dashboard.scenarios import Change, Scenario
+
+    scenario_store.save(
+        Scenario(name="Stop Kort Snor 2013", year=2013, changes={"BUF-001": Change(step=-1.0)}),
+        "analytiker@kk.dk",
+        path=browser_db.parent / "scenarios.sqlite",
+    )
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="da-DK")
+    page.goto(f"{app_url}/beslutninger")
+    page.get_by_role("heading", name="Beslutninger", level=1).wait_for()
+    wait_until_settled(page)
+    form = page.locator("[data-testid='stForm']")
+    if not form.is_visible():
+        page.get_by_text("Registrér en beslutning").click()
+    scenario = page.get_by_role("combobox", name="Scenarie, som udvalget vedtog")
+    scenario.click()
+    page.get_by_role("option", name="Stop Kort Snor 2013").click()
+    page.get_by_label("Mødedato").fill("13.04.2013")
+    page.get_by_label("Mødedato").press("Enter")
+    page.get_by_label("Møde og punkt").fill("Økonomiudvalget 13.04.2013, punkt 6")
+    page.get_by_role("button", name="Registrér beslutningen").click()
+    page.get_by_role("heading", name=re.compile(r"Opfølgning på nr\. \d+")).wait_for()
+    wait_until_settled(page)
+    main = page.locator("[data-testid='stMain']")
+    expect(main).to_contain_text("0 af 1 besluttede ændringer er gennemført.")
+    expect(main).to_contain_text("Kort Snor (BUF-001) har stadig fuldt budget i 2013")
+    for width in WIDTHS:
+        screenshot(page, ARTIFACTS / f"beslutninger_foer_{width}.png", width)
+
+    carried_out = tmp_path / "uden_kort_snor_2013.xlsx"  # the sample, with Kort Snor's 2013 budget taken out as decided
+    book = openpyxl.load_workbook(PROJECT_DIR / "data" / "sample" / "indsatser.xlsx")
+    for row in book["budget"].iter_rows(min_row=2):
+        if row[0].value == "BUF-001" and row[1].value == 2013:
+            row[3].value = 0
+    book.save(carried_out)
+    page.goto(f"{app_url}/data")
+    page.get_by_role("heading", name="Indlæs data", level=1).wait_for()
+    wait_until_settled(page)
+    upload(page, carried_out)
+    page.get_by_text("overholder kontrakten").wait_for()
+    wait_until_settled(page)
+    page.get_by_role("button", name="Gør data live").click()
+    page.get_by_text("Gendan en tidligere version").wait_for()
+    wait_until_settled(page)
+
+    page.goto(f"{app_url}/beslutninger")
+    page.get_by_role("heading", name=re.compile(r"Opfølgning på nr\. \d+")).wait_for()
+    wait_until_settled(page)
+    expect(main).to_contain_text("1 af 1 besluttede ændringer er gennemført.")
+    expect(main).to_contain_text("Ingen andre indsatsers budget for 2013 er ændret uden en beslutning.")
+    for width in WIDTHS:
+        screenshot(page, ARTIFACTS / f"beslutninger_efter_{width}.png", width)
+
+    page.goto(f"{app_url}/data")  # leave the sample live for the tests after this one
+    page.get_by_role("heading", name="Indlæs data", level=1).wait_for()
+    wait_until_settled(page)
+    page.get_by_role("button", name="Gendan").click()
+    page.get_by_text("Versionen er live igen").wait_for()
+    page.close()

@@ -213,3 +213,16 @@ def test_the_follow_up_exports_one_sheet_per_part(live, tmp_path, downloads):
     assert book["Uden beslutning"]["Id"].tolist() == ["KFF-001", "SOF-002"]  # +250.000, then +80.000
     csv = read_danish_csv(downloads.get(at, "csv_decision_changes")[1])
     assert csv.set_index("Id").loc["SOF-001", "Besluttet (kr.)"] == 500_000
+
+
+def test_a_small_count_stays_hidden_in_the_projection_the_reach_and_their_difference(tmp_path, monkeypatch):
+    few = version(FIRST["budget"].values.tolist(), "3", [("SOF-002", "Gadeplan")])  # 3 young people: "<5"
+    db = tmp_path / "few.duckdb"
+    load_portfolio(write_csv_folder(few, tmp_path / "few"), db)
+    monkeypatch.setenv("SIKKERBY_DB", str(db))
+    scenario_store.save(SCENARIO, "ane@kk.dk")
+    at = record(open_app("decisions"))
+    coverage = displayed(next(d for d in at.dataframe if "Fremskrevet pr. 1.000 unge" in d.value.columns)).set_index("Bydel")
+    row = coverage.loc["Nørrebro", ["Fremskrevet pr. 1.000 unge", "Nået pr. 1.000 unge nu", "Forskel pr. 1.000 unge"]]
+    assert set(row) <= {"<5", "skjult"}, row.tolist()
+    assert coverage.loc["Valby", "Nået pr. 1.000 unge nu"] == "0,0"  # the complement: a district with no one reached shows 0
