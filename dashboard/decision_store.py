@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import decisions
-from dashboard.scenario_store import StoreError, connect
+from dashboard.scenario_store import StoreError, connect, immediate
 from dashboard.scenarios import Scenario
 
 AGENDA_LENGTH, NOTE_LENGTH = 200, 4000
@@ -98,34 +98,28 @@ def adopt(
     if meeting_date > datetime.now(UTC).date():
         raise StoreError(f"Mødedatoen {meeting_date:%d.%m.%Y} ligger i fremtiden. En beslutning registreres efter mødet.")
     try:
-        with closing(_connect(path)) as connection:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                if supersedes is not None:
-                    _check_supersedable(connection, supersedes)
-                cursor = connection.execute(
-                    "INSERT INTO decision (adopted_at, adopted_by, meeting_date, agenda_item, note, scenario_name, year, scenario, "
-                    "data_version, lines, coverage, goals, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        _now(),
-                        by,
-                        meeting_date.isoformat(),
-                        agenda,
-                        str(note).strip()[:NOTE_LENGTH],
-                        scenario.name,
-                        scenario.year,
-                        scenario.to_json(),
-                        data_version,
-                        decisions.lines_to_json(lines),
-                        decisions.lines_to_json(coverage),
-                        decisions.lines_to_json(goals),
-                        supersedes,
-                    ),
-                )
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
+        with closing(_connect(path)) as connection, immediate(connection):
+            if supersedes is not None:
+                _check_supersedable(connection, supersedes)
+            cursor = connection.execute(
+                "INSERT INTO decision (adopted_at, adopted_by, meeting_date, agenda_item, note, scenario_name, year, scenario, "
+                "data_version, lines, coverage, goals, supersedes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    _now(),
+                    by,
+                    meeting_date.isoformat(),
+                    agenda,
+                    str(note).strip()[:NOTE_LENGTH],
+                    scenario.name,
+                    scenario.year,
+                    scenario.to_json(),
+                    data_version,
+                    decisions.lines_to_json(lines),
+                    decisions.lines_to_json(coverage),
+                    decisions.lines_to_json(goals),
+                    supersedes,
+                ),
+            )
     except sqlite3.Error as error:
         raise StoreError("Beslutningen blev ikke gemt: scenariefilen kan ikke skrives.") from error
     return int(cursor.lastrowid)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -81,6 +82,18 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     return connection
 
 
+@contextmanager
+def immediate(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken at once (BEGIN IMMEDIATE): committed when the block ends, rolled back when it raises."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -106,30 +119,25 @@ def save(scenario: Scenario, by: str, replace_others: bool = False, path: Path |
     if not name:
         raise StoreError("Giv scenariet et navn, før det gemmes.")
     try:
-        with closing(connect(path)) as connection:
-            connection.execute("BEGIN IMMEDIATE")  # the owner check and the write as one step, against a save at the same time
-            try:
-                row = connection.execute("SELECT owner FROM scenario WHERE name = ?", (name,)).fetchone()
-                if row is None:
-                    outcome = SAVED
-                elif _same(row[0], by):
-                    outcome = UPDATED
-                elif replace_others:
-                    outcome = REPLACED
-                else:
-                    raise OwnedByOther(name, row[0])
-                now, body = _now(), scenario.to_json()
-                connection.execute(
-                    "INSERT OR REPLACE INTO scenario (name, year, saved_at, body, owner) VALUES (?, ?, ?, ?, ?)",
-                    (name, scenario.year, now, body, by),
-                )
-                connection.execute(
-                    "INSERT INTO scenario_history (name, at, by, action, body) VALUES (?, ?, ?, ?, ?)", (name, now, by, outcome, body)
-                )
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
+        # the owner check and the write as one step, against a save at the same time
+        with closing(connect(path)) as connection, immediate(connection):
+            row = connection.execute("SELECT owner FROM scenario WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                outcome = SAVED
+            elif _same(row[0], by):
+                outcome = UPDATED
+            elif replace_others:
+                outcome = REPLACED
+            else:
+                raise OwnedByOther(name, row[0])
+            now, body = _now(), scenario.to_json()
+            connection.execute(
+                "INSERT OR REPLACE INTO scenario (name, year, saved_at, body, owner) VALUES (?, ?, ?, ?, ?)",
+                (name, scenario.year, now, body, by),
+            )
+            connection.execute(
+                "INSERT INTO scenario_history (name, at, by, action, body) VALUES (?, ?, ?, ?, ?)", (name, now, by, outcome, body)
+            )
     except sqlite3.Error as error:
         raise StoreError("Scenariet blev ikke gemt: scenariefilen kan ikke skrives.") from error
     return outcome
@@ -173,20 +181,14 @@ def delete(name: str, by: str, path: Path | None = None) -> bool:
     Who may delete is decided by the caller (`access.may_change_scenario`); this only records who did.
     """
     try:
-        with closing(connect(path)) as connection:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                row = connection.execute("SELECT body FROM scenario WHERE name = ?", (name,)).fetchone()
-                if row is not None:
-                    connection.execute("DELETE FROM scenario WHERE name = ?", (name,))
-                    connection.execute(
-                        "INSERT INTO scenario_history (name, at, by, action, body) VALUES (?, ?, ?, ?, ?)",
-                        (name, _now(), by, DELETED, row[0]),
-                    )
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
+        with closing(connect(path)) as connection, immediate(connection):
+            row = connection.execute("SELECT body FROM scenario WHERE name = ?", (name,)).fetchone()
+            if row is not None:
+                connection.execute("DELETE FROM scenario WHERE name = ?", (name,))
+                connection.execute(
+                    "INSERT INTO scenario_history (name, at, by, action, body) VALUES (?, ?, ?, ?, ?)",
+                    (name, _now(), by, DELETED, row[0]),
+                )
     except sqlite3.Error as error:
         raise StoreError("Scenariet blev ikke slettet: scenariefilen kan ikke skrives.") from error
     return row is not None

@@ -380,8 +380,8 @@ def test_a_decision_is_recorded_a_new_version_goes_live_and_the_follow_up_reads_
     scenario = page.get_by_role("combobox", name="Scenarie, som udvalget vedtog")
     scenario.click()
     page.get_by_role("option", name="Stop Kort Snor 2013").click()
-    page.get_by_label("Mødedato").fill("13.04.2013")
-    page.get_by_label("Mødedato").press("Enter")
+    page.get_by_role("spinbutton", name="day, Mødedato").click()  # the date field's segments: day, month, year
+    page.keyboard.type("13042013")
     page.get_by_label("Møde og punkt").fill("Økonomiudvalget 13.04.2013, punkt 6")
     page.get_by_role("button", name="Registrér beslutningen").click()
     page.get_by_role("heading", name=re.compile(r"Opfølgning på nr\. \d+")).wait_for()

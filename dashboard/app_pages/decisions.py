@@ -16,6 +16,8 @@ from dashboard import access, audit, decision_store, decision_view, export, layo
 from sikkerby import formatting as fmt
 
 MATCH_CHOICES = 300  # initiatives offered to match a new one to
+ROW_PX = 35  # a table row's height in Streamlit's data grid
+VERSION_CHARS = 8  # a data version is named by the start of its id, as a commit is
 
 context = layout.page_header(
     "Beslutninger",
@@ -140,8 +142,9 @@ followed = decision_view.follow_up(source, decision, context.district_names)
 
 st.header(f"Opfølgning på nr. {decision.decision_id}: {layout.plain(decision.agenda_item)}")
 st.caption(
-    f"Scenariet '{layout.plain(decision.scenario.name)}' for {decision.year}, regnet på dataversion {layout.plain(decision.data_version)}; "
-    f"holdt op mod dataversion {layout.plain(source.version)} (den nuværende). Registreret af {layout.plain(decision.adopted_by)}."
+    f"Scenariet '{layout.plain(decision.scenario.name)}' for {decision.year}, regnet på dataversion "
+    f"{layout.plain(decision.data_version[:VERSION_CHARS])}; holdt op mod dataversion {layout.plain(source.version[:VERSION_CHARS])} "
+    f"(den nuværende). Registreret af {layout.plain(decision.adopted_by)}."
 )
 if decision.note:
     st.markdown(f"**Bemærkning:** {layout.plain(decision.note)}")
@@ -165,10 +168,17 @@ if followed.moves.empty:
 else:
     layout.table(followed.moves, f"beslutning{decision.decision_id}_ubesluttede", "decision_moves", formats=money, pinned="Indsats")
 st.subheader(f"Budget pr. strategisk mål i {decision.year}: besluttet mod budgetteret nu")
-layout.table(followed.goals, f"beslutning{decision.decision_id}_maal", "decision_goals", formats=money)
+layout.table(followed.goals, f"beslutning{decision.decision_id}_maal", "decision_goals", formats=money, widths={"Strategisk mål": 170})
 st.caption("En indsats med flere mål tæller ligeligt under hvert af dem, som på siden Strategiske mål.")
 st.subheader(f"Budget pr. bydel i {decision.year}: besluttet mod budgetteret nu")
-layout.table(followed.districts, f"beslutning{decision.decision_id}_bydele", "decision_districts", formats=money)
+layout.table(
+    followed.districts,
+    f"beslutning{decision.decision_id}_bydele",
+    "decision_districts",
+    formats=money,
+    height=ROW_PX * (len(followed.districts) + 1) + 3,  # all ten districts and the city-wide lines, without scrolling
+    widths={"Bydel": 150},
+)
 st.subheader("Dækning af 18–25-årige: fremskrevet i scenariet mod nået nu")
 layout.table(
     followed.coverage,
