@@ -108,7 +108,11 @@ def follow_up(source: queries.Source, decision: decisions.Decision, district_nam
     targets = queries.effect_targets(source, Filters(year=decision.year))
     targets = analysis.furthest_behind(targets[targets["initiative_id"].isin(changes["initiative_id"])], len(targets))
     return FollowUp(
-        sentences=decisions.summary(changes, moves, decision.year),
+        sentences=[
+            *decisions.summary(changes, moves, decision.year),
+            decisions.district_sentence(districts, decision.year),
+            decisions.coverage_sentence(coverage),
+        ],
         changes=changes.rename(columns=CHANGE_COLUMNS)[list(CHANGE_COLUMNS.values())],
         moves=moves.rename(columns=MOVE_COLUMNS)[list(MOVE_COLUMNS.values())],
         goals=goals.rename(columns=GOAL_COLUMNS)[list(GOAL_COLUMNS.values())],

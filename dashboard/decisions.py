@@ -296,3 +296,27 @@ def _behind_sentence(row, year: int) -> str:
     if row.state == NOT_DONE:
         return f"{who} er gået den anden vej: {fmt.mio_kr(row.budgeted_kr)} i {year} mod besluttet {fmt.mio_kr(row.decided_kr)}"
     return f"{who}: {fmt.percent(row.carried_share, 0)} af ændringen er gennemført ({fmt.mio_kr(row.budgeted_kr)} mod besluttet {fmt.mio_kr(row.decided_kr)})."
+
+
+def district_sentence(table: pd.DataFrame, year: int) -> str:
+    """Return where the year's budget lies furthest from the decision, district by district (`by_district`), in one sentence."""
+    off = table[table["difference_kr"].round() != 0]
+    if off.empty:
+        return f"Budgettet for {year} ligger i hver bydel, som det blev besluttet."
+    worst = off.iloc[int(np.argmax(off["difference_kr"].abs().to_numpy()))]
+    side = "over" if worst["difference_kr"] > 0 else "under"
+    return (
+        f"I {fmt.number(len(off))} af {fmt.number(len(table))} steder afviger budgettet for {year} fra det besluttede; mest i "
+        f"{worst['district']}: {fmt.mio_kr(abs(worst['difference_kr']))} {side} det besluttede."
+    )
+
+
+def coverage_sentence(table: pd.DataFrame) -> str:
+    """Return in how many districts the 18–25 coverage reached at least what the scenario projected (`coverage_followed`)."""
+    hidden = table["difference_per_1000"].map(fmt.is_hidden)
+    shown = table[~hidden.to_numpy(dtype=bool)]
+    reached = int((shown["difference_per_1000"].astype(float).round(1) >= 0).sum())
+    districts = "bydel" if len(shown) == 1 else "bydele"
+    sentence = f"Dækningen af 18–25-årige nåede det fremskrevne eller mere i {fmt.number(reached)} af {fmt.number(len(shown))} {districts}"
+    count = int(hidden.sum())
+    return sentence + (f"; {fmt.number(count)} {'bydel er' if count == 1 else 'bydele er'} skjult (små tal)." if count else ".")

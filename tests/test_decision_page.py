@@ -29,7 +29,7 @@ SCENARIO = Scenario(
     name="Budget 2011",
     year=2011,
     changes={"SOF-001": Change(step=-0.5), "BUF-001": Change(step=-1.0), "TMF-001": Change(step=0.5)},
-    new=(NewInitiative("NY-1", budget_kr=250_000.0, reached_18_25=0.0, districts=(7,), name="Mentorer"),),
+    new=(NewInitiative("NY-1", budget_kr=250_000.0, reached_18_25=0.0, districts=(5,), name="Mentorer"),),  # 5: Valby
 )
 AGENDA = "Økonomiudvalget 13.04.2010, punkt 6"
 
@@ -108,6 +108,9 @@ def test_a_recorded_decision_is_followed_up_on_the_next_data_version(live, tmp_p
     assert "Den nye indsats Mentorer (NY-1) er endnu ikke matchet til en rigtig indsats i data." in sentences
     # SOF-002 +80.000 and KFF-001 +250.000 (not matched yet): +330.000
     assert "2 indsatser har fået ændret budget for 2011 uden en beslutning: +0,3 mio. kr. netto." in sentences
+    # per place, now − decided: Nørrebro 0, Hele byen +400.000 (Kort Snor kept), Bispebjerg −50.000, Amager Øst +80.000, Valby 0
+    assert "I 3 af 5 steder afviger budgettet for 2011 fra det besluttede; mest i Hele byen: 0,4 mio. kr. over det besluttede." in sentences
+    assert "Dækningen af 18–25-årige nåede det fremskrevne eller mere i 10 af 10 bydele." in sentences
     shown = displayed(next(d for d in at.dataframe if "Besluttet (kr.)" in d.value.columns)).set_index("Id")
     assert shown.loc["SOF-001", "Status"] == "gennemført" and shown.loc["SOF-001", "Budgetteret nu (kr.)"] == "500.000 kr."
     assert shown.loc["SOF-001", "Forbrug nu (kr.)"] == "450.000 kr."
@@ -226,3 +229,12 @@ def test_a_small_count_stays_hidden_in_the_projection_the_reach_and_their_differ
     row = coverage.loc["Nørrebro", ["Fremskrevet pr. 1.000 unge", "Nået pr. 1.000 unge nu", "Forskel pr. 1.000 unge"]]
     assert set(row) <= {"<5", "skjult"}, row.tolist()
     assert coverage.loc["Valby", "Nået pr. 1.000 unge nu"] == "0,0"  # the complement: a district with no one reached shows 0
+
+
+def test_a_filter_narrows_nothing_on_the_follow_up_and_says_so(live, tmp_path):
+    record(open_app("decisions"))
+    load_portfolio(write_csv_folder(SECOND, tmp_path / "second"), live)
+    whole = open_app("decisions")
+    filtered = open_app("decisions", {"aar": "2010", "bydel": "Nørrebro", "forvaltning": "Socialforvaltningen (SOF)"})
+    assert shown_text(filtered) == shown_text(whole)  # a decision holds its year's whole portfolio
+    assert any("Filtrene tæller ikke med her" in i.value for i in filtered.info)

@@ -257,6 +257,34 @@ def test_coverage_projected_against_reached_keeps_a_hidden_figure_hidden():
     assert is_hidden(table.loc[1, "difference_per_1000"])  # the projection was hidden: the difference would give it away
 
 
+def test_the_district_sentence_names_the_largest_gap_and_counts_the_places_off():
+    table = decisions.by_district(decision(), CURRENT_LINES, DISTRICTS)
+    # differences +70.000, +480.000, −600.000, −25.000: all four off, Nørrebro furthest
+    assert decisions.district_sentence(table, 2011) == (
+        "I 4 af 4 steder afviger budgettet for 2011 fra det besluttede; mest i Nørrebro: 0,6 mio. kr. under det besluttede."
+    )
+    on_plan = table.assign(difference_kr=[0.0, 0.4, -0.4, 0.0])  # under half a krone: as decided
+    assert decisions.district_sentence(on_plan, 2011) == "Budgettet for 2011 ligger i hver bydel, som det blev besluttet."
+    over = table.assign(difference_kr=[0.0, 480_000.0, 0.0, 0.0])
+    assert decisions.district_sentence(over, 2011).endswith("mest i Østerbro: 0,5 mio. kr. over det besluttede.")
+
+
+@pytest.mark.parametrize(
+    ("differences", "sentence"),
+    [
+        ([0.0, -2.5], "Dækningen af 18–25-årige nåede det fremskrevne eller mere i 1 af 2 bydele."),  # exactly equal counts as reached
+        ([-0.04, 0.1], "Dækningen af 18–25-årige nåede det fremskrevne eller mere i 2 af 2 bydele."),  # −0,0 as shown
+        (
+            [Hidden("skjult"), -0.1],
+            "Dækningen af 18–25-årige nåede det fremskrevne eller mere i 0 af 1 bydel; 1 bydel er skjult (små tal).",
+        ),
+    ],
+)
+def test_the_coverage_sentence_counts_districts_at_or_above_the_projection_and_the_hidden_apart(differences, sentence):
+    table = pd.DataFrame({"difference_per_1000": pd.Series(differences, dtype=object)})
+    assert decisions.coverage_sentence(table) == sentence
+
+
 def test_frozen_lines_and_coverage_come_back_from_their_json_as_they_went_in():
     back = decisions.lines_from_json(decisions.lines_to_json(LINES))
     pd.testing.assert_frame_equal(back, LINES, check_dtype=False)
