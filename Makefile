@@ -38,7 +38,7 @@ bench: $(VENV)/.dev-installed  ## measure load and pages at 1×, 100×, 1000×; 
 	SIKKERBY_LOAD_SESSIONS=20 $(BIN)/pytest -q tests/test_browser.py -k sessions
 
 # Not part of `make test`: mutates where the money and the privacy are decided: dashboard/queries.py,
-# analysis.py, scenarios.py, scenario_outcome.py, brief.py, focus_area_annex.py, disclosure.py and
+# analysis.py, scenarios.py, scenario_outcome.py, brief.py, focus_area_annex.py, disclosure.py, decisions.py, decision_store.py and
 # pipelines/transform.py (see [tool.mutmut] in pyproject.toml), and runs the fast tests against each mutant.
 # Starts afresh, so every mutant meets the current tests. `$(BIN)/mutmut results` lists survivors,
 # `mutmut show NAME` one. `make mutants MUTANTS='dashboard.scenarios*'` mutates one module only (names as

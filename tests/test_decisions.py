@@ -371,3 +371,44 @@ def test_the_latest_match_counts_and_an_empty_one_undoes_it(scenario_store):
     decision_store.match(number, "NY-1", None, "analytiker@kk.dk", scenario_store)
     assert decision_store.load(number, scenario_store).matches == {}
     assert decision_store.load(12345, scenario_store) is None
+
+
+def test_an_initiative_that_had_no_budget_and_is_gone_is_still_named():
+    lines = pd.concat([LINES, pd.DataFrame([["TMF-007", "Skolepatrulje", 2, 0, 0]], columns=LINES.columns)], ignore_index=True)
+    moves = decisions.undecided_moves(decision(lines=lines), CURRENT)
+    assert moves.loc[moves["initiative_id"] == "TMF-007", ["what", "change_kr"]].values.tolist() == [["forsvundet", 0]]
+
+
+def test_a_new_initiative_decided_at_nothing_is_followed_and_carried_out_when_the_data_has_nothing_either():
+    scenario = Scenario(name="x", year=2011, new=(NewInitiative("NY-0", budget_kr=0.0, reached_18_25=0.0, name="Pilot"),))
+    lines = pd.DataFrame([["NY-0", "Pilot", NAN, 0, 0]], columns=LINES.columns)
+    current = pd.concat([CURRENT, pd.DataFrame([["KFF-100", "Pilot", 0, 0]], columns=CURRENT.columns)], ignore_index=True)
+    changes = decisions.decided_changes(decision(lines=lines, scenario=scenario, matches={"NY-0": "KFF-100"}), current)
+    assert changes[["initiative_id", "kind", "state", "carried_share"]].values.tolist() == [["KFF-100", "Ny indsats", "gennemført", 1.0]]
+    current.loc[current["initiative_id"] == "KFF-100", "budget_kr"] = 10_000
+    changes = decisions.decided_changes(decision(lines=lines, scenario=scenario, matches={"NY-0": "KFF-100"}), current)
+    assert changes["state"].tolist() == ["ikke gennemført"]
+
+
+def test_a_hidden_reach_now_hides_the_difference_to_a_shown_projection():
+    reached = pd.DataFrame({"district_id": [1, 2], "reached_per_1000": pd.Series([Hidden("<5"), 7.5], dtype=object)})
+    table = decisions.coverage_followed(decision(), reached)
+    assert is_hidden(table.loc[0, "difference_per_1000"])  # 12,5 shown, now "<5": the difference would pin it
+
+
+def test_exactly_three_changes_behind_are_all_named_and_none_counted():
+    rows = pd.DataFrame(
+        {
+            "initiative_id": [f"X-{i}" for i in range(3)],
+            "name": "",
+            "kind": "Besparelse",
+            "baseline_kr": 100.0,
+            "decided_kr": 50.0,
+            "budgeted_kr": 100.0,
+            "state": "ikke gennemført",
+            "carried_share": 0.0,
+        }
+    )
+    sentences = decisions.summary(rows, pd.DataFrame(columns=["change_kr"]), 2011)
+    assert sum(s.startswith("X-") for s in sentences) == 3
+    assert not any(s.startswith("Og ") for s in sentences)
