@@ -47,7 +47,7 @@ def run_pages(source: queries.Source, viewer: Viewer) -> None:
         district_names=dict(zip(districts["district_id"], districts["name"], strict=True)),
         viewer=viewer,
     )
-    st.navigation(pages_for(viewer)).run()
+    st.navigation(pages_for(viewer), expanded=True).run()  # every page in view: 13 would hide three behind an English "View 3 more"
 
 
 FINANCING_PAGE = st.Page(PAGES_DIR / "financing.py", title="Mangler finansiering", icon=":material/money_off:", url_path="finansiering")
