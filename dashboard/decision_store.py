@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import decisions
-from dashboard.scenario_store import StoreError, connect, immediate
+from dashboard.scenario_store import StoreError, connect, immediate, reading
 from dashboard.scenarios import Scenario
 
 AGENDA_LENGTH, NOTE_LENGTH = 200, 4000
@@ -136,7 +136,7 @@ def _check_supersedable(connection: sqlite3.Connection, decision_id: int) -> Non
 def listing(path: Path | None = None) -> pd.DataFrame:
     """Return every decision, oldest meeting first: id, meeting_date, agenda_item, scenario_name, year, adopted_at, adopted_by,
     supersedes and superseded_by (the later decision that replaced it, else missing)."""
-    with closing(_connect(path)) as connection:
+    with reading("Beslutningerne kan ikke læses lige nu (scenariefilen kan ikke læses)."), closing(_connect(path)) as connection:
         rows = connection.execute(
             "SELECT d.id, d.meeting_date, d.agenda_item, d.scenario_name, d.year, d.adopted_at, d.adopted_by, d.supersedes, "
             "(SELECT MIN(l.id) FROM decision l WHERE l.supersedes = d.id) FROM decision d ORDER BY d.meeting_date, d.id"
@@ -159,8 +159,12 @@ def listing(path: Path | None = None) -> pd.DataFrame:
 
 
 def load(decision_id: int, path: Path | None = None) -> decisions.Decision | None:
-    """Return the decision with that number, with its latest matches, or None when there is none."""
-    with closing(_connect(path)) as connection:
+    """Return the decision with that number, with its latest matches, or None when there is none.
+
+    A row that cannot be read back (a damaged file) raises a Danish StoreError naming the decision.
+    """
+    unreadable = f"Beslutning nr. {decision_id} kan ikke læses: den gemte kopi i scenariefilen er beskadiget eller utilgængelig."
+    with reading(unreadable), closing(_connect(path)) as connection:
         row = connection.execute(
             "SELECT id, meeting_date, agenda_item, note, adopted_at, adopted_by, scenario, data_version, lines, coverage, goals, supersedes "
             "FROM decision WHERE id = ?",
@@ -171,6 +175,11 @@ def load(decision_id: int, path: Path | None = None) -> decisions.Decision | Non
         ).fetchall()
     if row is None:
         return None
+    with reading(unreadable):
+        return _decision(row, matched)
+
+
+def _decision(row: tuple, matched: list[tuple]) -> decisions.Decision:
     matches = {}
     for new_id, real_id in matched:  # the latest row per new initiative counts; a row without a real id undoes the match
         if real_id:

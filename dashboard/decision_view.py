@@ -122,6 +122,19 @@ def follow_up(source: queries.Source, decision: decisions.Decision, district_nam
     )
 
 
+def loaded_after_saved(scenario_saved_at: pd.Timestamp, data_loaded_at: object) -> bool:
+    """Return whether the live data were loaded after the scenario was last saved (so the frozen figures may not be the meeting's).
+
+    `scenario_saved_at` is UTC (the scenario store's); `data_loaded_at` is the load log's naive local time.
+    The same instant is not later.
+    """
+    loaded = pd.Timestamp(data_loaded_at)
+    if pd.isna(loaded):
+        return False
+    loaded = pd.Timestamp(loaded.to_pydatetime().astimezone()) if loaded.tzinfo is None else loaded
+    return bool(loaded > pd.Timestamp(scenario_saved_at))
+
+
 def unmatched_new(decision: decisions.Decision) -> list[tuple[str, str]]:
     """Return the scenario's new initiatives (id, name), matched or not, in the scenario's order."""
     return [(n.initiative_id, n.name or n.initiative_id) for n in decision.scenario.new]

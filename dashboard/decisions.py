@@ -14,8 +14,13 @@ since have been edited, and an initiative is followed by its id:
   way. Amounts are compared in whole kroner. A new initiative from the scenario is followed once an
   analyst has matched it to a real initiative (`matches`); until then it is *ikke matchet*.
 - A decided initiative missing from the data is named as such, never dropped.
+- A change on an initiative that had no budget in the year when the decision was made is followed
+  from 0 kr.; one the scenario left at "Uændret" is no decided change.
 - Every other initiative whose year's budget differs from the frozen budget is a move nobody
-  decided; one the data did not have then is *ny i data*, one the data no longer has is *forsvundet*.
+  decided; one that had no budget in the year then is *ny i årets budget*, one the data no longer has
+  is *forsvundet fra data*.
+- Amounts in sentences are written in whole kroner under 10 mio. kr., and wherever two different
+  amounts would otherwise read the same.
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ from sikkerby import vocabulary as vocab
 
 STOP, CUT, EXPANSION, NEW = "Stop", "Besparelse", "Udvidelse", "Ny indsats"
 DONE, PARTLY, NOT_DONE, MISSING, UNMATCHED = "gennemført", "delvist", "ikke gennemført", "findes ikke i data", "ikke matchet"
-MOVED, APPEARED, DISAPPEARED = "ændret budget", "ny i data", "forsvundet"
+MOVED, APPEARED, DISAPPEARED = "ændret budget", "ny i årets budget", "forsvundet fra data"
+NO_GOAL = "Uden strategisk mål"
 CITY_WIDE = vocab.CITY_WIDE_LABEL
 MARKERS = (disclosure.FEW, disclosure.HIDDEN)  # how a hidden figure is written in a decision's JSON
 NAMED = 3  # changes not carried out named in the summary; the rest are counted
@@ -81,22 +87,35 @@ def by_goal(decision: Decision, current: pd.DataFrame, current_goals: pd.DataFra
     """Return per strategic goal: budget before the decision, decided (both on the goals as they were), and budgeted now.
 
     `current_goals`: the live data's goal weights (`goal_weights`); `current`: as for `decided_changes`.
-    A new initiative counts on the goals the scenario gave it until it is matched.
+    A new initiative counts on the goals the scenario gave it until it is matched. Every krone is
+    counted: a goal the data no longer names keeps its number, and an initiative without goals
+    counts under "Uden strategisk mål" (that row only when it holds money).
     """
     frozen = decision.lines.groupby("initiative_id")[["baseline_kr", "decided_kr"]].sum()
-    then = decision.goals.join(frozen, on="initiative_id", how="inner")
-    now = current_goals.join(current.set_index("initiative_id")["budget_kr"], on="initiative_id", how="inner")
-    table = pd.DataFrame(
-        {
-            "baseline_kr": (then["baseline_kr"] * then["weight"]).groupby(then["goal_id"]).sum(),
-            "decided_kr": (then["decided_kr"] * then["weight"]).groupby(then["goal_id"]).sum(),
-            "budgeted_kr": (now["budget_kr"] * now["weight"]).groupby(now["goal_id"]).sum(),
-        }
+    budget_now = current.set_index("initiative_id")["budget_kr"]
+    parts = {
+        "baseline_kr": _per_goal(frozen["baseline_kr"], decision.goals),
+        "decided_kr": _per_goal(frozen["decided_kr"], decision.goals),
+        "budgeted_kr": _per_goal(budget_now, current_goals),
+    }
+    table = pd.concat(parts, axis=1, sort=False)  # goal ids and NO_GOAL in one index: not sortable together
+    order = sorted(set(goal_names) | {g for g in table.index if g != NO_GOAL})
+    table = table.reindex(order + ([NO_GOAL] if NO_GOAL in table.index else [])).fillna(0.0)
+    if NO_GOAL in table.index and not table.loc[NO_GOAL].round().any():
+        table = table.drop(index=NO_GOAL)
+    table.insert(
+        0, "goal", [NO_GOAL if g == NO_GOAL else goal_names.get(g, f"Mål nr. {g} (findes ikke længere i data)") for g in table.index]
     )
-    table = table.reindex(sorted(goal_names)).fillna(0.0)
-    table.insert(0, "goal", [goal_names[g] for g in table.index])
     table["difference_kr"] = table["budgeted_kr"] - table["decided_kr"]
     return table.reset_index(drop=True)
+
+
+def _per_goal(budget: pd.Series, weights: pd.DataFrame) -> pd.Series:
+    """Return `budget` (per initiative) split over the goals by `weights`, with what no goal takes under NO_GOAL."""
+    split = weights.join(budget.rename("kr"), on="initiative_id", how="inner")
+    per_goal = (split["kr"] * split["weight"]).groupby(split["goal_id"]).sum()
+    taken = weights.groupby("initiative_id")["weight"].sum().reindex(budget.index).fillna(0.0).clip(upper=1.0)
+    return pd.concat([per_goal, pd.Series({NO_GOAL: float((budget * (1.0 - taken)).sum())})])
 
 
 def frozen_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
@@ -140,12 +159,46 @@ def _kind(baseline: float, decided: float, new: bool) -> str:
 def _state(baseline: float, decided: float, budgeted: float) -> tuple[str, float]:
     """Return the state of one decided change and the share of it carried out (whole kroner)."""
     baseline, decided, budgeted = round(baseline), round(decided), round(budgeted)
-    if decided == baseline:  # a new initiative decided at 0 kr.
+    if decided == baseline:  # a new initiative decided at 0 kr., or a change on an initiative without budget
         return (DONE, 1.0) if budgeted == decided else (NOT_DONE, 0.0)
     share = (budgeted - baseline) / (decided - baseline)
     if share >= 1:
         return DONE, share
     return (PARTLY if share > 0 else NOT_DONE), share
+
+
+def _decided(decision: Decision) -> pd.DataFrame:
+    """Return the decided changes as frozen, one row per initiative: name, baseline_kr, decided_kr, new, kind (index: scenario id).
+
+    The scenario's changes come first in the lines' order; a change on an initiative without lines in the
+    year (no budget then) is followed from 0 kr. to its amount (a step of 0 kr. stays 0 kr.).
+    """
+    per_initiative = decision.lines.groupby("initiative_id", sort=False).agg(
+        name=("name", "first"), baseline_kr=("baseline_kr", "sum"), decided_kr=("decided_kr", "sum")
+    )
+    new_ids = [n.initiative_id for n in decision.scenario.new]
+    rows = {}
+    for initiative_id in [*per_initiative.index, *decision.scenario.changes, *new_ids]:
+        new = initiative_id in new_ids
+        change = decision.scenario.changes.get(initiative_id)
+        if initiative_id in rows or not (new or change is not None):
+            continue
+        if initiative_id in per_initiative.index:
+            line = per_initiative.loc[initiative_id]
+            name, baseline, decided = line["name"], float(line["baseline_kr"]), float(line["decided_kr"])
+            if not new and round(decided) == round(baseline):
+                continue  # a change set to "Uændret", or a step on 0 kr.: nothing was decided
+            kind = _kind(baseline, decided, new)
+        elif new:
+            name, baseline, decided, kind = decision.scenario.new[new_ids.index(initiative_id)].name, 0.0, 0.0, NEW
+        else:
+            if change.amount_kr is None and change.step == scenarios.UNCHANGED:
+                continue
+            name, baseline, decided = decision.scenario.names.get(initiative_id, ""), 0.0, float(change.amount_kr or 0.0)
+            stop = change.amount_kr == 0 if change.amount_kr is not None else change.step == scenarios.STOP
+            kind = STOP if stop else (CUT if change.amount_kr is None and change.step < 0 else EXPANSION)
+        rows[initiative_id] = {"name": name, "baseline_kr": baseline, "decided_kr": decided, "new": new, "kind": kind}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["name", "baseline_kr", "decided_kr", "new", "kind"])
 
 
 def decided_changes(decision: Decision, current: pd.DataFrame) -> pd.DataFrame:
@@ -156,25 +209,16 @@ def decided_changes(decision: Decision, current: pd.DataFrame) -> pd.DataFrame:
     real one a new initiative is matched to, else its scenario id), name, kind, baseline_kr,
     decided_kr, budgeted_kr, spent_kr (NaN when the data has no such initiative), carried_share, state.
     """
-    per_initiative = decision.lines.groupby("initiative_id", sort=False).agg(
-        name=("name", "first"), baseline_kr=("baseline_kr", "sum"), decided_kr=("decided_kr", "sum")
-    )
-    new_ids = {n.initiative_id for n in decision.scenario.new}
-    wanted = [i for i in per_initiative.index if i in new_ids or i in decision.scenario.changes]
     now = current.set_index("initiative_id")
     rows = []
-    for initiative_id in wanted:
-        line = per_initiative.loc[initiative_id]
-        if round(line["decided_kr"]) == round(line["baseline_kr"]) and initiative_id not in new_ids:
-            continue  # a change set to "Uændret": nothing was decided
-        new = initiative_id in new_ids
-        followed = decision.matches.get(initiative_id) if new else initiative_id
+    for initiative_id, line in _decided(decision).iterrows():
+        followed = decision.matches.get(initiative_id) if line["new"] else initiative_id
         row = {
             "initiative_id": followed or initiative_id,
             "name": line["name"],
-            "kind": _kind(line["baseline_kr"], line["decided_kr"], new),
-            "baseline_kr": float(line["baseline_kr"]),
-            "decided_kr": float(line["decided_kr"]),
+            "kind": line["kind"],
+            "baseline_kr": line["baseline_kr"],
+            "decided_kr": line["decided_kr"],
             "budgeted_kr": np.nan,
             "spent_kr": np.nan,
             "carried_share": np.nan,
@@ -194,15 +238,17 @@ def decided_changes(decision: Decision, current: pd.DataFrame) -> pd.DataFrame:
 def undecided_moves(decision: Decision, current: pd.DataFrame) -> pd.DataFrame:
     """Return the initiatives whose year's budget moved with no decision: name, budget then and now, change and what happened.
 
-    Not counted: the decided initiatives and the real initiatives a new one is matched to. Compared
-    in whole kroner. Largest move first.
+    Not counted: the decided changes and the real initiatives a new one is matched to; a change the
+    scenario left at "Uændret" is counted. Compared in whole kroner. Largest move first.
     """
-    then = decision.lines[~decision.lines["initiative_id"].isin({n.initiative_id for n in decision.scenario.new})]
+    new_ids = {n.initiative_id for n in decision.scenario.new}
+    then = decision.lines[~decision.lines["initiative_id"].isin(new_ids)]
     then = then.groupby("initiative_id").agg(name=("name", "first"), baseline_kr=("baseline_kr", "sum"))
-    decided = set(decision.scenario.changes) | set(decision.matches.values())
+    decided = _decided(decision)
+    kept = set(decided.index[~decided["new"].astype(bool)]) | set(decision.matches.values())
     now = current.set_index("initiative_id")
     both = then.join(now[["name", "budget_kr"]].rename(columns={"name": "name_now"}), how="outer")
-    both = both[~both.index.isin(decided)]
+    both = both[~both.index.isin(kept)]
     was, is_now = both["baseline_kr"].fillna(0).round(), both["budget_kr"].fillna(0).round()
     what = np.select([both["budget_kr"].isna(), both["baseline_kr"].isna()], [DISAPPEARED, APPEARED], MOVED)
     out = pd.DataFrame(
@@ -245,14 +291,29 @@ def coverage_followed(decision: Decision, reached: pd.DataFrame) -> pd.DataFrame
     """Return per district the 18–25 coverage the scenario projected against what the data shows now (both as shown).
 
     `reached`: Unge 18–25's figures for the decision's year now (district_id, reached_per_1000, disclosed).
-    A hidden figure stays hidden, and so does the difference it is part of.
+    A hidden figure stays hidden, and so does the difference it is part of; with a figure missing
+    (no residents, or the district gone from the data) the difference is missing too.
     """
     table = decision.coverage.merge(reached[["district_id", "reached_per_1000"]], on="district_id", how="left")
     projected, now = table["projected_per_1000"], table["reached_per_1000"]
-    difference = [
-        fmt.Hidden("skjult") if fmt.is_hidden(p) or fmt.is_hidden(r) else float(r) - float(p) for p, r in zip(projected, now, strict=True)
-    ]
+    difference = [_difference(p, r) for p, r in zip(projected, now, strict=True)]
     return table.assign(difference_per_1000=pd.Series(difference, index=table.index, dtype=object))
+
+
+def _difference(projected: object, reached: object) -> object:
+    if fmt.is_hidden(projected) or fmt.is_hidden(reached):
+        return fmt.Hidden(disclosure.HIDDEN)
+    if pd.isna(projected) or pd.isna(reached):
+        return np.nan
+    return float(reached) - float(projected)
+
+
+def amounts(*values: float) -> list[str]:
+    """Return the amounts as a sentence writes them: mio. kr. from 10 mio., else, or when two would read the same, whole kroner."""
+    in_millions = [fmt.mio_kr(v) for v in values]
+    if all(abs(v) >= 10e6 for v in values) and len(set(in_millions)) == len({round(v) for v in values}):
+        return in_millions
+    return [fmt.kr(v) for v in values]
 
 
 def summary(changes: pd.DataFrame, moves: pd.DataFrame, year: int) -> list[str]:
@@ -270,16 +331,26 @@ def summary(changes: pd.DataFrame, moves: pd.DataFrame, year: int) -> list[str]:
         behind = changes[changes["state"] != DONE]
         for row in behind.head(NAMED).itertuples(index=False):
             sentences.append(_behind_sentence(row, year))
-        if len(behind) > NAMED:
-            sentences.append(f"Og {fmt.number(len(behind) - NAMED)} ændringer mere, der ikke er gennemført helt (se tabellen).")
+        more = len(behind) - NAMED
+        if more > 0:
+            sentences.append(
+                f"Og {fmt.number(more)} {'ændring' if more == 1 else 'ændringer'} mere, der ikke er gennemført helt (se tabellen)."
+            )
     if moves.empty:
         sentences.append(f"Ingen andre indsatsers budget for {year} er ændret uden en beslutning.")
     else:
-        net = float(moves["change_kr"].sum())
         count = len(moves)
+        what = moves["what"] if "what" in moves else pd.Series(MOVED, index=moves.index)
+        gone, appeared = int((what == DISAPPEARED).sum()), int((what == APPEARED).sum())
+        parts = [f"{fmt.number(gone)} {DISAPPEARED}"] * bool(gone) + [
+            f"{fmt.number(appeared)} {'ny' if appeared == 1 else 'nye'} i årets budget"
+        ] * bool(appeared)
+        whose = "indsats'" if count == 1 else "indsatsers"  # the genitive
+        net = fmt.signed_change(float(moves["change_kr"].sum()), lambda v: amounts(v)[0])
         sentences.append(
-            f"{fmt.number(count)} {'indsats har' if count == 1 else 'indsatser har'} fået ændret budget for {year} uden en beslutning: "
-            f"{fmt.signed_change(net, fmt.mio_kr)} netto."
+            f"{fmt.number(count)} {whose} budget for {year} er ændret uden en beslutning"
+            + (f" ({', '.join(parts)})" if parts else "")
+            + f": {net} netto."
         )
     return sentences
 
@@ -290,12 +361,22 @@ def _behind_sentence(row, year: int) -> str:
         return f"Den nye indsats {who} er endnu ikke matchet til en rigtig indsats i data."
     if row.state == MISSING:
         return f"{who} findes ikke i de nuværende data for {year}."
+    budgeted, decided = amounts(row.budgeted_kr, row.decided_kr)
     if row.state == NOT_DONE and round(row.budgeted_kr) == round(row.baseline_kr):
+        if row.kind == NEW:
+            return f"{who} har endnu intet budget i {year} (besluttet {decided})."
         unchanged = "stadig fuldt budget" if row.kind in (STOP, CUT) else "stadig det gamle budget"
-        return f"{who} har {unchanged} i {year} ({fmt.mio_kr(row.budgeted_kr)}; besluttet {fmt.mio_kr(row.decided_kr)})."
+        return f"{who} har {unchanged} i {year} ({budgeted}; besluttet {decided})."
+    if row.state == NOT_DONE and round(row.decided_kr) == round(row.baseline_kr):
+        return _ended(f"{who} har {budgeted} i {year}; besluttet var {decided}")
     if row.state == NOT_DONE:
-        return f"{who} er gået den anden vej: {fmt.mio_kr(row.budgeted_kr)} i {year} mod besluttet {fmt.mio_kr(row.decided_kr)}"
-    return f"{who}: {fmt.percent(row.carried_share, 0)} af ændringen er gennemført ({fmt.mio_kr(row.budgeted_kr)} mod besluttet {fmt.mio_kr(row.decided_kr)})."
+        return _ended(f"{who} er gået den modsatte vej af beslutningen: {budgeted} i {year} mod besluttet {decided}")
+    return f"{who}: {fmt.percent(row.carried_share, 0)} af ændringen er gennemført ({budgeted} mod besluttet {decided})."
+
+
+def _ended(sentence: str) -> str:
+    """Return the sentence with its full stop; one ending in "kr." has it already."""
+    return sentence if sentence.endswith(".") else sentence + "."
 
 
 def district_sentence(table: pd.DataFrame, year: int) -> str:
@@ -306,17 +387,22 @@ def district_sentence(table: pd.DataFrame, year: int) -> str:
     worst = off.iloc[int(np.argmax(off["difference_kr"].abs().to_numpy()))]
     side = "over" if worst["difference_kr"] > 0 else "under"
     return (
-        f"I {fmt.number(len(off))} af {fmt.number(len(table))} steder afviger budgettet for {year} fra det besluttede; mest i "
-        f"{worst['district']}: {fmt.mio_kr(abs(worst['difference_kr']))} {side} det besluttede."
+        f"På {fmt.number(len(off))} af {fmt.number(len(table))} steder afviger budgettet for {year} fra det besluttede; mest i "
+        f"{worst['district']}: {amounts(abs(worst['difference_kr']))[0]} {side} det besluttede."
     )
 
 
 def coverage_sentence(table: pd.DataFrame) -> str:
     """Return in how many districts the 18–25 coverage reached at least what the scenario projected (`coverage_followed`)."""
-    hidden = table["difference_per_1000"].map(fmt.is_hidden)
-    shown = table[~hidden.to_numpy(dtype=bool)]
+    hidden = table["difference_per_1000"].map(fmt.is_hidden).to_numpy(dtype=bool)
+    missing = table["difference_per_1000"].map(lambda v: not fmt.is_hidden(v) and pd.isna(v)).to_numpy(dtype=bool)
+    shown = table[~hidden & ~missing]
     reached = int((shown["difference_per_1000"].astype(float).round(1) >= 0).sum())
     districts = "bydel" if len(shown) == 1 else "bydele"
     sentence = f"Dækningen af 18–25-årige nåede det fremskrevne eller mere i {fmt.number(reached)} af {fmt.number(len(shown))} {districts}"
-    count = int(hidden.sum())
-    return sentence + (f"; {fmt.number(count)} {'bydel er' if count == 1 else 'bydele er'} skjult (små tal)." if count else ".")
+    apart = [
+        f"{fmt.number(count)} {'bydel er' if count == 1 else 'bydele er'} {why}"
+        for count, why in ((int(hidden.sum()), "skjult (små tal)"), (int(missing.sum()), "uden tal at sammenligne"))
+        if count
+    ]
+    return sentence + (f"; {'; '.join(apart)}." if apart else ".")

@@ -19,7 +19,8 @@ CONTEXT_KEY = "page_context"
 # No plotly toolbar: its texts are English and cannot be translated without loading a locale bundle.
 # The project's own Danish actions replace it: "Hent data (CSV)" under every chart.
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
-_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>:~$"})
+# "=" (a line of them under text makes a heading) and "&" (an entity such as &lt; shows as "<") too.
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>:~$=&"})
 
 
 def plain(text: str) -> str:

@@ -83,6 +83,15 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
 
 
 @contextmanager
+def reading(message: str) -> Iterator[None]:
+    """Turn a failed read (SQLite, or a stored copy that no longer parses) into a Danish StoreError with `message`."""
+    try:
+        yield
+    except (sqlite3.Error, ValueError, KeyError, TypeError) as error:
+        raise StoreError(message) from error
+
+
+@contextmanager
 def immediate(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction, taken at once (BEGIN IMMEDIATE): committed when the block ends, rolled back when it raises."""
     connection.execute("BEGIN IMMEDIATE")
@@ -145,7 +154,7 @@ def save(scenario: Scenario, by: str, replace_others: bool = False, path: Path |
 
 def listing(path: Path | None = None) -> pd.DataFrame:
     """Return the saved scenarios (name, year, saved_at as a UTC timestamp, owner), newest first."""
-    with closing(connect(path)) as connection:
+    with reading("De gemte scenarier kan ikke læses lige nu (scenariefilen kan ikke læses)."), closing(connect(path)) as connection:
         rows = connection.execute("SELECT name, year, saved_at, owner FROM scenario ORDER BY saved_at DESC, name").fetchall()
     frame = pd.DataFrame(rows, columns=["name", "year", "saved_at", "owner"])
     frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True)
@@ -161,9 +170,10 @@ def owner_of(name: str, path: Path | None = None) -> str | None:
 
 def load(name: str, path: Path | None = None) -> Scenario | None:
     """Return the saved scenario of that name, or None when there is none."""
-    with closing(connect(path)) as connection:
-        row = connection.execute("SELECT body FROM scenario WHERE name = ?", (name,)).fetchone()
-    return Scenario.from_json(row[0]) if row else None
+    with reading("Scenariet kan ikke læses: den gemte kopi i scenariefilen er beskadiget eller utilgængelig."):
+        with closing(connect(path)) as connection:
+            row = connection.execute("SELECT body FROM scenario WHERE name = ?", (name,)).fetchone()
+        return Scenario.from_json(row[0]) if row else None
 
 
 def history(name: str | None = None, path: Path | None = None) -> pd.DataFrame:

@@ -13,6 +13,8 @@ SOF-001 reaches 30 in Nørrebro, as projected.
 from __future__ import annotations
 
 import io
+import re
+import time
 from datetime import date
 
 import pandas as pd
@@ -86,11 +88,11 @@ def shown_text(at) -> list[str]:
     return [m.value.replace("\\", "") for m in at.markdown]  # as the reader sees it, without Markdown's escapes
 
 
-def record(at, agenda: str = AGENDA, meeting: date | None = date(2010, 4, 13)):
+def record(at, agenda: str = AGENDA, meeting: date | None = date(2010, 4, 13), note: str = "Natteravne drøftet."):
     if meeting is not None:
         at.date_input[0].set_value(meeting)
     at.text_input[0].input(agenda)
-    at.text_area[0].input("Natteravne drøftet.")
+    at.text_area[0].input(note)
     next(b for b in at.button if b.label == "Registrér beslutningen").click().run()
     assert not failures(at), failures(at)
     return at
@@ -99,17 +101,18 @@ def record(at, agenda: str = AGENDA, meeting: date | None = date(2010, 4, 13)):
 def test_a_recorded_decision_is_followed_up_on_the_next_data_version(live, tmp_path):
     at = record(open_app("decisions"))
     assert decision_store.listing()["agenda_item"].tolist() == [AGENDA]
+    assert not [w for w in at.warning if w.value.startswith("Beslutning nr.")]  # the scenario was saved after the load: no warning
     load_portfolio(write_csv_folder(SECOND, tmp_path / "second"), live)  # a new data version, as `pipelines load`
     at.run()
     sentences = shown_text(at)
     assert "1 af 4 besluttede ændringer er gennemført, 1 delvist." in sentences
-    assert "Kort Snor (BUF-001) har stadig fuldt budget i 2011 (0,4 mio. kr.; besluttet 0,0 mio. kr.)." in sentences
-    assert "Tryghedsbelysning (TMF-001): 50 % af ændringen er gennemført (0,3 mio. kr. mod besluttet 0,3 mio. kr.)." in sentences
+    assert "Kort Snor (BUF-001) har stadig fuldt budget i 2011 (400.000 kr.; besluttet 0 kr.)." in sentences
+    assert "Tryghedsbelysning (TMF-001): 50 % af ændringen er gennemført (250.000 kr. mod besluttet 300.000 kr.)." in sentences
     assert "Den nye indsats Mentorer (NY-1) er endnu ikke matchet til en rigtig indsats i data." in sentences
     # SOF-002 +80.000 and KFF-001 +250.000 (not matched yet): +330.000
-    assert "2 indsatser har fået ændret budget for 2011 uden en beslutning: +0,3 mio. kr. netto." in sentences
+    assert "2 indsatsers budget for 2011 er ændret uden en beslutning (1 ny i årets budget): +330.000 kr. netto." in sentences
     # per place, now − decided: Nørrebro 0, Hele byen +400.000 (Kort Snor kept), Bispebjerg −50.000, Amager Øst +80.000, Valby 0
-    assert "I 3 af 5 steder afviger budgettet for 2011 fra det besluttede; mest i Hele byen: 0,4 mio. kr. over det besluttede." in sentences
+    assert "På 3 af 5 steder afviger budgettet for 2011 fra det besluttede; mest i Hele byen: 400.000 kr. over det besluttede." in sentences
     assert "Dækningen af 18–25-årige nåede det fremskrevne eller mere i 10 af 10 bydele." in sentences
     shown = displayed(next(d for d in at.dataframe if "Besluttet (kr.)" in d.value.columns)).set_index("Id")
     assert shown.loc["SOF-001", "Status"] == "gennemført" and shown.loc["SOF-001", "Budgetteret nu (kr.)"] == "500.000 kr."
@@ -123,13 +126,13 @@ def test_matching_the_new_initiative_counts_it_as_carried_out_and_no_longer_as_u
     at = record(open_app("decisions"))
     load_portfolio(write_csv_folder(SECOND, tmp_path / "second"), live)
     at.run()
-    match = next(s for s in at.selectbox if s.label == "Mentorer (NY-1)")
+    match = next(s for s in at.selectbox if s.label == r"Mentorer \(NY\-1\)")  # the label escaped as Markdown
     match.set_value("KFF-001").run()
     next(b for b in at.button if b.label == "Gem match").click().run()
     assert not failures(at), failures(at)
     sentences = shown_text(at)
     assert "2 af 4 besluttede ændringer er gennemført, 1 delvist." in sentences
-    assert "1 indsats har fået ændret budget for 2011 uden en beslutning: +0,1 mio. kr. netto." in sentences  # SOF-002 only
+    assert "1 indsats' budget for 2011 er ændret uden en beslutning: +80.000 kr. netto." in sentences  # SOF-002 only
     assert decision_store.load(1).matches == {"NY-1": "KFF-001"}
     assert audit.listing()["action"].tolist()[:2] == [audit.DECISION_MATCH, audit.DECISION_ADOPT]  # newest first
 
@@ -206,11 +209,13 @@ def test_the_follow_up_exports_one_sheet_per_part(live, tmp_path, downloads):
     assert list(book) == ["Besluttede ændringer", "Uden beslutning", "Strategiske mål", "Bydele", "Effektmål", "Dækning 18-25"]
     # Goals: SOF-001, SOF-002 and KFF-001 serve Tryghed and Exit (half each), BUF-001 Tidlig indsats, TMF-001 Tryghed and
     # Koordinering; NY-1 was given no goal. Decided: Tryghed ½·500.000 + ½·300.000 + ½·100.000; now ½·(500.000 + 250.000
-    # + 180.000 + 250.000).
+    # + 180.000 + 250.000). NY-1's 250.000 decided counts under "Uden strategisk mål", so every krone is counted:
+    # decided 1.150.000 in all, budgeted now 1.580.000 in all.
     goals = book["Strategiske mål"]
-    assert goals["Før beslutningen (kr.)"].tolist() == [650_000, 400_000, 550_000, 100_000]
-    assert goals["Besluttet (kr.)"].tolist() == [450_000, 0, 300_000, 150_000]
-    assert goals["Budgetteret nu (kr.)"].tolist() == [590_000, 400_000, 465_000, 125_000]
+    assert goals["Strategisk mål"].iloc[-1] == "Uden strategisk mål"
+    assert goals["Før beslutningen (kr.)"].tolist() == [650_000, 400_000, 550_000, 100_000, 0]
+    assert goals["Besluttet (kr.)"].tolist() == [450_000, 0, 300_000, 150_000, 250_000]
+    assert goals["Budgetteret nu (kr.)"].tolist() == [590_000, 400_000, 465_000, 125_000, 0]
     assert book["Effektmål"][["Id", "Indikator"]].values.tolist() == [["SOF-001", "Unge der kommer fast"]]  # the changed ones only
     assert book["Besluttede ændringer"].set_index("Id").loc["TMF-001", "Budgetteret nu (kr.)"] == 250_000
     assert book["Uden beslutning"]["Id"].tolist() == ["KFF-001", "SOF-002"]  # +250.000, then +80.000
@@ -238,3 +243,37 @@ def test_a_filter_narrows_nothing_on_the_follow_up_and_says_so(live, tmp_path):
     filtered = open_app("decisions", {"aar": "2010", "bydel": "Nørrebro", "forvaltning": "Socialforvaltningen (SOF)"})
     assert shown_text(filtered) == shown_text(whole)  # a decision holds its year's whole portfolio
     assert any("Filtrene tæller ikke med her" in i.value for i in filtered.info)
+
+
+def test_a_decision_frozen_on_data_loaded_after_its_scenario_was_saved_warns_that_its_figures_may_not_be_the_meetings(live, tmp_path):
+    time.sleep(1.1)  # the load log and the store keep whole seconds: the same second is not "after"
+    load_portfolio(write_csv_folder(SECOND, tmp_path / "second"), live)
+    at = record(open_app("decisions"))
+    assert decision_store.listing()["decision_id"].tolist() == [1]  # recorded all the same
+    warnings = [w.value for w in at.warning if w.value.startswith("Beslutning nr.")]
+    assert len(warnings) == 1 and warnings[0].startswith(
+        "Beslutning nr. 1 er regnet ud på de data, der er aktive nu, og de er indlæst, efter"
+    )
+    at.run()
+    assert not [w for w in at.warning if w.value.startswith("Beslutning nr.")]  # said once, after recording
+
+
+def test_the_analysts_text_on_a_decision_is_shown_as_written(live):
+    from tests.test_hostile_display import ACTIVE_MARKDOWN, HEADING, HTML, IMAGE, RED, markdown_texts
+
+    name = f"{IMAGE} {RED}"
+    new = NewInitiative("NY-9", budget_kr=1_000.0, reached_18_25=0.0, districts=(5,), name=f"{HTML} {RED}")
+    scenario_store.save(Scenario(name=name, year=2011, new=(new,)), "ane@kk.dk")
+    at = open_app("decisions")
+    at.selectbox(key="decision_scenario").set_value(name)
+    note = f"Første linje & &lt;b&gt; {HTML}\n===\n{HEADING}"
+    at = record(at, agenda=f"{HEADING} {IMAGE}", note=note)
+    texts = markdown_texts(at) + [s.label for s in at.selectbox]
+    entity_or_setext = re.compile(r"(?<!\\)&[a-z]+;|\n(?<!\\)=+")  # "&lt;" would show "<"; "===" under a line makes it a heading
+    for text in texts:
+        assert not ACTIVE_MARKDOWN.search(text) and not entity_or_setext.search(text), text
+    shown = [t.replace("\\", "") for t in texts]
+    assert "Bemærkning: Første linje & &lt;b&gt; <img src=http://evil.example/y.png><b>fed</b>  \n===  \n# Falsk overskrift" in [
+        t.replace("**", "") for t in shown
+    ]  # every line as written, each on its own line
+    assert f"{HTML} {RED} (NY-9)" in shown  # the match's label

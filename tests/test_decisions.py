@@ -15,14 +15,16 @@ KFF-009 120.000 in Indre By (new in the data, nobody decided).
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+import time
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import decision_store, decisions
+from dashboard import decision_store, decision_view, decisions
 from dashboard.scenario_store import StoreError
 from dashboard.scenarios import Change, NewInitiative, Scenario
 from sikkerby.formatting import Hidden, is_hidden
@@ -128,17 +130,17 @@ def test_the_summary_says_how_many_are_carried_out_names_the_rest_and_counts_the
     sentences = decisions.summary(decisions.decided_changes(d, CURRENT), decisions.undecided_moves(d, CURRENT), 2011)
     assert sentences == [
         "2 af 4 besluttede ændringer er gennemført, 1 delvist.",
-        "Natteravne (SOF-012) har stadig fuldt budget i 2011 (0,4 mio. kr.; besluttet 0,0 mio. kr.).",
-        "Lommepenge (BUF-003): 50 % af ændringen er gennemført (0,4 mio. kr. mod besluttet 0,5 mio. kr.).",
-        # −600.000 + 120.000 + 80.000 = −400.000
-        "3 indsatser har fået ændret budget for 2011 uden en beslutning: -0,4 mio. kr. netto.",
+        "Natteravne (SOF-012) har stadig fuldt budget i 2011 (400.000 kr.; besluttet 0 kr.).",  # under 10 mio.: whole kroner
+        "Lommepenge (BUF-003): 50 % af ændringen er gennemført (375.000 kr. mod besluttet 450.000 kr.).",
+        # −600.000 + 120.000 + 80.000 = −400.000; TMF-005 gone, KFF-009 new
+        "3 indsatsers budget for 2011 er ændret uden en beslutning (1 forsvundet fra data, 1 ny i årets budget): -400.000 kr. netto.",
     ]
 
 
 def test_moves_nobody_decided_name_the_changed_the_gone_and_the_new_largest_first():
     moves = decisions.undecided_moves(decision(), CURRENT)
     assert moves["initiative_id"].tolist() == ["TMF-005", "KFF-009", "TMF-002"]  # BUF-020 is NY-1's match: decided
-    assert moves["what"].tolist() == ["forsvundet", "ny i data", "ændret budget"]
+    assert moves["what"].tolist() == ["forsvundet fra data", "ny i årets budget", "ændret budget"]
     assert moves["change_kr"].tolist() == [-600_000, 120_000, 80_000]
     assert moves["name"].tolist() == ["Belysning", "Kulturnatten", "Tryghedsvandringer"]
     assert moves["baseline_kr"].iloc[0] == 600_000 and np.isnan(moves["budgeted_kr"].iloc[0])
@@ -150,7 +152,7 @@ def test_a_new_initiative_not_yet_matched_is_named_and_its_real_counterpart_coun
     assert changes.loc[3, ["initiative_id", "state"]].tolist() == ["NY-1", "ikke matchet"]
     assert np.isnan(changes.loc[3, "budgeted_kr"])
     moves = decisions.undecided_moves(d, CURRENT)
-    assert moves.loc[moves["initiative_id"] == "BUF-020", ["what", "change_kr"]].values.tolist() == [["ny i data", 250_000]]
+    assert moves.loc[moves["initiative_id"] == "BUF-020", ["what", "change_kr"]].values.tolist() == [["ny i årets budget", 250_000]]
     sentences = decisions.summary(changes, moves, 2011)
     assert sentences[0] == "1 af 4 besluttede ændringer er gennemført, 1 delvist."
     assert "Den nye indsats Ny mentorordning (NY-1) er endnu ikke matchet til en rigtig indsats i data." in sentences
@@ -187,7 +189,7 @@ def test_a_change_that_moved_the_other_way_says_so():
     current = CURRENT.assign(budget_kr=CURRENT["budget_kr"].where(CURRENT["initiative_id"] != "SOF-012", 450_000))
     changes = decisions.decided_changes(decision(), current)
     sentences = decisions.summary(changes, decisions.undecided_moves(decision(), current), 2011)
-    assert "Natteravne (SOF-012) er gået den anden vej: 0,5 mio. kr. i 2011 mod besluttet 0,0 mio. kr." in sentences
+    assert "Natteravne (SOF-012) er gået den modsatte vej af beslutningen: 450.000 kr. i 2011 mod besluttet 0 kr." in sentences
 
 
 def test_a_change_left_at_unchanged_is_no_decided_change():
@@ -222,7 +224,7 @@ def test_more_than_three_changes_behind_are_counted_after_the_third():
 def test_one_move_nobody_decided_is_singular():
     moves = pd.DataFrame({"change_kr": [80_000.0]})
     assert decisions.summary(pd.DataFrame(columns=["state"]), moves, 2011)[-1] == (
-        "1 indsats har fået ændret budget for 2011 uden en beslutning: +0,1 mio. kr. netto."
+        "1 indsats' budget for 2011 er ændret uden en beslutning: +80.000 kr. netto."
     )
 
 
@@ -261,12 +263,12 @@ def test_the_district_sentence_names_the_largest_gap_and_counts_the_places_off()
     table = decisions.by_district(decision(), CURRENT_LINES, DISTRICTS)
     # differences +70.000, +480.000, −600.000, −25.000: all four off, Nørrebro furthest
     assert decisions.district_sentence(table, 2011) == (
-        "I 4 af 4 steder afviger budgettet for 2011 fra det besluttede; mest i Nørrebro: 0,6 mio. kr. under det besluttede."
+        "På 4 af 4 steder afviger budgettet for 2011 fra det besluttede; mest i Nørrebro: 600.000 kr. under det besluttede."
     )
     on_plan = table.assign(difference_kr=[0.0, 0.4, -0.4, 0.0])  # under half a krone: as decided
     assert decisions.district_sentence(on_plan, 2011) == "Budgettet for 2011 ligger i hver bydel, som det blev besluttet."
     over = table.assign(difference_kr=[0.0, 480_000.0, 0.0, 0.0])
-    assert decisions.district_sentence(over, 2011).endswith("mest i Østerbro: 0,5 mio. kr. over det besluttede.")
+    assert decisions.district_sentence(over, 2011).endswith("mest i Østerbro: 480.000 kr. over det besluttede.")
 
 
 @pytest.mark.parametrize(
@@ -376,7 +378,7 @@ def test_the_latest_match_counts_and_an_empty_one_undoes_it(scenario_store):
 def test_an_initiative_that_had_no_budget_and_is_gone_is_still_named():
     lines = pd.concat([LINES, pd.DataFrame([["TMF-007", "Skolepatrulje", 2, 0, 0]], columns=LINES.columns)], ignore_index=True)
     moves = decisions.undecided_moves(decision(lines=lines), CURRENT)
-    assert moves.loc[moves["initiative_id"] == "TMF-007", ["what", "change_kr"]].values.tolist() == [["forsvundet", 0]]
+    assert moves.loc[moves["initiative_id"] == "TMF-007", ["what", "change_kr"]].values.tolist() == [["forsvundet fra data", 0]]
 
 
 def test_a_new_initiative_decided_at_nothing_is_followed_and_carried_out_when_the_data_has_nothing_either():
@@ -412,3 +414,168 @@ def test_exactly_three_changes_behind_are_all_named_and_none_counted():
     sentences = decisions.summary(rows, pd.DataFrame(columns=["change_kr"]), 2011)
     assert sum(s.startswith("X-") for s in sentences) == 3
     assert not any(s.startswith("Og ") for s in sentences)
+
+
+# --- Changes the frozen lines do not show, goals that changed, figures that are missing -----------
+
+
+def test_a_change_on_an_initiative_without_budget_then_is_followed_from_nothing_and_an_unchanged_one_can_move_undecided():
+    changes = SCENARIO.changes | {
+        "KFF-009": Change(amount_kr=100_000.0),  # no budget in 2011 when decided; 120.000 now
+        "ABC-404": Change(step=-1.0),  # no budget then, not in the data now
+        "TMF-002": Change(step=0.0),  # left at "Uændret"; +80.000 since
+    }
+    scenario = Scenario(name="x", year=2011, changes=changes, new=SCENARIO.new, names={"ABC-404": "Gammel ordning"})
+    d = decision(scenario=scenario)
+    table = decisions.decided_changes(d, CURRENT)
+    assert table["initiative_id"].tolist() == ["SOF-001", "SOF-012", "BUF-003", "BUF-020", "KFF-009", "ABC-404"]
+    assert table.loc[4, ["kind", "baseline_kr", "decided_kr", "budgeted_kr", "state"]].tolist() == [
+        "Udvidelse",
+        0,
+        100_000,
+        120_000,
+        "gennemført",
+    ]
+    assert table.loc[4, "carried_share"] == pytest.approx(1.2)  # 120.000 / 100.000
+    assert table.loc[5, ["name", "kind", "state"]].tolist() == ["Gammel ordning", "Stop", "findes ikke i data"]
+    moves = decisions.undecided_moves(d, CURRENT)
+    assert moves["initiative_id"].tolist() == ["TMF-005", "TMF-002"]  # KFF-009 is decided now; TMF-002 was left unchanged
+
+
+def test_budget_per_goal_keeps_a_goal_gone_from_the_data_and_money_without_a_goal():
+    goals_then = GOALS_THEN.assign(goal_id=GOALS_THEN["goal_id"].where(GOALS_THEN["initiative_id"] != "TMF-005", 5))
+    d = dataclasses.replace(decision(), goals=goals_then)
+    now = decisions.goal_weights(GOALS_NOW[GOALS_NOW["initiative_id"] != "KFF-009"])  # KFF-009 serves no goal now
+    table = decisions.by_goal(d, CURRENT, now, GOAL_NAMES)
+    assert table["goal"].tolist() == [
+        "Tryghed",
+        "Tidlig indsats",
+        "Exit",
+        "Koordinering",
+        "Mål nr. 5 (findes ikke længere i data)",
+        "Uden strategisk mål",
+    ]
+    assert table["baseline_kr"].tolist() == [1_200_000, 300_000, 500_000, 0, 600_000, 0]  # ½ × 1.000.000 + 400.000 + 300.000; …; TMF-005
+    assert table["decided_kr"].tolist() == [550_000, 450_000, 500_000, 0, 600_000, 0]  # ½ × 500.000 + 0 + 300.000; …; ½ × 500.000 + 250.000
+    assert table["budgeted_kr"].tolist() == [1_030_000, 375_000, 500_000, 0, 0, 120_000]  # …; KFF-009 without a goal
+    assert table["budgeted_kr"].sum() == CURRENT["budget_kr"].sum()  # every krone counted once
+
+
+def test_a_district_without_a_figure_now_has_no_difference_and_is_counted_apart():
+    reached = pd.DataFrame({"district_id": [2], "reached_per_1000": pd.Series([7.5], dtype=object)})  # Indre By has no figure now
+    table = decisions.coverage_followed(decision(), reached)
+    assert np.isnan(table.loc[0, "difference_per_1000"]) and not is_hidden(table.loc[0, "difference_per_1000"])
+    assert is_hidden(table.loc[1, "difference_per_1000"])
+    mixed = pd.DataFrame({"difference_per_1000": pd.Series([NAN, Hidden("skjult"), 1.0], dtype=object)})
+    assert decisions.coverage_sentence(mixed) == (
+        "Dækningen af 18–25-årige nåede det fremskrevne eller mere i 1 af 1 bydel; 1 bydel er skjult (små tal); "
+        "1 bydel er uden tal at sammenligne."
+    )
+
+
+def test_a_new_initiative_still_without_budget_and_one_decided_at_nothing_that_got_money_are_said_plainly():
+    current = CURRENT.assign(budget_kr=CURRENT["budget_kr"].where(CURRENT["initiative_id"] != "BUF-020", 0))
+    d = decision()
+    sentences = decisions.summary(decisions.decided_changes(d, current), decisions.undecided_moves(d, current), 2011)
+    assert "Ny mentorordning (BUF-020) har endnu intet budget i 2011 (besluttet 250.000 kr.)." in sentences
+    scenario = Scenario(name="x", year=2011, new=(NewInitiative("NY-0", budget_kr=0.0, reached_18_25=0.0, name="Pilot"),))
+    lines = pd.DataFrame([["NY-0", "Pilot", NAN, 0, 0]], columns=LINES.columns)
+    current = pd.concat([CURRENT, pd.DataFrame([["KFF-100", "Pilot", 10_000, 0]], columns=CURRENT.columns)], ignore_index=True)
+    pilot = decisions.decided_changes(decision(lines=lines, scenario=scenario, matches={"NY-0": "KFF-100"}), current)
+    assert (
+        decisions.summary(pilot, pd.DataFrame(columns=["change_kr"]), 2011)[1]
+        == "Pilot (KFF-100) har 10.000 kr. i 2011; besluttet var 0 kr."
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "shown"),
+    [
+        ((12_400_000,), ["12,4 mio. kr."]),
+        ((10_000_000,), ["10,0 mio. kr."]),  # exactly 10 mio.: in millions
+        ((9_999_999,), ["9.999.999 kr."]),  # just under: whole kroner
+        ((12_340_000, 12_360_000), ["12,3 mio. kr.", "12,4 mio. kr."]),
+        ((12_340_000, 12_330_000), ["12.340.000 kr.", "12.330.000 kr."]),  # would both read 12,3 mio. kr.
+        ((12_300_000, 12_300_000), ["12,3 mio. kr.", "12,3 mio. kr."]),  # equal amounts may read the same
+        ((25_000_000, 400_000), ["25.000.000 kr.", "400.000 kr."]),  # one under 10 mio.: both in kroner, side by side
+    ],
+)
+def test_amounts_in_sentences_are_in_millions_only_where_that_cannot_hide_a_difference(values, shown):
+    assert decisions.amounts(*values) == shown
+
+
+@pytest.mark.parametrize(
+    ("what", "sentence"),
+    [
+        (["ændret budget", "ændret budget"], "2 indsatsers budget for 2011 er ændret uden en beslutning: +160.000 kr. netto."),
+        (
+            ["ny i årets budget", "ny i årets budget"],
+            "2 indsatsers budget for 2011 er ændret uden en beslutning (2 nye i årets budget): +160.000 kr. netto.",
+        ),
+        (
+            ["forsvundet fra data", "ændret budget"],
+            "2 indsatsers budget for 2011 er ændret uden en beslutning (1 forsvundet fra data): +160.000 kr. netto.",
+        ),
+    ],
+)
+def test_the_moves_sentence_counts_the_gone_and_the_new_apart(what, sentence):
+    moves = pd.DataFrame({"change_kr": [80_000.0, 80_000.0], "what": what})
+    assert decisions.summary(pd.DataFrame(columns=["state"]), moves, 2011)[-1] == sentence
+
+
+def test_four_changes_behind_name_three_and_count_one_in_the_singular():
+    rows = pd.DataFrame(
+        {
+            "initiative_id": [f"X-{i}" for i in range(4)],
+            "name": "",
+            "kind": "Besparelse",
+            "baseline_kr": 100.0,
+            "decided_kr": 50.0,
+            "budgeted_kr": 100.0,
+            "state": "ikke gennemført",
+            "carried_share": 0.0,
+        }
+    )
+    assert (
+        decisions.summary(rows, pd.DataFrame(columns=["change_kr"]), 2011)[4]
+        == "Og 1 ændring mere, der ikke er gennemført helt (se tabellen)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("saved_at", "later"),
+    [
+        ("2010-04-13T08:00:00+00:00", False),  # the same instant: not after
+        ("2010-04-13T07:59:59+00:00", True),  # loaded one second after the save
+        ("2010-04-13T08:00:01+00:00", False),
+    ],
+)
+def test_data_loaded_after_the_scenario_was_saved_are_told_apart_in_local_time(monkeypatch, saved_at, later):
+    monkeypatch.setenv("TZ", "Europe/Copenhagen")  # the load log keeps the server's local time: 10:00 in April is 08:00 UTC
+    time.tzset()
+    try:
+        assert decision_view.loaded_after_saved(pd.Timestamp(saved_at), pd.Timestamp("2010-04-13 10:00:00")) is later
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert decision_view.loaded_after_saved(pd.Timestamp(saved_at), pd.NaT) is False  # no load log: nothing to warn of
+
+
+def test_a_damaged_decision_is_refused_in_danish_by_its_number_and_the_others_still_read(scenario_store):
+    first, second = adopt(scenario_store), adopt(scenario_store)
+    connection = sqlite3.connect(scenario_store)
+    connection.execute("DROP TRIGGER decision_is_append_only_update")  # as a hand edit of the file would
+    connection.execute("UPDATE decision SET lines = '{\"columns\": [' WHERE id = ?", (first,))
+    connection.commit()
+    connection.close()
+    with pytest.raises(StoreError, match=f"Beslutning nr. {first} kan ikke læses: den gemte kopi i scenariefilen er beskadiget"):
+        decision_store.load(first, scenario_store)
+    assert decision_store.load(second, scenario_store).decision_id == second
+    assert decision_store.listing(scenario_store)["decision_id"].tolist() == [first, second]
+
+
+def test_a_store_file_that_is_not_sqlite_is_refused_in_danish(tmp_path):
+    damaged = tmp_path / "scenarios.sqlite"
+    damaged.write_bytes(b"not a database" * 100)
+    with pytest.raises(StoreError, match="kan ikke læses"):
+        decision_store.listing(damaged)

@@ -18,6 +18,7 @@ from sikkerby import formatting as fmt
 MATCH_CHOICES = 300  # initiatives offered to match a new one to
 ROW_PX = 35  # a table row's height in Streamlit's data grid
 VERSION_CHARS = 8  # a data version is named by the start of its id, as a commit is
+STALE_KEY = "decision_recorded_on_later_data"  # the number of a decision just frozen on data loaded after its scenario was saved
 
 context = layout.page_header(
     "Beslutninger",
@@ -40,11 +41,21 @@ except scenario_store.StoreError as error:
 
 def record_form() -> None:
     """The analysts' form: a saved scenario, the meeting, the agenda item, a note, and the decision it corrects."""
-    saved = scenario_store.listing()
     with st.expander("Registrér en beslutning", icon=":material/gavel:", expanded=listed.empty):
+        try:
+            saved = scenario_store.listing()
+        except scenario_store.StoreError as error:
+            st.error(str(error), icon=":material/error:")
+            return
         if saved.empty:
             st.info("Der er ingen gemte scenarier. Gem scenariet på siden Scenarier, og registrér det derefter her.")
             return
+        loaded_at = queries.load_history(source)["loaded_at"].max()
+        st.caption(
+            f"Scenariet regnes ud på de data, der er aktive nu: dataversion {layout.plain(source.version[:VERSION_CHARS])}, "
+            f"indlæst {fmt.text(pd.Timestamp(loaded_at).strftime('%d.%m.%Y %H:%M') if pd.notna(loaded_at) else None)}. "
+            "Er der indlæst nye data siden mødet, så gendan først den version, udvalget så (Indlæs data → Versioner)."
+        )
         with st.form("decision_form", clear_on_submit=True):
             name = st.selectbox("Scenarie, som udvalget vedtog", saved["name"].tolist(), key="decision_scenario")
             meeting = st.date_input(  # the sample data are from 2008–2013: the default floor, ten years back, would refuse them
@@ -68,7 +79,11 @@ def record_form() -> None:
         if meeting is None:
             st.error("Vælg mødedatoen, før beslutningen registreres. Intet er gemt.", icon=":material/event:")
             return
-        scenario = scenario_store.load(name)
+        try:
+            scenario = scenario_store.load(name)
+        except scenario_store.StoreError as error:
+            st.error(f"{error} Intet er gemt.", icon=":material/error:")
+            return
         if scenario is None:
             st.error("Scenariet findes ikke længere. Vælg et andet. Intet er gemt.", icon=":material/error:")
             return
@@ -91,6 +106,9 @@ def record_form() -> None:
             return
         audit.record(viewer, audit.DECISION_ADOPT, f"nr. {number}", f"{scenario.name}; {agenda}")
         st.session_state["decision_chosen"] = number
+        saved_at = saved.set_index("name").at[name, "saved_at"]
+        if decision_view.loaded_after_saved(saved_at, loaded_at):
+            st.session_state[STALE_KEY] = number
         st.rerun()
 
 
@@ -101,6 +119,13 @@ def label_of(decision_id: int) -> str:
 
 if access.may_load_data(viewer):
     record_form()
+if (stale := st.session_state.pop(STALE_KEY, None)) is not None:
+    st.warning(
+        f"Beslutning nr. {stale} er regnet ud på de data, der er aktive nu, og de er indlæst, efter scenariet sidst blev gemt. "
+        "Tallene kan derfor afvige fra dem, udvalget så på mødet. Var det forkert: gendan den version, udvalget så "
+        "(Indlæs data → Versioner), og registrér en ny beslutning, der retter denne.",
+        icon=":material/warning:",
+    )
 
 if listed.empty:
     st.info(
@@ -137,7 +162,11 @@ ids = listed["decision_id"].tolist()
 if st.session_state.get("decision_chosen") not in ids:
     st.session_state["decision_chosen"] = default
 chosen = st.selectbox("Følg op på beslutning", ids, format_func=lambda i: f"Nr. {i}: {label_of(i)}", key="decision_chosen")
-decision = decision_store.load(chosen)
+try:
+    decision = decision_store.load(chosen)
+except scenario_store.StoreError as error:
+    st.error(str(error), icon=":material/error:")
+    st.stop()
 followed = decision_view.follow_up(source, decision, context.district_names)
 
 st.header(f"Opfølgning på nr. {decision.decision_id}: {layout.plain(decision.agenda_item)}")
@@ -146,8 +175,8 @@ st.caption(
     f"{layout.plain(decision.data_version[:VERSION_CHARS])}; holdt op mod dataversion {layout.plain(source.version[:VERSION_CHARS])} "
     f"(den nuværende). Registreret af {layout.plain(decision.adopted_by)}."
 )
-if decision.note:
-    st.markdown(f"**Bemærkning:** {layout.plain(decision.note)}")
+if decision.note:  # the analyst's text, shown as written: escaped, its line breaks kept
+    st.markdown("**Bemærkning:** " + "  \n".join(layout.plain(line) for line in decision.note.splitlines()))
 if decision.supersedes:
     st.caption(f"Retter beslutning nr. {decision.supersedes}, som står uændret i listen.")
 for sentence in followed.sentences:
@@ -203,10 +232,14 @@ if new:
     if access.may_load_data(viewer):
         initiatives = queries.follow_up_initiatives(source, decision.year)
         appeared = initiatives[~initiatives["initiative_id"].isin(decision.lines["initiative_id"])]  # new in the data since
-        st.caption(
-            f"Valgmulighederne er de {fmt.number(min(len(appeared), MATCH_CHOICES))} indsatser, som er kommet til i data siden "
-            "beslutningen. Et match gemmes med dit navn; et nyt match erstatter det gamle, og begge står i logbogen."
-        )
+        offered = min(len(appeared), MATCH_CHOICES)
+        if offered == 0:
+            which = f"Der er ingen indsatser med budget i {decision.year}, som ikke havde det ved beslutningen, så der er intet at matche til endnu."
+        else:
+            counted = "den 1 indsats" if offered == 1 else f"de {fmt.number(offered)} indsatser"
+            first = f" (de første {fmt.number(offered)} af {fmt.number(len(appeared))})" if len(appeared) > offered else ""
+            which = f"Valgmulighederne er {counted}{first}, som ikke havde budget i {decision.year}, da beslutningen blev truffet."
+        st.caption(which + " Et match gemmes med dit navn; et nyt match erstatter det gamle, og begge står i logbogen.")
         names = dict(zip(appeared["initiative_id"].head(MATCH_CHOICES), appeared["name"].head(MATCH_CHOICES), strict=True))
         for new_id, new_name in new:
             matched = decision.matches.get(new_id)
@@ -214,7 +247,7 @@ if new:
                 names[matched] = matched
             options = [None, *names]
             picked = st.selectbox(
-                f"{new_name} ({new_id})",
+                layout.plain(f"{new_name} ({new_id})"),
                 options,
                 index=options.index(matched) if matched in names else 0,
                 format_func=lambda i: "Ikke matchet" if i is None else f"{names[i]} ({i})",
@@ -225,9 +258,13 @@ if new:
                 and st.button("Gem match", key=f"decision_match_save_{decision.decision_id}_{new_id}")
                 and not signin.refuse_unless(access.may_load_data(viewer), viewer, "matche en ny indsats", new_id)
             ):
-                decision_store.match(decision.decision_id, new_id, picked, viewer.email)
-                audit.record(viewer, audit.DECISION_MATCH, f"nr. {decision.decision_id}", f"{new_id} → {picked or 'ikke matchet'}")
-                st.rerun()
+                try:
+                    decision_store.match(decision.decision_id, new_id, picked, viewer.email)
+                except scenario_store.StoreError as error:
+                    st.error(f"{error} Det gamle match gælder stadig.", icon=":material/error:")
+                else:
+                    audit.record(viewer, audit.DECISION_MATCH, f"nr. {decision.decision_id}", f"{new_id} → {picked or 'ikke matchet'}")
+                    st.rerun()
     else:
         for new_id, new_name in new:
             st.markdown(layout.plain(f"{new_name} ({new_id}): " + (decision.matches.get(new_id) or "ikke matchet endnu")))

@@ -99,8 +99,12 @@ with st.expander(f"Gemte scenarier ({fmt.number(len(saved))})", expanded=not sav
         pick_col, open_col, delete_col = st.columns([3, 1, 1], vertical_alignment="bottom")
         picked = pick_col.selectbox("Scenarie", saved["name"].tolist(), key="scenario_pick")
         if open_col.button("Åbn", icon=":material/folder_open:", width="stretch"):
-            start_over(scenario_store.load(picked))
-            st.rerun()
+            try:
+                start_over(scenario_store.load(picked))
+            except scenario_store.StoreError as error:
+                st.error(str(error), icon=":material/error:")
+            else:
+                st.rerun()
         if delete_col.button("Slet", icon=":material/delete:", width="stretch", key="scenario_delete"):
             owner = scenario_store.owner_of(picked)
             if not signin.refuse_unless(
@@ -472,8 +476,12 @@ if len(saved) < 2:
     st.caption("Gem mindst to scenarier for at sammenligne dem her.")
 else:
     pair = st.multiselect("Vælg to scenarier", saved["name"].tolist(), max_selections=2, key="scenario_compare", placeholder="Vælg to")
-    if len(pair) == 2:
-        first, second = (scenario_store.load(name) for name in pair)
+    try:
+        first, second = (scenario_store.load(name) for name in pair) if len(pair) == 2 else (None, None)
+    except scenario_store.StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        first = second = None
+    if first is not None and second is not None:
         if first.year != second.year:
             st.info(
                 f"Scenarierne gælder hvert sit år ({first.year} og {second.year}), så der er ingen fælles udgangspunkt.",
