@@ -11,7 +11,9 @@ going says so in Danish (`WAITING`) and waits for the figure being worked out, n
 The disclosure decision is worked out first: every people figure of every view is read from it.
 When a new version replaces the live one, every cached result is forgotten before the new ones are
 made (`queries.clear_cached_results`): the server reads one database, and a replaced version's
-results are never asked for again (at 1000× the sample they are about 400 MB).
+results are never asked for again (at 1000× the sample they are about 400 MB). The caches are the
+process's, not one database's: a process serving two databases would forget both (only tests do).
+A version whose warming fails is tried again (`ATTEMPTS`), then served cold.
 Warming is off where `SIKKERBY_WARM=0` (the test suite, which warms where it tests warming).
 """
 
@@ -25,12 +27,14 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from dashboard import focus_area_annex, queries, scenario_outcome, scenarios
+from dashboard import decision_view, focus_area_annex, queries, scenario_outcome, scenarios
 from dashboard.database import POOL, DatabaseMissing, file_identity
 from dashboard.filters import Filters
+from dashboard.scenario_store import StoreError
 from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING
 
 POLL_SECONDS = 1.0
+ATTEMPTS, RETRY_SECONDS = 3, 10.0  # a version whose warming fails is tried again twice, ten seconds apart
 MEMORY_BUDGET_MB = 550  # the issue's ceiling is 600 MB for the server with warm caches; a view warmed adds up to ~35 MB
 UNFINANCED = (MISSING_FINANCING, PARTIAL_FINANCING)  # what *Mangler finansiering* lists
 WAITING = "Tallene for disse data regnes ud i baggrunden, så første visning tager lidt længere tid. Derefter er siderne hurtige."
@@ -77,6 +81,19 @@ def warm_source(source: queries.Source) -> None:
     for query in (queries.administrations, queries.focus_areas, queries.goals, queries.load_history, queries.table_row_counts):
         query(source)
     queries.initiative_goals(source)
+    warm_decisions(source)
+
+
+def warm_decisions(source: queries.Source) -> None:
+    """Follow up the latest decision in force, as *Beslutninger* opens on it and the brief's section reads it (none: nothing).
+
+    The match list on *Beslutninger* reads the same initiatives as the follow-up.
+    """
+    districts = queries.districts(source)
+    try:
+        decision_view.latest(source, dict(zip(districts["district_id"], districts["name"], strict=True)))
+    except StoreError:  # the page says what is wrong with the store; warming has nothing to add
+        return
 
 
 def warm_view(source: queries.Source, filters: Filters) -> None:
@@ -170,17 +187,22 @@ class Warmer:
             warm_view(source, filters)
 
     def _watch(self, db_path: Path) -> None:
-        seen = None
+        seen, failed = None, 0
         while True:
             try:
                 identity = file_identity(db_path)
                 if identity != seen:
                     seen = identity
                     self._warm_live(db_path)
+                    failed = 0
             except DatabaseMissing:
                 seen = None
             except Exception:  # a version that fails to warm is still served: its pages work out their figures on demand
-                LOG.exception("Opvarmning af %s mislykkedes", db_path)
+                failed += 1
+                LOG.exception("Opvarmning af %s mislykkedes (forsøg %d af %d)", db_path, failed, ATTEMPTS)
+                if failed < ATTEMPTS:  # a passing failure (a file being replaced, a full disk) gets another try
+                    seen = None
+                    time.sleep(RETRY_SECONDS)
             time.sleep(POLL_SECONDS)
 
     def _warm_live(self, db_path: Path) -> None:
@@ -194,7 +216,7 @@ class Warmer:
                 replaced = self._live.get(db_path)
                 self._live[db_path] = source
                 self._warm.discard(replaced)
-            if replaced is not None:  # its results are no longer asked for: free them before the new ones are made
+            if replaced not in (None, source):  # its results are no longer asked for: free them before the new ones are made
                 queries.clear_cached_results()
             start = time.perf_counter()
             try:

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import nullcontext
+from datetime import date
 from pathlib import Path
 
 import pytest
+import streamlit as st
 
-from dashboard import queries, warmup
+from dashboard import decision_store, decision_view, queries, warmup
 from dashboard.database import VersionGone, reading
 from dashboard.filters import Filters
+from dashboard.scenarios import Change, Scenario
 from pipelines.load import load_portfolio
 from tests.apptest_helpers import PAGES, failures, open_app
 from tests.conftest import small_portfolio, write_csv_folder
@@ -60,6 +64,10 @@ def test_the_first_visitor_after_a_server_start_meets_warm_pages_with_and_withou
     monkeypatch.setenv("SIKKERBY_WARM", "1")
     monkeypatch.setenv("SIKKERBY_WARM_MB", "1000000")  # the suite's own process may hold more than a server's budget
     source = live_source(small_db)
+    scenario = Scenario(name="Budget 2011", year=2011, changes={"SOF-001": Change(step=-0.5)})
+    frozen = decision_view.freeze(source, scenario)  # a decision on record: Beslutninger opens on its follow-up
+    decision_store.adopt(scenario, source.version, *frozen, date(2010, 4, 13), "Økonomiudvalget 13.04.2010, punkt 6", "", "a@kk.dk")
+    queries.clear_cached_results()  # what freezing cached is not the warming's doing
     assert not warmup.WARMER.is_warm(source)
     open_app("about")  # the first run starts the watcher, as a server's first run does
     wait_until(lambda: warmup.WARMER.is_warm(source))
@@ -98,20 +106,26 @@ def test_a_new_data_version_from_a_load_is_warmed_the_old_one_forgotten_and_neit
         queries.budget_years(first)
 
 
-def test_a_page_run_while_its_version_is_being_warmed_says_so_in_danish(small_db):
+def test_a_page_run_while_its_version_is_being_warmed_says_so_in_danish(small_db, monkeypatch):
     release = threading.Event()
     watcher = warmup.Warmer(warm=lambda source: release.wait(30))
     watcher.watch(small_db)
     source = live_source(small_db)
     wait_until(lambda: watcher.is_warming(source))
+    shown: list[str] = []
+    monkeypatch.setattr(st, "spinner", lambda text, **_: shown.append(text) or nullcontext())
     try:
-        note = watcher.waiting_note(source)
-        assert getattr(note, "__name__", type(note).__name__) != "nullcontext"
-        assert "første visning tager lidt længere tid" in warmup.WAITING
+        with watcher.waiting_note(source):
+            pass
+        assert shown == [
+            "Tallene for disse data regnes ud i baggrunden, så første visning tager lidt længere tid. Derefter er siderne hurtige."
+        ]
     finally:
         release.set()
     wait_until(lambda: watcher.is_warm(source))
-    assert type(watcher.waiting_note(source)).__name__ == "nullcontext"
+    with watcher.waiting_note(source):
+        pass
+    assert len(shown) == 1  # warm: no note
 
 
 def test_the_warmed_views_are_the_latest_year_alone_and_with_each_district(small_db):
@@ -144,7 +158,7 @@ def test_districts_are_warmed_only_below_the_memory_budget_and_the_default_view_
 
 
 def test_the_budget_stops_warming_when_the_server_reaches_it_midway(small_db, monkeypatch):
-    resident = iter([100.0, 200.0, 300.0, 700.0])  # after the default view and two districts, the budget is reached
+    resident = iter([100.0, 200.0, 300.0, 700.0])  # after the default view and three districts, the budget is reached
     monkeypatch.setattr(warmup, "memory_mb", lambda: next(resident, 700.0))
     monkeypatch.setenv("SIKKERBY_WARM_MB", "600")
     warmed: list[Filters] = []
@@ -156,3 +170,28 @@ def test_the_budget_stops_warming_when_the_server_reaches_it_midway(small_db, mo
 
 def test_the_servers_own_memory_is_read_in_megabytes():
     assert 10 < warmup.memory_mb() < 100_000  # this test process: tens to thousands of MB, never pages or bytes
+
+
+def test_a_version_whose_warming_fails_is_tried_again_and_then_left_cold(small_db, monkeypatch):
+    monkeypatch.setattr(warmup, "POLL_SECONDS", 0.02)
+    monkeypatch.setattr(warmup, "RETRY_SECONDS", 0.02)
+    tries: list[queries.Source] = []
+
+    def fails_once(source):
+        tries.append(source)
+        if len(tries) == 1:
+            raise OSError("disken er fuld")
+
+    watcher = warmup.Warmer(warm=fails_once)
+    watcher.watch(small_db)
+    source = live_source(small_db)
+    wait_until(lambda: watcher.is_warm(source))
+    assert len(tries) == 2  # failed, then warmed on the second try
+
+    always: list[queries.Source] = []
+    broken = warmup.Warmer(warm=lambda source: always.append(source) or 1 / 0)
+    broken.watch(small_db)
+    wait_until(lambda: len(always) >= warmup.ATTEMPTS)
+    time.sleep(0.3)  # many more polls of the same file
+    assert len(always) == warmup.ATTEMPTS == 3  # three tries, then served cold
+    assert not broken.is_warm(source)
