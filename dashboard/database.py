@@ -126,6 +126,13 @@ class VersionPool:
             version.users += 1
             return version
 
+    def forget(self, db_path: Path) -> None:
+        """Close the version of `db_path` once no run holds it: for a kept version read once, which is never live again."""
+        with self._lock:
+            live = self._live.pop(db_path, None)
+            if live is not None:
+                self._retire(live[1])
+
     def open_versions(self, db_path: Path) -> list[str]:
         """Return the ids of the versions of `db_path` that are open now (for tests and diagnostics)."""
         with self._lock:

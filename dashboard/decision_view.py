@@ -5,14 +5,19 @@ No Streamlit here: the page lays these out, the export writes them, and the test
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
 from typing import NamedTuple
 
+import duckdb
 import pandas as pd
 
 from dashboard import analysis, decision_store, decisions, queries, scenario_outcome
+from dashboard.database import POOL, VersionGone
 from dashboard.filters import Filters
 from dashboard.scenario_store import StoreError
 from dashboard.scenarios import Scenario
+from pipelines import store, versions
 
 CHANGE_COLUMNS = {
     "name": "Indsats",
@@ -39,6 +44,7 @@ GOAL_COLUMNS = {
     "baseline_kr": "Før beslutningen (kr.)",
     "decided_kr": "Besluttet (kr.)",
     "budgeted_kr": "Budgetteret nu (kr.)",
+    "spent_kr": "Forbrug nu (kr.)",
 }
 TARGET_COLUMNS = {
     "initiative": "Indsats",
@@ -53,6 +59,7 @@ DISTRICT_COLUMNS = {
     "baseline_kr": "Før beslutningen (kr.)",
     "decided_kr": "Besluttet (kr.)",
     "budgeted_kr": "Budgetteret nu (kr.)",
+    "spent_kr": "Forbrug nu (kr.)",
 }
 COVERAGE_COLUMNS = {
     "district": "Bydel",
@@ -61,6 +68,16 @@ COVERAGE_COLUMNS = {
     "difference_per_1000": "Forskel pr. 1.000 unge",
 }
 KR_COLUMNS = [c for c in {**CHANGE_COLUMNS, **MOVE_COLUMNS, **GOAL_COLUMNS, **DISTRICT_COLUMNS}.values() if c.endswith("(kr.)")]
+VERSION_COLUMNS = {
+    "published_at": "Gik live",
+    "done": "Gennemført",
+    "partly": "Delvist",
+    "not_done": "Ikke gennemført",
+    "not_followed": "Kan ikke følges",
+    "undecided_kr": "Uden beslutning, netto (kr.)",
+    "file_name": "Fil",
+    "version_id": "Dataversion",
+}
 PER_1000_COLUMNS = [c for c in COVERAGE_COLUMNS.values() if "pr. 1.000" in c]
 
 
@@ -120,6 +137,55 @@ def follow_up(source: queries.Source, decision: decisions.Decision, district_nam
         coverage=coverage.rename(columns=COVERAGE_COLUMNS)[list(COVERAGE_COLUMNS.values())],
         targets=targets.rename(columns=TARGET_COLUMNS)[list(TARGET_COLUMNS.values())],
     )
+
+
+def versions_since(source: queries.Source, decision: decisions.Decision) -> pd.DataFrame:
+    """Return the follow-up in each data version that went live since the decision was recorded, oldest first (`decisions.over_versions`).
+
+    The versions are the live one and those kept beside it (*Indlæs data* → Versioner); the version the
+    decision was worked out on is not one of them. A kept file that cannot be read is listed as such.
+    """
+    live = Path(source.db)
+    try:
+        listed = versions.listing(live)
+    except (OSError, ValueError):  # no versions folder to read: the live version alone
+        listed = pd.DataFrame([{"version_id": source.version, "published_at": "", "file_name": "", "live": True, "kept": False}])
+    adopted = datetime.fromisoformat(decision.adopted_at).astimezone().replace(tzinfo=None).isoformat(timespec="seconds")
+    since = listed[
+        (listed["live"].astype(bool) | listed["kept"].astype(bool))
+        & (listed["version_id"] != decision.data_version)
+        & (listed["live"].astype(bool) | (listed["published_at"].astype(str) >= adopted))  # local times, as ISO text
+    ]
+    rows = []
+    for facts in since.sort_values(["published_at", "live"], kind="stable").to_dict("records"):
+        rows.append((facts, _initiatives_in(source, facts, decision.year)))
+    return decisions.over_versions(decision, rows)
+
+
+def versions_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Return `versions_since` as the page shows it: Danish headings, the version by the start of its id, the live one named."""
+    went_live = pd.to_datetime(table["published_at"], errors="coerce", format="ISO8601").dt.strftime("%d.%m.%Y %H:%M")
+    shown = table.assign(
+        published_at=went_live,
+        version_id=[f"{v[:8]} (nuværende)" if live else v[:8] for v, live in zip(table["version_id"], table["live"], strict=True)],
+        file_name=[
+            f if readable else f"{f} (kan ikke læses)".strip()
+            for f, readable in zip(table["file_name"].fillna(""), table["readable"], strict=True)
+        ],
+    )
+    return shown.rename(columns=VERSION_COLUMNS)[list(VERSION_COLUMNS.values())]
+
+
+def _initiatives_in(source: queries.Source, facts: dict, year: int) -> pd.DataFrame | None:
+    if facts["live"]:
+        return queries.follow_up_initiatives(source, year)
+    kept = store.versions_dir(Path(source.db)) / f"{facts['version_id']}.duckdb"
+    try:
+        return queries.follow_up_initiatives(queries.Source(str(kept), facts["version_id"]), year)
+    except (OSError, duckdb.Error, VersionGone):
+        return None
+    finally:
+        POOL.forget(kept)  # a kept version is read once (then cached), not held open
 
 
 def loaded_after_saved(scenario_saved_at: pd.Timestamp, data_loaded_at: object) -> bool:

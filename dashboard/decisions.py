@@ -84,24 +84,28 @@ def goal_weights(initiative_goals: pd.DataFrame, new: tuple[scenarios.NewInitiat
 
 
 def by_goal(decision: Decision, current: pd.DataFrame, current_goals: pd.DataFrame, goal_names: dict[int, str]) -> pd.DataFrame:
-    """Return per strategic goal: budget before the decision, decided (both on the goals as they were), and budgeted now.
+    """Return per strategic goal: budget before the decision, decided (both on the goals as they were), budgeted and spent now.
 
     `current_goals`: the live data's goal weights (`goal_weights`); `current`: as for `decided_changes`.
+    Spending is missing for a goal none of whose initiatives reports any.
     A new initiative counts on the goals the scenario gave it until it is matched. Every krone is
     counted: a goal the data no longer names keeps its number, and an initiative without goals
     counts under "Uden strategisk mål" (that row only when it holds money).
     """
     frozen = decision.lines.groupby("initiative_id")[["baseline_kr", "decided_kr"]].sum()
-    budget_now = current.set_index("initiative_id")["budget_kr"]
+    now = current.set_index("initiative_id")
     parts = {
         "baseline_kr": _per_goal(frozen["baseline_kr"], decision.goals),
         "decided_kr": _per_goal(frozen["decided_kr"], decision.goals),
-        "budgeted_kr": _per_goal(budget_now, current_goals),
+        "budgeted_kr": _per_goal(now["budget_kr"], current_goals),
+        "spent_kr": _per_goal(now["spent_kr"], current_goals),
     }
     table = pd.concat(parts, axis=1, sort=False)  # goal ids and NO_GOAL in one index: not sortable together
     order = sorted(set(goal_names) | {g for g in table.index if g != NO_GOAL})
-    table = table.reindex(order + ([NO_GOAL] if NO_GOAL in table.index else [])).fillna(0.0)
-    if NO_GOAL in table.index and not table.loc[NO_GOAL].round().any():
+    table = table.reindex(order + ([NO_GOAL] if NO_GOAL in table.index else []))
+    budgets = ["baseline_kr", "decided_kr", "budgeted_kr"]
+    table[budgets] = table[budgets].fillna(0.0)
+    if NO_GOAL in table.index and not table.loc[NO_GOAL, budgets].round().any() and not table.loc[NO_GOAL, "spent_kr"] > 0:
         table = table.drop(index=NO_GOAL)
     table.insert(
         0, "goal", [NO_GOAL if g == NO_GOAL else goal_names.get(g, f"Mål nr. {g} (findes ikke længere i data)") for g in table.index]
@@ -113,9 +117,10 @@ def by_goal(decision: Decision, current: pd.DataFrame, current_goals: pd.DataFra
 def _per_goal(budget: pd.Series, weights: pd.DataFrame) -> pd.Series:
     """Return `budget` (per initiative) split over the goals by `weights`, with what no goal takes under NO_GOAL."""
     split = weights.join(budget.rename("kr"), on="initiative_id", how="inner")
-    per_goal = (split["kr"] * split["weight"]).groupby(split["goal_id"]).sum()
+    per_goal = (split["kr"] * split["weight"]).groupby(split["goal_id"]).sum(min_count=1)  # nothing reported: missing, not 0
     taken = weights.groupby("initiative_id")["weight"].sum().reindex(budget.index).fillna(0.0).clip(upper=1.0)
-    return pd.concat([per_goal, pd.Series({NO_GOAL: float((budget * (1.0 - taken)).sum())})])
+    untaken = budget * (1.0 - taken)
+    return pd.concat([per_goal, pd.Series({NO_GOAL: float(untaken[taken < 1].sum(min_count=1))})])
 
 
 def frozen_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
@@ -266,11 +271,56 @@ def undecided_moves(decision: Decision, current: pd.DataFrame) -> pd.DataFrame:
     return out.iloc[np.argsort(-out["change_kr"].abs().to_numpy(), kind="stable")].reset_index(drop=True)
 
 
-def by_district(decision: Decision, current_lines: pd.DataFrame, district_names: dict[int, str]) -> pd.DataFrame:
-    """Return per district (and 'Hele byen'): budget before the decision, decided and budgeted now in the year.
+def over_versions(decision: Decision, versions: list[tuple[dict, pd.DataFrame | None]]) -> pd.DataFrame:
+    """Return the follow-up in each data version loaded since the decision, oldest first: how far each decided change had come.
 
-    `current_lines`: the live data's budget per initiative and district in the year (initiative_id,
-    district_id, budget_kr). New initiatives count where the scenario put them until they are matched.
+    `versions`: per version its facts (version_id, published_at, file_name, live) and its initiatives
+    in the decision's year as `decided_changes` takes them, or None when the kept file cannot be read.
+    Columns: version_id, published_at, file_name, live, readable, done, partly, not_done, not_followed
+    (not matched, or not in that version), undecided_kr (net of the moves nobody decided).
+    """
+    rows = []
+    for facts, current in versions:
+        row = {key: facts.get(key) for key in ("version_id", "published_at", "file_name", "live")} | {"readable": current is not None}
+        if current is not None:
+            state = decided_changes(decision, current)["state"]
+            row |= {
+                "done": int((state == DONE).sum()),
+                "partly": int((state == PARTLY).sum()),
+                "not_done": int((state == NOT_DONE).sum()),
+                "not_followed": int(state.isin([UNMATCHED, MISSING]).sum()),
+                "undecided_kr": float(undecided_moves(decision, current)["change_kr"].sum()),
+            }
+        rows.append(row)
+    columns = ["version_id", "published_at", "file_name", "live", "readable", "done", "partly", "not_done", "not_followed", "undecided_kr"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def versions_sentence(table: pd.DataFrame) -> str:
+    """Return in one sentence how the decided changes carried out developed over the versions since the decision (`over_versions`)."""
+    if table.empty:
+        return "Der er ikke indlæst nye data siden beslutningen: opfølgningen viser de data, den blev regnet ud på."
+    readable = table[table["readable"].astype(bool)]
+    if readable.empty:
+        return "De data, der er indlæst siden beslutningen, kan ikke læses."
+    count = len(table)
+    loaded = f"Siden beslutningen er der indlæst {fmt.number(count)} {'dataversion' if count == 1 else 'dataversioner'}"
+    changes = int(readable[["done", "partly", "not_done", "not_followed"]].iloc[-1].sum())
+    first, last = readable.iloc[0], readable.iloc[-1]
+    if len(readable) == 1:
+        return f"{loaded}; i den er {fmt.number(int(last['done']))} af {fmt.number(changes)} besluttede ændringer gennemført."
+    return (
+        f"{loaded}; i den første var {fmt.number(int(first['done']))} af {fmt.number(changes)} besluttede ændringer gennemført, "
+        f"i den seneste {fmt.number(int(last['done']))}."
+    )
+
+
+def by_district(decision: Decision, current_lines: pd.DataFrame, district_names: dict[int, str]) -> pd.DataFrame:
+    """Return per district (and 'Hele byen'): budget before the decision, decided, and budgeted and spent now in the year.
+
+    `current_lines`: the live data's budget and spending per initiative and district in the year
+    (initiative_id, district_id, budget_kr, spent_kr: missing where none is reported). New initiatives
+    count where the scenario put them until they are matched.
     """
     frozen = decision.lines.assign(key=decision.lines["district_id"].fillna(0).astype(int))
     now = current_lines.assign(key=current_lines["district_id"].fillna(0).astype(int))
@@ -281,6 +331,7 @@ def by_district(decision: Decision, current_lines: pd.DataFrame, district_names:
             "budgeted_kr": now.groupby("key")["budget_kr"].sum(),
         }
     ).fillna(0.0)
+    table["spent_kr"] = now.groupby("key")["spent_kr"].sum(min_count=1).reindex(table.index)  # none reported: missing
     table = table.loc[sorted(table.index, key=lambda k: (k == 0, k))]  # the districts in order, the city-wide lines last
     table.insert(0, "district", [district_names.get(int(k), CITY_WIDE) if k else CITY_WIDE for k in table.index])
     table["difference_kr"] = table["budgeted_kr"] - table["decided_kr"]

@@ -859,11 +859,13 @@ def follow_up_initiatives(source: Source, year: int) -> pd.DataFrame:
 
 
 def follow_up_lines(source: Source, year: int) -> pd.DataFrame:
-    """Return the year's budget per initiative and district (NULL: city-wide), every initiative, whatever the filters."""
+    """Return the year's budget and spending (NULL where none is reported) per initiative and district (NULL: city-wide),
+    every initiative, whatever the filters."""
     return _read(
         source,
         """
-        SELECT initiative_id, district_id, SUM(budget_kr)::DOUBLE AS budget_kr FROM budget WHERE year = $year
+        SELECT initiative_id, district_id, SUM(budget_kr)::DOUBLE AS budget_kr, SUM(spent_kr)::DOUBLE AS spent_kr
+        FROM budget WHERE year = $year
         GROUP BY ALL ORDER BY initiative_id, district_id NULLS FIRST
         """,
         {"year": year},

@@ -74,6 +74,18 @@ SECOND = version(
     [("SOF-002", "Gadeplan"), ("KFF-001", "Mentorordning")],
 )
 
+THIRD = version(  # as SECOND, with Kort Snor stopped at last
+    [
+        ["SOF-001", "2011", "Nørrebro", "500000", "450000", "kommune"],
+        ["BUF-001", "2011", "Hele byen", "0", "", "kommune"],
+        ["TMF-001", "2011", "Bispebjerg", "250000", "", "kommune"],
+        ["SOF-002", "2011", "Amager Øst", "180000", "", "kommune"],
+        ["KFF-001", "2011", "Valby", "250000", "", "kommune"],
+    ],
+    "30",
+    [("SOF-002", "Gadeplan"), ("KFF-001", "Mentorordning")],
+)
+
 
 @pytest.fixture
 def live(tmp_path, monkeypatch):
@@ -206,7 +218,15 @@ def test_the_follow_up_exports_one_sheet_per_part(live, tmp_path, downloads):
     name, data = downloads.get(at, "xlsx_decision")
     assert name == "beslutning1_opfoelgning.xlsx"
     book = pd.read_excel(io.BytesIO(data), sheet_name=None)
-    assert list(book) == ["Besluttede ændringer", "Uden beslutning", "Strategiske mål", "Bydele", "Effektmål", "Dækning 18-25"]
+    assert list(book) == [
+        "Besluttede ændringer",
+        "Uden beslutning",
+        "Strategiske mål",
+        "Bydele",
+        "Effektmål",
+        "Dækning 18-25",
+        "Dataversioner",
+    ]
     # Goals: SOF-001, SOF-002 and KFF-001 serve Tryghed and Exit (half each), BUF-001 Tidlig indsats, TMF-001 Tryghed and
     # Koordinering; NY-1 was given no goal. Decided: Tryghed ½·500.000 + ½·300.000 + ½·100.000; now ½·(500.000 + 250.000
     # + 180.000 + 250.000). NY-1's 250.000 decided counts under "Uden strategisk mål", so every krone is counted:
@@ -277,3 +297,24 @@ def test_the_analysts_text_on_a_decision_is_shown_as_written(live):
         t.replace("**", "") for t in shown
     ]  # every line as written, each on its own line
     assert f"{HTML} {RED} (NY-9)" in shown  # the match's label
+
+
+def test_each_data_version_loaded_since_the_decision_shows_how_far_the_changes_had_come(live, tmp_path):
+    at = record(open_app("decisions"))
+    load_portfolio(write_csv_folder(SECOND, tmp_path / "second"), live)
+    load_portfolio(write_csv_folder(THIRD, tmp_path / "third"), live)  # the second is kept beside the live file
+    at.run()
+    assert not failures(at), failures(at)
+    # SECOND: SOF-001 carried out, TMF-001 half, BUF-001 not, NY-1 not matched; SOF-002 +80.000, KFF-001 +250.000.
+    # THIRD: BUF-001 stopped too. The first version, the one the decision was worked out on, is not listed.
+    assert (
+        "Siden beslutningen er der indlæst 2 dataversioner; i den første var 1 af 4 besluttede ændringer gennemført, i den seneste 2."
+        in shown_text(at)
+    )
+    table = displayed(next(d for d in at.dataframe if "Kan ikke følges" in d.value.columns))
+    assert table[["Gennemført", "Delvist", "Ikke gennemført", "Kan ikke følges"]].values.tolist() == [
+        ["1", "1", "1", "1"],
+        ["2", "1", "0", "1"],
+    ]
+    assert table["Uden beslutning, netto (kr.)"].tolist() == ["330.000 kr.", "330.000 kr."]
+    assert table["Dataversion"].iloc[1].endswith("(nuværende)") and not table["Dataversion"].iloc[0].endswith("(nuværende)")

@@ -82,17 +82,17 @@ CURRENT = pd.DataFrame(
     ],
     columns=["initiative_id", "name", "budget_kr", "spent_kr"],
 )
-CURRENT_LINES = pd.DataFrame(
+CURRENT_LINES = pd.DataFrame(  # spending as in CURRENT; BUF-003's 300.000 is 240.000 in Indre By and 60.000 city-wide
     [
-        ["SOF-001", 1, 500_000],
-        ["SOF-012", 2, 400_000],
-        ["BUF-003", 1, 250_000],
-        ["BUF-003", NAN, 125_000],
-        ["BUF-020", 3, 250_000],
-        ["TMF-002", 2, 380_000],
-        ["KFF-009", 1, 120_000],
+        ["SOF-001", 1, 500_000, 480_000],
+        ["SOF-012", 2, 400_000, 390_000],
+        ["BUF-003", 1, 250_000, 240_000],
+        ["BUF-003", NAN, 125_000, 60_000],
+        ["BUF-020", 3, 250_000, 100_000],
+        ["TMF-002", 2, 380_000, 380_000],
+        ["KFF-009", 1, 120_000, 0],
     ],
-    columns=["initiative_id", "district_id", "budget_kr"],
+    columns=["initiative_id", "district_id", "budget_kr", "spent_kr"],
 )
 
 
@@ -235,6 +235,13 @@ def test_budget_per_district_before_decided_and_budgeted_now():
     assert table["decided_kr"].tolist() == [800_000, 300_000, 850_000, 150_000]
     assert table["budgeted_kr"].tolist() == [870_000, 780_000, 250_000, 125_000]  # 500+250+120; 400+380; 250; 125 (thousands)
     assert table["difference_kr"].tolist() == [70_000, 480_000, -600_000, -25_000]
+    assert table["spent_kr"].tolist() == [720_000, 770_000, 100_000, 60_000]  # 480+240+0; 390+380; 100; 60 (thousands)
+
+
+def test_a_district_without_reported_spending_has_none_not_nothing():
+    lines = CURRENT_LINES.assign(spent_kr=CURRENT_LINES["spent_kr"].where(CURRENT_LINES["district_id"] != 3))  # Nørrebro reports none
+    spent = decisions.by_district(decision(), lines, DISTRICTS)["spent_kr"]
+    assert spent.iloc[0] == 720_000 and np.isnan(spent.iloc[2])
 
 
 def test_budget_per_goal_before_decided_and_budgeted_now_splits_an_initiative_over_its_goals():
@@ -244,6 +251,12 @@ def test_budget_per_goal_before_decided_and_budgeted_now_splits_an_initiative_ov
     assert table["decided_kr"].tolist() == [1_150_000, 450_000, 500_000, 0]  # ½ × 500.000 + 0 + 300.000 + 600.000; …; ½ × 500.000 + 250.000
     assert table["budgeted_kr"].tolist() == [1_030_000, 375_000, 500_000, 120_000]  # ½ × 500.000 + 400.000 + 380.000; …; + BUF-020
     assert table["difference_kr"].tolist() == [-120_000, -75_000, 0, 120_000]
+    assert table["spent_kr"].tolist() == [
+        1_010_000,
+        300_000,
+        340_000,
+        0,
+    ]  # ½ × 480.000 + 390.000 + 380.000; 300.000; ½ × 480.000 + 100.000; KFF-009
 
 
 def test_goal_weights_split_evenly_and_take_a_new_initiatives_goals():
@@ -579,3 +592,26 @@ def test_a_store_file_that_is_not_sqlite_is_refused_in_danish(tmp_path):
     damaged.write_bytes(b"not a database" * 100)
     with pytest.raises(StoreError, match="kan ikke læses"):
         decision_store.listing(damaged)
+
+
+def test_the_follow_up_in_each_version_since_counts_the_changes_by_state_and_names_an_unreadable_one():
+    third = CURRENT.assign(budget_kr=CURRENT["budget_kr"].where(CURRENT["initiative_id"] != "SOF-012", 0))  # Natteravne stopped at last
+    facts = [
+        {"version_id": v, "published_at": f"2011-0{i}-01T09:00:00", "file_name": f"{v}.xlsx", "live": v == "v4"}
+        for i, v in enumerate(["v2", "v3", "v4"], 1)
+    ]
+    table = decisions.over_versions(decision(), [(facts[0], CURRENT), (facts[1], None), (facts[2], third)])
+    assert table["readable"].tolist() == [True, False, True]
+    assert table.loc[[0, 2], ["done", "partly", "not_done", "not_followed"]].values.tolist() == [[2, 1, 1, 0], [3, 1, 0, 0]]
+    assert table.loc[[0, 2], "undecided_kr"].tolist() == [-400_000, -400_000]  # −600.000 + 120.000 + 80.000 in both
+    assert decisions.versions_sentence(table) == (
+        "Siden beslutningen er der indlæst 3 dataversioner; i den første var 2 af 4 besluttede ændringer gennemført, i den seneste 3."
+    )
+    assert (
+        decisions.versions_sentence(table.iloc[[2]])
+        == "Siden beslutningen er der indlæst 1 dataversion; i den er 3 af 4 besluttede ændringer gennemført."
+    )
+    assert decisions.versions_sentence(table.iloc[[1]]) == "De data, der er indlæst siden beslutningen, kan ikke læses."
+    assert decisions.versions_sentence(table.iloc[[]]) == (
+        "Der er ikke indlæst nye data siden beslutningen: opfølgningen viser de data, den blev regnet ud på."
+    )

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, audit, decision_store, decision_view, export, layout, queries, scenario_store, signin
+from dashboard import access, audit, decision_store, decision_view, decisions, export, layout, queries, scenario_store, signin
 from sikkerby import formatting as fmt
 
 MATCH_CHOICES = 300  # initiatives offered to match a new one to
@@ -191,15 +191,31 @@ layout.table(
     formats=money | {"Gennemført (andel)": lambda v: fmt.percent(v, 0)},
     pinned="Indsats",
 )
+since = decision_view.versions_since(source, decision)
+st.subheader("Over dataversionerne siden beslutningen")
+st.markdown(layout.plain(decisions.versions_sentence(since)))
+by_version = decision_view.versions_table(since)
+if not since.empty:
+    layout.table(
+        by_version,
+        f"beslutning{decision.decision_id}_dataversioner",
+        "decision_versions",
+        formats={"Uden beslutning, netto (kr.)": fmt.kr}
+        | dict.fromkeys(["Gennemført", "Delvist", "Ikke gennemført", "Kan ikke følges"], fmt.number),
+    )
+    st.caption(
+        "Kan ikke følges: en ny indsats, der ikke er matchet, eller en indsats, som versionen ikke har. "
+        "Tidligere versioner ses under Indlæs data."
+    )
 st.subheader("Budgetændringer, som ingen har besluttet")
 if followed.moves.empty:
     st.caption(f"Ingen: alle andre indsatsers budget for {decision.year} er som før beslutningen.")
 else:
     layout.table(followed.moves, f"beslutning{decision.decision_id}_ubesluttede", "decision_moves", formats=money, pinned="Indsats")
-st.subheader(f"Budget pr. strategisk mål i {decision.year}: besluttet mod budgetteret nu")
+st.subheader(f"Budget pr. strategisk mål i {decision.year}: besluttet mod budgetteret og brugt nu")
 layout.table(followed.goals, f"beslutning{decision.decision_id}_maal", "decision_goals", formats=money, widths={"Strategisk mål": 170})
 st.caption("En indsats med flere mål tæller ligeligt under hvert af dem, som på siden Strategiske mål.")
-st.subheader(f"Budget pr. bydel i {decision.year}: besluttet mod budgetteret nu")
+st.subheader(f"Budget pr. bydel i {decision.year}: besluttet mod budgetteret og brugt nu")
 layout.table(
     followed.districts,
     f"beslutning{decision.decision_id}_bydele",
@@ -279,6 +295,7 @@ st.download_button(
             "Bydele": followed.districts,
             "Effektmål": followed.targets,
             "Dækning 18-25": followed.coverage,
+            "Dataversioner": by_version,
         }
     ),
     file_name=f"beslutning{decision.decision_id}_opfoelgning.xlsx",
