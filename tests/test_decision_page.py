@@ -75,13 +75,7 @@ SECOND = version(
 )
 
 THIRD = version(  # as SECOND, with Kort Snor stopped at last
-    [
-        ["SOF-001", "2011", "Nørrebro", "500000", "450000", "kommune"],
-        ["BUF-001", "2011", "Hele byen", "0", "", "kommune"],
-        ["TMF-001", "2011", "Bispebjerg", "250000", "", "kommune"],
-        ["SOF-002", "2011", "Amager Øst", "180000", "", "kommune"],
-        ["KFF-001", "2011", "Valby", "250000", "", "kommune"],
-    ],
+    [[*row[:3], "0", "", row[5]] if row[0] == "BUF-001" else row for row in SECOND["budget"].values.tolist()],
     "30",
     [("SOF-002", "Gadeplan"), ("KFF-001", "Mentorordning")],
 )

@@ -202,10 +202,11 @@ def test_a_change_left_at_unchanged_is_no_decided_change():
     ]
 
 
-def test_more_than_three_changes_behind_are_counted_after_the_third():
-    rows = pd.DataFrame(
+def cuts_not_carried_out(count: int) -> pd.DataFrame:
+    """`count` decided cuts (100 → 50 kr.), none carried out, as `decided_changes` returns them."""
+    return pd.DataFrame(
         {
-            "initiative_id": [f"X-{i}" for i in range(5)],
+            "initiative_id": [f"X-{i}" for i in range(count)],
             "name": "",
             "kind": "Besparelse",
             "baseline_kr": 100.0,
@@ -215,6 +216,10 @@ def test_more_than_three_changes_behind_are_counted_after_the_third():
             "carried_share": 0.0,
         }
     )
+
+
+def test_more_than_three_changes_behind_are_counted_after_the_third():
+    rows = cuts_not_carried_out(5)
     sentences = decisions.summary(rows, pd.DataFrame(columns=["change_kr"]), 2011)
     assert sentences[0] == "0 af 5 besluttede ændringer er gennemført."
     assert sum(s.startswith("X-") for s in sentences) == 3
@@ -412,18 +417,7 @@ def test_a_hidden_reach_now_hides_the_difference_to_a_shown_projection():
 
 
 def test_exactly_three_changes_behind_are_all_named_and_none_counted():
-    rows = pd.DataFrame(
-        {
-            "initiative_id": [f"X-{i}" for i in range(3)],
-            "name": "",
-            "kind": "Besparelse",
-            "baseline_kr": 100.0,
-            "decided_kr": 50.0,
-            "budgeted_kr": 100.0,
-            "state": "ikke gennemført",
-            "carried_share": 0.0,
-        }
-    )
+    rows = cuts_not_carried_out(3)
     sentences = decisions.summary(rows, pd.DataFrame(columns=["change_kr"]), 2011)
     assert sum(s.startswith("X-") for s in sentences) == 3
     assert not any(s.startswith("Og ") for s in sentences)
@@ -537,18 +531,7 @@ def test_the_moves_sentence_counts_the_gone_and_the_new_apart(what, sentence):
 
 
 def test_four_changes_behind_name_three_and_count_one_in_the_singular():
-    rows = pd.DataFrame(
-        {
-            "initiative_id": [f"X-{i}" for i in range(4)],
-            "name": "",
-            "kind": "Besparelse",
-            "baseline_kr": 100.0,
-            "decided_kr": 50.0,
-            "budgeted_kr": 100.0,
-            "state": "ikke gennemført",
-            "carried_share": 0.0,
-        }
-    )
+    rows = cuts_not_carried_out(4)
     assert (
         decisions.summary(rows, pd.DataFrame(columns=["change_kr"]), 2011)[4]
         == "Og 1 ændring mere, der ikke er gennemført helt (se tabellen)."
