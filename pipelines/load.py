@@ -6,6 +6,7 @@ Both read the real reference data again and write a complete new database throug
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,13 +34,38 @@ class LoadResult:
 
 def reference_tables() -> dict[str, pd.DataFrame]:
     """Return the dimension tables and the real population and district data."""
-    return {
-        "district": reference.districts_with_boundaries(BOUNDARIES_GEOJSON),
+    return _reference_tables(_file_identity(BOUNDARIES_GEOJSON), _file_identity(POPULATION_CSV))[0]
+
+
+def reference_sources() -> list[tuple[str, str, str]]:
+    """Return the reference files' load-log lines: name, SHA-256, content."""
+    return _reference_tables(_file_identity(BOUNDARIES_GEOJSON), _file_identity(POPULATION_CSV))[1]
+
+
+def _file_identity(path: Path) -> tuple[str, int, int]:
+    """What changes when a file is replaced or edited: its path, modification time and size."""
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_tables(boundaries: tuple, population: tuple) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, str]]]:
+    """Read the reference files once per process while they are unchanged (the Data page loads many times).
+
+    The frames are only read by `write_database`, never changed, so every load may share them.
+    """
+    tables = {
+        "district": reference.districts_with_boundaries(Path(boundaries[0])),
         "administration": transform.administrations(),
         "focus_area": transform.focus_areas(),
         "goal": transform.goals(),
-        "population": reference.population_by_age_group(POPULATION_CSV),
+        "population": reference.population_by_age_group(Path(population[0])),
     }
+    sources = [
+        (Path(population[0]).name, file_sha256(Path(population[0])), "befolkning"),
+        (Path(boundaries[0]).name, file_sha256(Path(boundaries[0])), "bydelsgrænser"),
+    ]
+    return tables, sources
 
 
 @contextlib.contextmanager
@@ -69,11 +95,7 @@ def load_portfolio(source: Path, db_path: Path, keep_version: bool = True) -> Lo
         portfolio = transform.portfolio_tables(validated_sheets(raw))
     is_sample = Path(source).resolve() == SAMPLE_WORKBOOK.resolve()
     sources = pd.DataFrame(
-        [(path.name, file_sha256(path), "indsatser") for path in raw.source_files]
-        + [
-            (POPULATION_CSV.name, file_sha256(POPULATION_CSV), "befolkning"),
-            (BOUNDARIES_GEOJSON.name, file_sha256(BOUNDARIES_GEOJSON), "bydelsgrænser"),
-        ],
+        [(path.name, file_sha256(path), "indsatser") for path in raw.source_files] + reference_sources(),
         columns=["source_file", "sha256", "content"],
     )
     dataset = {
