@@ -224,6 +224,7 @@ def test_a_person_without_a_mapped_role_sees_whom_to_ask_and_no_data():
             "Du har været logget ind i mere end 8 timer. Log ind igen for at fortsætte.",
         ),
     ],
+    ids=["token expired", "signed in over 8 hours"],  # not the times: each pytest worker must name the tests alike
 )
 def test_an_expired_session_is_ended_with_a_danish_message(issued, expires, message):
     at = open_app("overview", user=person("bo@kk.dk", ["SikkerBy.Udvalg"], issued, expires), secrets=SECRETS)
