@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 SOURCES := data/reference/befkbhalderkoencivst.csv data/reference/bydele.geojson data/sample/indsatser.xlsx
 
-.PHONY: run test lint format build sample bench mutants clean
+.PHONY: run test screenshots lint format build sample bench mutants clean
 
 # MALLOC_ARENA_MAX=2: Streamlit runs every rerun in a new thread, and glibc gives threads arenas of their own;
 # with many arenas the server's memory climbed from 470 to 900 MB over 30 reruns at 1000× the sample, with two
@@ -20,10 +20,17 @@ run: $(VENV)/.runtime-installed $(DB)  ## start the dashboard on http://localhos
 	MALLOC_ARENA_MAX=2 SIKKERBY_DB=$(DB) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS) \
 		--server.scriptHealthCheckEnabled true
 
+# One pytest worker per core (pytest-xdist): the browser tests run in order on one worker while the others take the
+# remaining modules one at a time (tests/conftest.py). `make test TEST_WORKERS=0` runs everything in one process.
 test: $(VENV)/.dev-installed  ## lint, format check, then every test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(or $(TEST_WORKERS),auto) --dist loadscope
+
+# The browser tests again, saving every page at 1920, 1400, 768 and 390 px (with and without a district filter),
+# the sign-in pages and the brief under tests/artifacts/ to look at; `make test` runs the same assertions without drawing them.
+screenshots: $(VENV)/.dev-installed  ## screenshots of every page at four widths in tests/artifacts/
+	SIKKERBY_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_browser.py tests/test_browser_signin.py
 
 build: $(VENV)/.runtime-installed  ## rebuild the database from data/ (reference data + sample portfolio)
 	$(BIN)/python -m pipelines build --db $(DB)

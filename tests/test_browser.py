@@ -1,7 +1,9 @@
 """The real app in Debian's Chromium, driven by Playwright: every page, the district filter, a CSV download.
 
-Screenshots of every page at 1920, 1400, 768 and 390 px, with and without a district filter, are saved under
-tests/artifacts/ (git-ignored) for people to look at.
+`make screenshots` (SIKKERBY_SCREENSHOTS=1) also saves screenshots of every page at 1920, 1400, 768 and 390 px,
+with and without a district filter, under tests/artifacts/ (git-ignored) for people to look at. `make test`
+runs the same steps and assertions without them: they assert nothing, and drawing 100 full pages took most of
+the browser tests' time.
 Skipped with a reason where Chromium is not installed (`apt-get install chromium chromium-driver`).
 """
 
@@ -42,6 +44,7 @@ PAGES = [
 ]
 HEADINGS = {"Unge 18–25": "Unge 18–25 år", "Tilgængelighed": "Tilgængelighedserklæring"}
 WIDTHS = (1920, 1400, 768, 390)
+SCREENSHOTS = os.environ.get("SIKKERBY_SCREENSHOTS") == "1"  # `make screenshots`
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium mangler: installér Debians pakker med `apt-get install chromium chromium-driver` (.ci/run gør det)."
@@ -109,7 +112,11 @@ def wait_until_settled(page) -> None:
 
 
 def screenshot(page, path: Path, width: int) -> None:
-    """Save the whole page at `width` px: Streamlit scrolls inside its main area, so grow the window to fit it first."""
+    """Save the whole page at `width` px (only under `make screenshots`): Streamlit scrolls inside its main area, so
+    grow the window to fit it first."""
+    if not SCREENSHOTS:
+        return
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": width, "height": 900})
     wait_until_settled(page)
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').getBoundingClientRect().height + 160")
@@ -119,8 +126,24 @@ def screenshot(page, path: Path, width: int) -> None:
     page.set_viewport_size({"width": 1400, "height": 900})
 
 
+def snapshot(page, path: Path, **options) -> None:
+    """Save the page as it is now under tests/artifacts/ (only under `make screenshots`)."""
+    if SCREENSHOTS:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path), **options)
+
+
 def open_page(page, title: str) -> None:
+    click_page_link(page, title)
+    wait_for_page(page, title)
+
+
+def click_page_link(page, title: str) -> None:
+    """Click the menu link to a page, without waiting for the page (so several sessions can click at once)."""
     page.get_by_role("link", name=title).first.click()
+
+
+def wait_for_page(page, title: str) -> None:
     page.get_by_role("heading", name=HEADINGS.get(title, title), level=1).wait_for()
     wait_until_settled(page)
 
@@ -135,7 +158,7 @@ def ranking_districts(page) -> list[list[str]]:
     )
 
 
-def test_every_page_at_four_widths_with_and_without_a_district_filter(app_url, browser):
+def test_every_page_with_and_without_a_district_filter_and_at_four_widths_under_make_screenshots(app_url, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True, locale="da-DK")
     page.goto(app_url)
@@ -251,7 +274,7 @@ def test_the_committee_brief_opens_offline_and_prints_a_page_per_annex(browser, 
 
     findings = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
     assert not findings, findings  # the brief is the project's own markup: nothing is Streamlit's here
-    page.screenshot(path=str(ARTIFACTS / "udvalgsnotat.png"), full_page=False)
+    snapshot(page, ARTIFACTS / "udvalgsnotat.png")
     pdf = page.pdf(path=str(ARTIFACTS / "udvalgsnotat.pdf"), format="A4", print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages >= 8, pages  # front matter, six annexes and the unfinanced list each start a page
@@ -298,7 +321,9 @@ def test_an_analyst_loads_refused_and_good_files_goes_live_and_restores(app_url,
     wait_until_settled(page)
     screenshot(page, ARTIFACTS / "data_klar_1400.png", 1400)
     page.get_by_role("button", name="Gør data live").click()
-    page.get_by_text("Gendan en tidligere version").wait_for()
+    page.get_by_text(
+        "er live. Alle sider viser de nye tal"
+    ).first.wait_for()  # the toast of this go-live (earlier versions may be listed already)
     wait_until_settled(page)
     assert sha() != before  # a new version (same figures: the sample again) is live
     page.get_by_role("button", name="Gendan").click()
@@ -336,22 +361,29 @@ def test_sessions_clicking_while_the_data_is_swapped_never_mix_two_versions(app_
         for swap in range(6):  # the first round reads the data as it is; then five swaps
             if swap:
                 load_portfolio(portfolios[swap % 2], browser_db)
+            decided = []
+            for page in pages:  # every session clicks at once, so the server runs their pages side by side
+                click_page_link(page, "Overblik")
             for page in pages:
-                open_page(page, "Overblik")
+                wait_for_page(page, "Overblik")
                 assert page.locator("[data-testid='stException']").count() == 0
                 assert page.get_by_text("Der skete en fejl").count() == 0
-                decided = page.locator("[data-testid='stMetric']").filter(has_text="Besluttet budget").first.inner_text()
-                open_page(page, "Indsatser")
+                decided.append(page.locator("[data-testid='stMetric']").filter(has_text="Besluttet budget").first.inner_text())
+            for page in pages:
+                click_page_link(page, "Indsatser")
+            for page, decided_here in zip(pages, decided, strict=True):
+                wait_for_page(page, "Indsatser")
                 try:
                     with page.expect_download() as download_info:
                         page.get_by_role("button", name="Hent tabel (CSV)").click()
                 except Exception:
+                    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # what went wrong, whether or not screenshots were asked for
                     page.screenshot(path=str(ARTIFACTS / f"belastning_fejl_{swap}.png"), full_page=True)
                     raise
                 rows = pd.read_csv(io.BytesIO(Path(download_info.value.path()).read_bytes()), sep=";", decimal=",", encoding="utf-8-sig")
                 total = rows.loc[rows["Status"] != "Foreslået", "Budget (kr.)"].sum()
                 shown = f"{total / 1e6:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
-                assert shown in decided, (swap, shown, decided)
+                assert shown in decided_here, (swap, shown, decided_here)
     finally:
         for context in contexts:
             context.close()
@@ -405,7 +437,9 @@ def test_a_decision_is_recorded_a_new_version_goes_live_and_the_follow_up_reads_
     page.get_by_text("overholder kontrakten").wait_for()
     wait_until_settled(page)
     page.get_by_role("button", name="Gør data live").click()
-    page.get_by_text("Gendan en tidligere version").wait_for()
+    page.get_by_text(
+        "er live. Alle sider viser de nye tal"
+    ).first.wait_for()  # the toast of this go-live (earlier versions may be listed already)
     wait_until_settled(page)
 
     page.goto(f"{app_url}/beslutninger")

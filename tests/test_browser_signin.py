@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from dashboard import audit, scenario_store
 from dashboard.scenarios import Change, Scenario
 from tests.conftest import CHROMIUM
-from tests.test_browser import ARTIFACTS, PROJECT_DIR, free_port, streamlit_command, wait_until_settled
+from tests.test_browser import ARTIFACTS, PROJECT_DIR, free_port, snapshot, streamlit_command, wait_until_settled
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium mangler: installér Debians pakker med `apt-get install chromium chromium-driver` (.ci/run gør det)."
@@ -130,8 +130,7 @@ def test_signed_out_visitors_see_only_the_sign_in_page(browser, signed_app):
     page.goto(f"{url}/unge")
     expect(page.get_by_role("button", name="Log ind med kommunens konto")).to_be_visible(timeout=30_000)
     assert "Nørrebro" not in page.content()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "login_log_ind.png")
+    snapshot(page, ARTIFACTS / "login_log_ind.png")
     page.close()
 
 
@@ -148,7 +147,7 @@ def test_each_role_reaches_what_it_may_and_signs_out(browser, signed_app):
     wait_until_settled(page)
     expect(page.get_by_text("Indlæs en ny projektmappe", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Logbog")).to_be_visible()
-    page.screenshot(path=ARTIFACTS / "login_analytiker_data.png", full_page=True)
+    snapshot(page, ARTIFACTS / "login_analytiker_data.png", full_page=True)
     sign_out(page, url)
     page.context.close()
 
@@ -161,7 +160,7 @@ def test_each_role_reaches_what_it_may_and_signs_out(browser, signed_app):
     wait_until_settled(page)
     expect(page.get_by_text("Du har ikke adgang til at indlæse data")).to_be_visible()
     expect(page.get_by_text("Indlæs en ny projektmappe", exact=True)).to_have_count(0)
-    page.screenshot(path=ARTIFACTS / "login_udvalg_data_afvist.png")
+    snapshot(page, ARTIFACTS / "login_udvalg_data_afvist.png")
     page.goto(f"{url}/scenarier")
     wait_until_settled(page)
     expect(page.get_by_text("Gemte scenarier (1)")).to_be_visible()  # open: there are saved scenarios and none is opened
@@ -177,7 +176,7 @@ def test_each_role_reaches_what_it_may_and_signs_out(browser, signed_app):
     expect(page.get_by_text("men har ikke adgang til dashboardet endnu")).to_be_visible()
     assert "Nørrebro" not in page.content()
     expect(page.get_by_test_id("stSidebar")).to_have_count(0)
-    page.screenshot(path=ARTIFACTS / "login_uden_rolle.png")
+    snapshot(page, ARTIFACTS / "login_uden_rolle.png")
     sign_out(page, url)
     page.context.close()
 
