@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import shutil
@@ -18,11 +19,50 @@ sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 # tests/test_warmup.py warms where it tests warming. Servers the browser tests start inherit this.
 os.environ.setdefault("SIKKERBY_WARM", "0")
 
+from streamlit.components.v2 import manifest_scanner  # noqa: E402
 from streamlit.runtime.media_file_manager import MediaFileManager  # noqa: E402
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage  # noqa: E402
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
+from streamlit.testing.v1 import app_test  # noqa: E402
 
 from pipelines.load import build, load_portfolio  # noqa: E402
 from tests.apptest_helpers import Downloads  # noqa: E402
+
+# Every new AppTest scans all installed packages for Streamlit components (0,1–0,4 s each, more than most page
+# runs here); the packages do not change during a run, so the suite scans once. A server scans once at start.
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
+# Each AppTest run also compiles the app and its page anew (a tenth of a page run here); a server compiles each
+# script once until the file changes, and no test changes the app's files, so the suite shares one cache.
+_SCRIPTS = ScriptCache()
+app_test.ScriptCache = lambda: _SCRIPTS
+
+
+# --- `make test` on two workers (pytest-xdist, `-n auto --dist loadscope`) ------------------------------------
+# The browser tests run one after another on one worker, from the start, while the other worker takes the rest
+# module by module; a module's tests stay together, so its module-wide fixture is built once. (xdist's own
+# `xdist_group` mark does nothing under pytest 9.2, which no longer lets it rename tests.)
+BROWSER_MODULES = ("tests/test_browser.py", "tests/test_browser_accessibility.py", "tests/test_browser_signin.py")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the same order on every worker: the browser tests first
+        items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in BROWSER_MODULES)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserFirst(LoadScopeScheduling):
+        """One unit of work per test module, and one for the three browser modules, given out in collection order."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "browser" if module in BROWSER_MODULES else module
+
+    config.option.loadscopereorder = False  # keep the browser unit first
+    return BrowserFirst(config, log)
 
 
 def small_portfolio() -> dict[str, pd.DataFrame]:
@@ -264,8 +304,9 @@ def browser_db(tmp_path_factory) -> Path:
     return db
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One Chromium for every browser test of the run (each test opens its own pages or contexts)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -8,10 +8,12 @@ serious or critical finding the project causes; findings in Streamlit's own mark
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM
@@ -82,7 +84,15 @@ def tab_to(page, test: str, presses: int = 120) -> None:
 
 
 def focus_ring(page) -> str:
-    return page.evaluate("() => { const s = getComputedStyle(document.activeElement); return `${s.outlineStyle} ${s.outlineWidth}`; }")
+    """Return the focused element's outline ("solid 3px" is the app's ring), once it shows or after 10 s.
+
+    Waits because on a busy machine (two pytest workers beside Chromium) the check once read the browser's
+    default outline ("none 3px") right after the Tab, before the app's stylesheet applied.
+    """
+    ring = "() => { const s = getComputedStyle(document.activeElement); return `${s.outlineStyle} ${s.outlineWidth}`; }"
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(f"() => ({ring})() === 'solid 3px'", timeout=10_000)
+    return page.evaluate(ring)
 
 
 def test_a_keyboard_user_filters_by_district_downloads_and_changes_a_scenario(app_url, browser):  # noqa: F811 - the fixture
