@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import os
 import shutil
@@ -247,21 +248,49 @@ def sample_db(tmp_path_factory) -> Path:
     return db
 
 
+class LoadedCopies:
+    """Loads for fixtures: the first load of some CSV files is a real `load_portfolio`; a later load of the same
+    files into a new database is a copy of that database file (a millisecond against a load's quarter second;
+    337 tests start from the small portfolio). A load over an existing database is always real, so versions are
+    kept as they would be. Tests of loading itself call `load_portfolio`, never this.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made: dict[str, Path] = {}
+
+    def load(self, sheets: dict[str, pd.DataFrame], csv_folder: Path, db: Path) -> Path:
+        source = write_csv_folder(sheets, csv_folder)
+        if db.exists():
+            load_portfolio(source, db)
+            return db
+        files = sorted(source.iterdir())
+        key = hashlib.sha256(b"\0".join(file.name.encode() + b"\0" + file.read_bytes() for file in files)).hexdigest()
+        if key not in self.made:
+            first = self.folder / f"{key}.duckdb"
+            load_portfolio(source, first)
+            self.made[key] = first
+        shutil.copyfile(self.made[key], db)
+        return db
+
+
+@pytest.fixture(scope="session")
+def loaded_copies(tmp_path_factory) -> LoadedCopies:
+    return LoadedCopies(tmp_path_factory.mktemp("first_loads"))
+
+
 @pytest.fixture
-def small_db(tmp_path) -> Path:
+def small_db(tmp_path, loaded_copies) -> Path:
     """A database with the three-initiative portfolio loaded."""
-    db = tmp_path / "small.duckdb"
-    load_portfolio(write_csv_folder(small_portfolio(), tmp_path / "csv"), db)
-    return db
+    return loaded_copies.load(small_portfolio(), tmp_path / "csv", tmp_path / "small.duckdb")
 
 
 @pytest.fixture
-def app_on_portfolio(tmp_path, monkeypatch):
+def app_on_portfolio(tmp_path, monkeypatch, loaded_copies):
     """Return a function that loads a variant of the small portfolio and points the app at it."""
 
     def load(sheets: dict[str, pd.DataFrame], name: str = "variant") -> Path:
-        db = tmp_path / f"{name}.duckdb"
-        load_portfolio(write_csv_folder(sheets, tmp_path / name), db)
+        db = loaded_copies.load(sheets, tmp_path / name, tmp_path / f"{name}.duckdb")
         monkeypatch.setenv("SIKKERBY_DB", str(db))
         return db
 

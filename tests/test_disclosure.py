@@ -399,9 +399,8 @@ def test_no_count_of_one_to_four_follows_from_all_pages_and_views_together(every
 
 
 @pytest.fixture
-def small_counts_db(tmp_path) -> Path:
-    db = tmp_path / "small_counts.duckdb"
-    load_portfolio(write_csv_folder(small_counts_portfolio(), tmp_path / "csv"), db)
+def small_counts_db(tmp_path, loaded_copies) -> Path:
+    db = loaded_copies.load(small_counts_portfolio(), tmp_path / "csv", tmp_path / "small_counts.duckdb")
     st.cache_data.clear()
     yield db
     st.cache_data.clear()
