@@ -34,12 +34,19 @@ class LoadResult:
 
 def reference_tables() -> dict[str, pd.DataFrame]:
     """Return the dimension tables and the real population and district data."""
-    return _reference_tables(_file_identity(BOUNDARIES_GEOJSON), _file_identity(POPULATION_CSV))[0]
+    districts, population = _reference_files(_file_identity(BOUNDARIES_GEOJSON), _file_identity(POPULATION_CSV))[0]
+    return {
+        "district": districts,
+        "administration": transform.administrations(),
+        "focus_area": transform.focus_areas(),
+        "goal": transform.goals(),
+        "population": population,
+    }
 
 
 def reference_sources() -> list[tuple[str, str, str]]:
     """Return the reference files' load-log lines: name, SHA-256, content."""
-    return _reference_tables(_file_identity(BOUNDARIES_GEOJSON), _file_identity(POPULATION_CSV))[1]
+    return _reference_files(_file_identity(BOUNDARIES_GEOJSON), _file_identity(POPULATION_CSV))[1]
 
 
 def _file_identity(path: Path) -> tuple[str, int, int]:
@@ -49,23 +56,18 @@ def _file_identity(path: Path) -> tuple[str, int, int]:
 
 
 @functools.lru_cache(maxsize=1)
-def _reference_tables(boundaries: tuple, population: tuple) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, str]]]:
-    """Read the reference files once per process while they are unchanged (the Data page loads many times).
+def _reference_files(boundaries: tuple, population: tuple) -> tuple[tuple[pd.DataFrame, pd.DataFrame], list[tuple[str, str, str]]]:
+    """Read the two reference files once per process while they are unchanged (the Data page loads many times).
 
     The frames are only read by `write_database`, never changed, so every load may share them.
     """
-    tables = {
-        "district": reference.districts_with_boundaries(Path(boundaries[0])),
-        "administration": transform.administrations(),
-        "focus_area": transform.focus_areas(),
-        "goal": transform.goals(),
-        "population": reference.population_by_age_group(Path(population[0])),
-    }
+    boundaries_path, population_path = Path(boundaries[0]), Path(population[0])
+    frames = (reference.districts_with_boundaries(boundaries_path), reference.population_by_age_group(population_path))
     sources = [
-        (Path(population[0]).name, file_sha256(Path(population[0])), "befolkning"),
-        (Path(boundaries[0]).name, file_sha256(Path(boundaries[0])), "bydelsgrænser"),
+        (population_path.name, file_sha256(population_path), "befolkning"),
+        (boundaries_path.name, file_sha256(boundaries_path), "bydelsgrænser"),
     ]
-    return tables, sources
+    return frames, sources
 
 
 @contextlib.contextmanager

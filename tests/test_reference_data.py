@@ -31,3 +31,29 @@ def test_population_covers_1992_to_2015(sample_db):
 def test_every_district_has_a_boundary_joined_on_number(sample_db):
     assert one(sample_db, "SELECT COUNT(*) FROM district WHERE boundary_geojson LIKE '%MultiPolygon%'") == 10
     assert one(sample_db, "SELECT name FROM district WHERE district_id = 4") == "Vesterbro/Kongens Enghave"
+
+
+def test_a_load_after_the_population_file_changed_reads_the_new_file(tmp_path, monkeypatch):
+    """Loads in one process share the reference files as read once; a changed file is read again."""
+    import hashlib
+    import shutil
+
+    from pipelines import load
+    from tests.conftest import small_portfolio, write_csv_folder
+
+    population = tmp_path / "befkbhalderkoencivst.csv"
+    shutil.copyfile(load.POPULATION_CSV, population)
+    monkeypatch.setattr(load, "POPULATION_CSV", population)
+    folder = write_csv_folder(small_portfolio(), tmp_path / "csv")
+    db = tmp_path / "db.duckdb"
+    load.load_portfolio(folder, db)
+    assert one(db, "SELECT SUM(total) FROM population WHERE year = 2010") == 528_208
+    first_sha = hashlib.sha256(population.read_bytes()).hexdigest()
+
+    with population.open("a", encoding="utf-8") as file:  # 1.000 more 20-year-olds in Indre By in 2010
+        file.write("2010,1,20,U,1,1000\n")
+    load.load_portfolio(folder, db)
+    assert one(db, "SELECT SUM(total) FROM population WHERE year = 2010") == 529_208
+    new_sha = hashlib.sha256(population.read_bytes()).hexdigest()
+    shas = "SELECT list(sha256 ORDER BY loaded_at, load_id) FROM load_log WHERE content = 'befolkning'"
+    assert set(one(db, shas)) == {first_sha, new_sha}  # each load logged the file it read
