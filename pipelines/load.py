@@ -34,7 +34,7 @@ class LoadResult:
 
 def reference_tables() -> dict[str, pd.DataFrame]:
     """Return the dimension tables and the real population and district data."""
-    districts, population = _reference_files(_file_identity(BOUNDARIES_GEOJSON), _file_identity(POPULATION_CSV))[0]
+    districts, population = _reference()[0]
     return {
         "district": districts,
         "administration": transform.administrations(),
@@ -44,9 +44,9 @@ def reference_tables() -> dict[str, pd.DataFrame]:
     }
 
 
-def reference_sources() -> list[tuple[str, str, str]]:
-    """Return the reference files' load-log lines: name, SHA-256, content."""
-    return _reference_files(_file_identity(BOUNDARIES_GEOJSON), _file_identity(POPULATION_CSV))[1]
+def _reference() -> tuple[tuple[pd.DataFrame, pd.DataFrame], list[tuple[str, str, str]]]:
+    """Return the district and population frames and the reference files' load-log lines (name, SHA-256, content)."""
+    return _reference_files(_file_identity(BOUNDARIES_GEOJSON), _file_identity(POPULATION_CSV))
 
 
 def _file_identity(path: Path) -> tuple[str, int, int]:
@@ -97,7 +97,7 @@ def load_portfolio(source: Path, db_path: Path, keep_version: bool = True) -> Lo
         portfolio = transform.portfolio_tables(validated_sheets(raw))
     is_sample = Path(source).resolve() == SAMPLE_WORKBOOK.resolve()
     sources = pd.DataFrame(
-        [(path.name, file_sha256(path), "indsatser") for path in raw.source_files] + reference_sources(),
+        [(path.name, file_sha256(path), "indsatser") for path in raw.source_files] + _reference()[1],
         columns=["source_file", "sha256", "content"],
     )
     dataset = {
