@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
-from pipelines import reference, transform
-from pipelines.read import file_sha256, read_input
+from pipelines import plain_csv, reference, transform
+from pipelines.read import file_sha256
 from pipelines.store import write_database
-from pipelines.validate import validated_sheets
 from sikkerby.paths import BOUNDARIES_GEOJSON, POPULATION_CSV, SAMPLE_WORKBOOK
 
 
@@ -89,24 +89,50 @@ def cyclic_gc_paused() -> Iterator[None]:
 def load_portfolio(source: Path, db_path: Path, keep_version: bool = True) -> LoadResult:
     """Validate a workbook or CSV folder and replace the database's portfolio with it.
 
+    A plain CSV folder is read, checked and shaped in DuckDB (`plain_csv`); anything else, or anything
+    `plain_csv` is unsure of, the full way (`read_validate_and_shape`), which names every problem.
+
     Raises InputRejected (and leaves the database untouched) when the input breaks the contract.
     The replaced file is kept as a version unless `keep_version` is False (a staged copy).
     """
-    with cyclic_gc_paused():
-        raw = read_input(source)
-        portfolio = transform.portfolio_tables(validated_sheets(raw))
+    plain = plain_csv.portfolio_tables(source) if Path(source).is_dir() else None
+    if plain is not None:
+        portfolio, source_files = plain.tables, plain.source_files
+    else:
+        portfolio, source_files = read_validate_and_shape(source)
     is_sample = Path(source).resolve() == SAMPLE_WORKBOOK.resolve()
     sources = pd.DataFrame(
-        [(path.name, file_sha256(path), "indsatser") for path in raw.source_files] + _reference()[1],
+        [(path.name, file_sha256(path), "indsatser") for path in source_files] + _reference()[1],
         columns=["source_file", "sha256", "content"],
     )
     dataset = {
         "portfolio_is_sample": "true" if is_sample else "false",
-        "portfolio_source": ", ".join(path.name for path in raw.source_files),
+        "portfolio_source": ", ".join(path.name for path in source_files),
     }
     counts = write_database(db_path, reference_tables() | portfolio, sources, dataset, keep=keep_version)
-    budget_by_year = portfolio["budget"].groupby("year")["budget_kr"].sum().to_dict()
+    budget_by_year = _budget_by_year(portfolio["budget"])
     return LoadResult(db_path, counts, is_sample, tuple(sorted(budget_by_year)), budget_by_year)
+
+
+def read_validate_and_shape(source: Path) -> tuple[dict[str, pd.DataFrame], list[Path]]:
+    """The full way: read every cell, check every rule (naming each problem) and shape the tables in pandas.
+
+    Its modules (and pandera) are imported here, so a plain CSV folder that `plain_csv` reads is loaded without them.
+    """
+    from pipelines.read import read_input
+    from pipelines.validate import validated_sheets
+
+    with cyclic_gc_paused():
+        raw = read_input(source)
+        return transform.portfolio_tables(validated_sheets(raw)), raw.source_files
+
+
+def _budget_by_year(budget: pd.DataFrame | pa.Table) -> dict[int, float]:
+    """Return the budget per year in kr., from the budget table as either way of loading made it."""
+    if isinstance(budget, pa.Table):
+        totals = budget.group_by("year").aggregate([("budget_kr", "sum")])
+        return dict(zip(totals["year"].to_pylist(), totals["budget_kr_sum"].to_pylist(), strict=True))
+    return budget.groupby("year")["budget_kr"].sum().to_dict()
 
 
 def build(db_path: Path) -> LoadResult:

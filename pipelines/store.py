@@ -31,6 +31,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.os_errors import io_failure_sentence, names_a_cause
 
@@ -189,7 +190,7 @@ def loaded_portfolio_source(db_path: Path) -> str | None:
 
 
 def write_database(
-    db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, dataset: dict[str, str], keep: bool = True
+    db_path: Path, tables: dict[str, pd.DataFrame | pa.Table], sources: pd.DataFrame, dataset: dict[str, str], keep: bool = True
 ) -> dict[str, int]:
     """Build a complete database from `tables` and swap it in place of `db_path` in one step.
 
@@ -210,7 +211,7 @@ def write_database(
 
 
 def _write_and_swap(
-    db_path: Path, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, dataset: dict[str, str], keep: bool
+    db_path: Path, tables: dict[str, pd.DataFrame | pa.Table], sources: pd.DataFrame, dataset: dict[str, str], keep: bool
 ) -> dict[str, int]:
     history = previous_load_log(db_path)
     load_id = uuid.uuid4().hex
@@ -350,8 +351,9 @@ def prune_versions(live: Path, just_replaced: str | None = None) -> None:
                 leftover.unlink()
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    if frame.empty:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table) -> None:
+    """Append a DataFrame or an Arrow table (from `plain_csv`) to a table, its columns matched by name."""
+    if len(frame) == 0:
         return
     columns = [
         name
@@ -359,4 +361,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
             "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
         ).fetchall()
     ]
-    con.from_df(frame.reindex(columns=columns)).insert_into(table)
+    if isinstance(frame, pa.Table):
+        con.from_arrow(frame.select(columns)).insert_into(table)
+    else:
+        con.from_df(frame.reindex(columns=columns)).insert_into(table)
