@@ -8,17 +8,21 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 
-from pipelines import plain_csv, reference, transform
-from pipelines.read import file_sha256
+from pipelines import plain_csv, reference
+from pipelines.arrow_tables import totals_by
 from pipelines.store import write_database
 from sikkerby.paths import BOUNDARIES_GEOJSON, POPULATION_CSV, SAMPLE_WORKBOOK
+
+if TYPE_CHECKING:  # pandas is imported by the full reader only (`read_validate_and_shape`)
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -32,19 +36,24 @@ class LoadResult:
     budget_by_year: dict[int, float]
 
 
-def reference_tables() -> dict[str, pd.DataFrame]:
+def reference_tables() -> dict[str, pa.Table]:
     """Return the dimension tables and the real population and district data."""
     districts, population = _reference()[0]
     return {
         "district": districts,
-        "administration": transform.administrations(),
-        "focus_area": transform.focus_areas(),
-        "goal": transform.goals(),
+        "administration": reference.administrations(),
+        "focus_area": reference.focus_areas(),
+        "goal": reference.goals(),
         "population": population,
     }
 
 
-def _reference() -> tuple[tuple[pd.DataFrame, pd.DataFrame], list[tuple[str, str, str]]]:
+def file_sha256(path: Path) -> str:
+    """Return the hex sha256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _reference() -> tuple[tuple[pa.Table, pa.Table], list[tuple[str, str, str]]]:
     """Return the district and population frames and the reference files' load-log lines (name, SHA-256, content)."""
     return _reference_files(_file_identity(BOUNDARIES_GEOJSON), _file_identity(POPULATION_CSV))
 
@@ -56,7 +65,7 @@ def _file_identity(path: Path) -> tuple[str, int, int]:
 
 
 @functools.lru_cache(maxsize=1)
-def _reference_files(boundaries: tuple, population: tuple) -> tuple[tuple[pd.DataFrame, pd.DataFrame], list[tuple[str, str, str]]]:
+def _reference_files(boundaries: tuple, population: tuple) -> tuple[tuple[pa.Table, pa.Table], list[tuple[str, str, str]]]:
     """Read the two reference files once per process while they are unchanged (the Data page loads many times).
 
     The frames are only read by `write_database`, never changed, so every load may share them.
@@ -101,10 +110,7 @@ def load_portfolio(source: Path, db_path: Path, keep_version: bool = True) -> Lo
     else:
         portfolio, source_files = read_validate_and_shape(source)
     is_sample = Path(source).resolve() == SAMPLE_WORKBOOK.resolve()
-    sources = pd.DataFrame(
-        [(path.name, file_sha256(path), "indsatser") for path in source_files] + _reference()[1],
-        columns=["source_file", "sha256", "content"],
-    )
+    sources = [(path.name, file_sha256(path), "indsatser") for path in source_files] + _reference()[1]
     dataset = {
         "portfolio_is_sample": "true" if is_sample else "false",
         "portfolio_source": ", ".join(path.name for path in source_files),
@@ -119,6 +125,7 @@ def read_validate_and_shape(source: Path) -> tuple[dict[str, pd.DataFrame], list
 
     Its modules (and pandera) are imported here, so a plain CSV folder that `plain_csv` reads is loaded without them.
     """
+    from pipelines import transform
     from pipelines.read import read_input
     from pipelines.validate import validated_sheets
 
@@ -128,10 +135,9 @@ def read_validate_and_shape(source: Path) -> tuple[dict[str, pd.DataFrame], list
 
 
 def _budget_by_year(budget: pd.DataFrame | pa.Table) -> dict[int, float]:
-    """Return the budget per year in kr., from the budget table as either way of loading made it."""
+    """Return the budget per year in kr., by year, from the budget table as either way of loading made it."""
     if isinstance(budget, pa.Table):
-        totals = budget.group_by("year").aggregate([("budget_kr", "sum")])
-        return dict(zip(totals["year"].to_pylist(), totals["budget_kr_sum"].to_pylist(), strict=True))
+        return totals_by(budget, "year", "budget_kr")
     return budget.groupby("year")["budget_kr"].sum().to_dict()
 
 

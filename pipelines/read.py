@@ -11,14 +11,12 @@ import codecs
 import csv
 import errno
 import functools
-import hashlib
 import itertools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -31,18 +29,21 @@ from pipelines.cells import NEEDS_CLEANING, ExcelError, UnsavedFormula, Untruste
 from pipelines.contract import SHEETS
 from pipelines.os_errors import io_failure_sentence
 from pipelines.problems import InputRejected, Problem
+from pipelines.sheet_layout import (  # noqa: F401 - read.X names kept for their readers
+    CONTRACT_HEADERS,
+    CSV_SUFFIXES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    WORKBOOK_SUFFIXES,
+    canonical_header,
+    contract_matches,
+    sniff_delimiter,
+)
 from sikkerby import formatting
-from sikkerby.vocabulary import match_key, without_invisible
+from sikkerby.vocabulary import without_invisible
 
 FILE_SHEET = "fil"
 HEADER_SEARCH_ROWS = 10
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-CSV_SUFFIXES = (".csv", ".txt")
-T = TypeVar("T")
-# Caps on what a sheet may fill, checked while reading so a file cannot make the reader use gigabytes:
-# the widest contract sheet has 17 columns; rows are many (other municipalities, many years) but not unbounded.
-MAX_COLUMNS = 200
-MAX_ROWS = 5_000_000  # a thousand times the sample has about 750.000 budget and as many activity rows
 EXCEL_COLUMNS = 16_384  # A to XFD: more cells than this in one row is a broken file
 MAX_MERGED_RANGES = 10_000  # merged cells are refused in the table; this many anywhere is a flood, not a layout
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -72,11 +73,6 @@ class RawInput:
         if self.is_csv_folder:
             return f"filen '{name}.csv' mangler i mappen."
         return f"arket '{name}' mangler i projektmappen."
-
-
-def file_sha256(path: Path) -> str:
-    """Return the hex sha256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def read_input(path: Path) -> RawInput:
@@ -138,21 +134,6 @@ def read_workbook(path: Path) -> RawInput:
     finally:
         book.close()
     return RawInput(sheets, [path])
-
-
-def contract_matches(items: list[T], name_of: Callable[[T], str]) -> dict[str, list[T]]:
-    """Group sheets (or files) by the contract sheet their name matches, in contract order.
-
-    Names match as headers do (case, surrounding spaces, æ/ø/å spellings ignored), so `Indsatser `,
-    `indsætser` and `indsatser` all answer to `indsatser`: more than one is ambiguous.
-    """
-    wanted = {match_key(spec.name): spec.name for spec in SHEETS}
-    found: dict[str, list[T]] = {spec.name: [] for spec in SHEETS}
-    for item in items:
-        name = wanted.get(match_key(name_of(item)))
-        if name:
-            found[name].append(item)
-    return {name: matches for name, matches in found.items() if matches}
 
 
 def ambiguous_sheets_message(name: str, labels: list[str], files: bool = False) -> str:
@@ -591,14 +572,6 @@ def undecodable_problems(file: Path, name: str, text: str, decoded: DecodedText,
     return problems
 
 
-def sniff_delimiter(text: str) -> str:
-    """Return `;`, `,` or tab: whichever splits the header line into the most fields."""
-    header = bounded.first_filled_line(text)  # found at C speed, without a copy: the file may be long
-    counts = {delimiter: header.count(delimiter) for delimiter in (";", "\t", ",")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def sheet_from_rows(name: str, rows: list[tuple]) -> RawSheet:
     """Turn raw rows into a sheet indexed by Excel row number.
 
@@ -612,7 +585,7 @@ def sheet_from_rows(name: str, rows: list[tuple]) -> RawSheet:
     ]
     if not numbered:
         return RawSheet(name, pd.DataFrame())
-    scores = [sum(_filled(c) and canonical_header(c) in _CONTRACT_HEADERS for c in row) for _, row in numbered[:HEADER_SEARCH_ROWS]]
+    scores = [sum(_filled(c) and canonical_header(c) in CONTRACT_HEADERS for c in row) for _, row in numbered[:HEADER_SEARCH_ROWS]]
     start = scores.index(max(scores))
     (header_row, header), body = numbered[start], numbered[start + 1 :]
     width = len(header)
@@ -652,7 +625,7 @@ def rectangular_sheet(text: str, delimiter: str, name: str) -> RawSheet | None:
         return None
     if not any(map(_filled, header)):  # the header is not on line 1
         return None
-    scores = [sum(_filled(c) and canonical_header(c) in _CONTRACT_HEADERS for c in row) for row in first]
+    scores = [sum(_filled(c) and canonical_header(c) in CONTRACT_HEADERS for c in row) for row in first]
     if scores.index(max(scores)) != 0 or len(first[0]) > MAX_COLUMNS:
         return None
     fields = len(first[0])
@@ -683,16 +656,6 @@ def rectangular_sheet(text: str, delimiter: str, name: str) -> RawSheet | None:
         codes = pc.dictionary_encode(column.take(keep)).combine_chunks()  # one string object per distinct text
         columns.append(codes.dictionary.to_numpy(zero_copy_only=False)[codes.indices.to_numpy()])
     return _sheet(name, 1, header, keep + 2, columns)
-
-
-_HEADER_BY_KEY = {match_key(h): h for spec in SHEETS for h in spec.headers}
-_CONTRACT_HEADERS = frozenset(_HEADER_BY_KEY.values())
-
-
-def canonical_header(cell: object) -> str:
-    """Return the contract's spelling of a header, or the header trimmed if it is not in the contract."""
-    text = str(cell).strip()
-    return _HEADER_BY_KEY.get(match_key(text), text)
 
 
 def _filled(cell: object) -> bool:

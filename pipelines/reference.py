@@ -1,4 +1,5 @@
-"""The real reference data: population by district, year and age group; district boundaries.
+"""The reference tables: the real population by district, year and age group and the district boundaries,
+and the contract's fixed lists (administrations, focus areas, goals), as Arrow tables.
 
 Source: Københavns Kommune, Open Data København (see data/reference/README.md).
 """
@@ -8,8 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
 
+from pipelines.arrow_tables import scratch, table_of
 from sikkerby import vocabulary as vocab
 
 AGE_GROUPS: dict[str, tuple[int, int]] = {
@@ -20,47 +22,68 @@ AGE_GROUPS: dict[str, tuple[int, int]] = {
 }
 
 
-def population_by_age_group(csv_path: Path) -> pd.DataFrame:
-    """Return persons per year and district (99 = not assigned) in the four age groups and total."""
-    people = pd.read_csv(csv_path, usecols=["AAR", "BYDEL", "ALDER", "PERSONER"], dtype="int64")
-    group = pd.Series(pd.NA, index=people.index, dtype="string")
-    for name, (low, high) in AGE_GROUPS.items():
-        group = group.mask(people["ALDER"].between(low, high), name)
-    wide = (
-        people.assign(age_group=group)
-        .pivot_table(index=["AAR", "BYDEL"], columns="age_group", values="PERSONER", aggfunc="sum", fill_value=0)
-        .reindex(columns=list(AGE_GROUPS), fill_value=0)
-        .reset_index()
-        .rename(columns={"AAR": "year", "BYDEL": "district_id"})
-    )
-    wide.columns.name = None
-    wide["total"] = wide[list(AGE_GROUPS)].sum(axis=1)
-    return wide.astype("int64")
+def population_by_age_group(csv_path: Path) -> pa.Table:
+    """Return persons per year and district (99 = not assigned) in the four age groups and total, by year and district."""
+    groups = [f"sum(CASE WHEN ALDER BETWEEN {low} AND {high} THEN PERSONER ELSE 0 END)::BIGINT" for low, high in AGE_GROUPS.values()]
+    named = ", ".join(f"{group} AS {name}" for group, name in zip(groups, AGE_GROUPS, strict=True))
+    with scratch() as con:
+        return con.sql(
+            f"SELECT AAR::BIGINT AS year, BYDEL::BIGINT AS district_id, {named}, ({' + '.join(groups)})::BIGINT AS total "  # noqa: S608 - the contract's own names
+            "FROM read_csv(?, header = true, types = {'AAR': 'BIGINT', 'BYDEL': 'BIGINT', 'ALDER': 'BIGINT', 'PERSONER': 'BIGINT'}) "
+            "GROUP BY ALL ORDER BY year, district_id",
+            params=[str(csv_path)],
+        ).to_arrow_table()
 
 
-def districts_with_boundaries(geojson_path: Path) -> pd.DataFrame:
+def districts_with_boundaries(geojson_path: Path) -> pa.Table:
     """Return the ten districts with our names, area and boundary as a GeoJSON Feature string."""
     collection = json.loads(geojson_path.read_text(encoding="utf-8"))
     features = {int(f["properties"]["bydel_nr"]): f for f in collection["features"]}
-    rows = []
+    boundaries = []
     for district in vocab.DISTRICTS:
         feature = features.get(district.number)
-        rows.append(
-            {
-                "district_id": district.number,
-                "name": district.name,
-                "area_m2": float(feature["properties"]["areal_m2"]) if feature else None,
-                "boundary_geojson": json.dumps(
-                    {
-                        "type": "Feature",
-                        "id": district.number,
-                        "properties": {"bydel_nr": district.number, "navn": district.name},
-                        "geometry": feature["geometry"],
-                    },
-                    ensure_ascii=False,
-                )
-                if feature
-                else None,
-            }
+        boundaries.append(
+            json.dumps(
+                {
+                    "type": "Feature",
+                    "id": district.number,
+                    "properties": {"bydel_nr": district.number, "navn": district.name},
+                    "geometry": feature["geometry"],
+                },
+                ensure_ascii=False,
+            )
+            if feature
+            else None
         )
-    return pd.DataFrame(rows)
+    return table_of(
+        {
+            "district_id": ("BIGINT", [d.number for d in vocab.DISTRICTS]),
+            "name": ("VARCHAR", [d.name for d in vocab.DISTRICTS]),
+            "area_m2": (
+                "DOUBLE",
+                [float(features[d.number]["properties"]["areal_m2"]) if d.number in features else None for d in vocab.DISTRICTS],
+            ),
+            "boundary_geojson": ("VARCHAR", boundaries),
+        }
+    )
+
+
+def administrations() -> pa.Table:
+    """Return the seven administrations: code and full name."""
+    return table_of({"code": ("VARCHAR", list(vocab.ADMINISTRATIONS)), "name": ("VARCHAR", list(vocab.ADMINISTRATIONS.values()))})
+
+
+def focus_areas() -> pa.Table:
+    """Return the six focus areas, numbered in the memo's order."""
+    return table_of({"focus_area_id": ("BIGINT", list(range(1, len(vocab.FOCUS_AREAS) + 1))), "name": ("VARCHAR", list(vocab.FOCUS_AREAS))})
+
+
+def goals() -> pa.Table:
+    """Return the four strategic goals with the workbook column that marks each."""
+    return table_of(
+        {
+            "goal_id": ("BIGINT", [g.number for g in vocab.GOALS]),
+            "workbook_column": ("VARCHAR", [g.column for g in vocab.GOALS]),
+            "name": ("VARCHAR", [g.name for g in vocab.GOALS]),
+        }
+    )

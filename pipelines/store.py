@@ -28,11 +28,15 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
+if TYPE_CHECKING:  # the tables come as DataFrames from the full reader; the store itself needs no pandas
+    import pandas as pd
+
+from pipelines.arrow_tables import table_of
 from pipelines.os_errors import io_failure_sentence, names_a_cause
 
 SCHEMA = """
@@ -165,14 +169,14 @@ def remove_abandoned_staging(db_path: Path) -> list[Path]:
     return removed
 
 
-def previous_load_log(db_path: Path) -> dict[str, pd.DataFrame]:
+def previous_load_log(db_path: Path) -> dict[str, pa.Table]:
     """Return the load history of an existing database (empty when there is none or it is unreadable)."""
-    empty = {name: pd.DataFrame() for name in LOG_TABLES}
+    empty = {name: pa.table({}) for name in LOG_TABLES}
     if not db_path.exists():
         return empty
     try:
         with duckdb.connect(str(db_path), read_only=True) as con:
-            return {name: con.table(name).df() for name in LOG_TABLES}
+            return {name: con.table(name).to_arrow_table() for name in LOG_TABLES}
     except duckdb.Error:
         return empty
 
@@ -190,11 +194,15 @@ def loaded_portfolio_source(db_path: Path) -> str | None:
 
 
 def write_database(
-    db_path: Path, tables: dict[str, pd.DataFrame | pa.Table], sources: pd.DataFrame, dataset: dict[str, str], keep: bool = True
+    db_path: Path,
+    tables: dict[str, pd.DataFrame | pa.Table],
+    sources: list[tuple[str, str, str]],
+    dataset: dict[str, str],
+    keep: bool = True,
 ) -> dict[str, int]:
     """Build a complete database from `tables` and swap it in place of `db_path` in one step.
 
-    `sources` lists the files read for this load (source_file, sha256, content); the history of
+    `sources` lists the files read for this load as (source_file, sha256, content); the history of
     earlier loads is carried over. With `keep`, the file it replaces is kept as a version
     (`keep_version`), so the Data page can restore it. Returns the row count of every table written.
     Raises StoreFailure when `db_path` is a file this project did not write, or when the operating
@@ -211,13 +219,28 @@ def write_database(
 
 
 def _write_and_swap(
-    db_path: Path, tables: dict[str, pd.DataFrame | pa.Table], sources: pd.DataFrame, dataset: dict[str, str], keep: bool
+    db_path: Path, tables: dict[str, pd.DataFrame | pa.Table], sources: list[tuple[str, str, str]], dataset: dict[str, str], keep: bool
 ) -> dict[str, int]:
     history = previous_load_log(db_path)
     load_id = uuid.uuid4().hex
     counts = {name: len(frame) for name, frame in tables.items()}
-    log = sources.assign(load_id=load_id, loaded_at=datetime.now().replace(microsecond=0))
-    rows = pd.DataFrame({"load_id": load_id, "table_name": list(counts), "row_count": list(counts.values())})
+    loaded_at = datetime.now().replace(microsecond=0)
+    log = table_of(
+        {
+            "source_file": ("VARCHAR", [name for name, _, _ in sources]),
+            "sha256": ("VARCHAR", [sha for _, sha, _ in sources]),
+            "content": ("VARCHAR", [content for _, _, content in sources]),
+            "load_id": ("VARCHAR", [load_id] * len(sources)),
+            "loaded_at": ("TIMESTAMP", [loaded_at] * len(sources)),
+        }
+    )
+    rows = table_of(
+        {
+            "load_id": ("VARCHAR", [load_id] * len(counts)),
+            "table_name": ("VARCHAR", list(counts)),
+            "row_count": ("BIGINT", list(counts.values())),
+        }
+    )
     staging = staging_path(db_path, load_id)
     try:
         with duckdb.connect(str(staging)) as con:
@@ -231,7 +254,11 @@ def _write_and_swap(
                 ("load_table_rows", rows),
             ):
                 _insert(con, name, frame)
-            _insert(con, "dataset", pd.DataFrame({"key": list(dataset) + ["data_version"], "value": list(dataset.values()) + [load_id]}))
+            _insert(
+                con,
+                "dataset",
+                table_of({"key": ("VARCHAR", [*dataset, "data_version"]), "value": ("VARCHAR", [*dataset.values(), load_id])}),
+            )
             con.execute("CHECKPOINT")
         if keep:
             keep_version(db_path)
@@ -362,6 +389,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa
         ).fetchall()
     ]
     if isinstance(frame, pa.Table):
+        for missing in (name for name in columns if name not in frame.column_names):  # as DataFrame.reindex does
+            frame = frame.append_column(missing, pa.nulls(len(frame)))
         con.from_arrow(frame.select(columns)).insert_into(table)
     else:
         con.from_df(frame.reindex(columns=columns)).insert_into(table)

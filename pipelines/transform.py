@@ -1,4 +1,4 @@
-"""Shape validated sheets and reference data into the database's tables (all plain DataFrames)."""
+"""Shape validated sheets into the database's portfolio tables (all plain DataFrames); the fixed lists are in `reference`."""
 
 from __future__ import annotations
 
@@ -6,28 +6,6 @@ import numpy as np
 import pandas as pd
 
 from sikkerby import vocabulary as vocab
-
-
-def administrations() -> pd.DataFrame:
-    """Return the seven administrations: code and full name."""
-    return pd.DataFrame({"code": list(vocab.ADMINISTRATIONS), "name": list(vocab.ADMINISTRATIONS.values())})
-
-
-def focus_areas() -> pd.DataFrame:
-    """Return the six focus areas, numbered in the memo's order."""
-    return pd.DataFrame({"focus_area_id": range(1, len(vocab.FOCUS_AREAS) + 1), "name": list(vocab.FOCUS_AREAS)})
-
-
-def goals() -> pd.DataFrame:
-    """Return the four strategic goals with the workbook column that marks each."""
-    return pd.DataFrame(
-        {
-            "goal_id": [g.number for g in vocab.GOALS],
-            "workbook_column": [g.column for g in vocab.GOALS],
-            "name": [g.name for g in vocab.GOALS],
-        }
-    )
-
 
 YOUNG_ADULT_TARGET_SHARE = 1 / 3
 

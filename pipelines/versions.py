@@ -27,9 +27,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.load import LoadResult, load_portfolio
+from pipelines.load import LoadResult, file_sha256, load_portfolio
 from pipelines.problems import InputRejected
-from pipelines.read import file_sha256
 from pipelines.store import (
     LoadBusy,
     StoreFailure,

@@ -604,6 +604,20 @@ def main(argv: list[str]) -> None:
             )
             print(peer_report([{"scale": int(argv[1]), "peer": measure_against_peer(db, folder)}]))
         return
+    if argv and argv[0] == "--load":  # only `pipelines load` against its floors, at the scales given; printed, not written
+        for scale in [int(a) for a in argv[1:]] or [100, 1000]:
+            with tempfile.TemporaryDirectory() as tmp:
+                folder, db = Path(tmp) / "csv", Path(tmp) / "bench.duckdb"
+                subprocess.run(
+                    [sys.executable, "scripts/scale_sample.py", str(scale), str(folder)], cwd=PROJECT_DIR, check=True, capture_output=True
+                )
+                times = measure_load(folder, db, RUNS)
+                print(
+                    f"| {scale}× | {_n(times['load_s'], 2)} | {_n(times['load_floor_s'], 3)} | {_n(times['load_process_floor_s'], 2)} "
+                    f"| {_n(times['load_s'] / times['load_process_floor_s'], 1)}× |",
+                    flush=True,
+                )
+        return
     if argv and argv[0] == "--flood":  # only the uploads' peak memory, into the existing results
         print("Uploads …", flush=True)
         write_flood_section(flood_report(measure_floods(int(argv[1]) if len(argv) > 1 else None)))

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a column is formatted, so the command line's summary starts without it
+    import pandas as pd
 
 MISSING = "–"
 # d3-format settings that make plotly's axis ticks and hover numbers Danish.
@@ -63,7 +66,7 @@ def numbers_with_hidden(values: pd.Series) -> bool:
     """
     if values.dtype != object:
         return False
-    cells = [v for v in values if v is not None and v is not pd.NA]
+    cells = [v for v in values if v is not None and not _is_pandas_na(v)]
     numbers = [v for v in cells if isinstance(v, (int, float)) and not isinstance(v, bool)]
     return len(numbers) == len(cells) and any(not math.isnan(v) or isinstance(v, Hidden) for v in numbers)
 
@@ -80,7 +83,7 @@ def _shows_hidden(formatter: Callable[..., str]) -> Callable[..., str]:
 
 def _as_float(value: object) -> float | None:
     """Return the value as a finite float, or None when it is missing, not a number or infinite."""
-    if value is None or value is pd.NA or isinstance(value, bool):
+    if value is None or _is_pandas_na(value) or isinstance(value, bool):
         return None
     try:
         number_value = float(value)  # type: ignore[arg-type]
@@ -89,8 +92,14 @@ def _as_float(value: object) -> float | None:
     return number_value if math.isfinite(number_value) else None
 
 
+def _is_pandas_na(value: object) -> bool:
+    """True for pandas' NA; a value can only be it once pandas is imported, so this never imports pandas."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and value is pandas.NA
+
+
 def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "nan", "NaT")
+    return value is None or _is_pandas_na(value) or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "nan", "NaT")
 
 
 @_shows_hidden
@@ -179,6 +188,8 @@ def signed_change(value: object, unit_formatter: Callable[[object], str] = numbe
 
 def column(values: pd.Series, formatter: Callable[[object], str]) -> pd.Series:
     """Format a whole column at once (one call per distinct value), keeping the index; hidden figures read their marker."""
+    import pandas as pd
+
     if any_hidden(values):
         return pd.Series([formatter(value) for value in values], index=values.index, dtype=object)  # NaN-like keys would merge
     distinct = {value: formatter(value) for value in values.unique()}

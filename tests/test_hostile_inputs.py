@@ -226,7 +226,7 @@ READ_ONLY_FOLDER = """
 import duckdb
 _connect = duckdb.connect
 def connect(database=":memory:", read_only=False, **options):
-    if not read_only:  # what DuckDB says when it may not create the file in the folder
+    if not read_only and database != ":memory:":  # what DuckDB says when it may not create the file in the folder
         raise duckdb.IOException(f'IO Error: Cannot open file "{database}": Permission denied')
     return _connect(database, read_only=read_only, **options)
 duckdb.connect = connect

@@ -1010,19 +1010,21 @@ def validated(tmp_path: Path, sheets: dict[str, pd.DataFrame] | None = None) -> 
 
 
 def test_dimension_tables():
-    administrations = transform.administrations()
-    assert administrations.columns.tolist() == ["code", "name"]
-    assert administrations["code"].tolist() == ["SOF", "BUF", "BIF", "KFF", "TMF", "SUF", "ØKF"]
-    assert administrations["name"].iloc[0] == "Socialforvaltningen"
-    areas = transform.focus_areas()
-    assert areas.columns.tolist() == ["focus_area_id", "name"]
-    assert areas["focus_area_id"].tolist() == [1, 2, 3, 4, 5, 6]
-    assert areas["name"].iloc[0] == "Lokal indsats"
-    goals = transform.goals()
-    assert goals.columns.tolist() == ["goal_id", "workbook_column", "name"]
-    assert goals["goal_id"].tolist() == [1, 2, 3, 4]
-    assert goals["workbook_column"].tolist() == ["maal_tryghed", "maal_tidlig_indsats", "maal_exit", "maal_koordinering"]
-    assert goals["name"].tolist() == [TRYGHED, TIDLIG, EXIT, KOORDINERING]
+    from pipelines import reference
+
+    administrations = reference.administrations()
+    assert administrations.column_names == ["code", "name"]
+    assert administrations["code"].to_pylist() == ["SOF", "BUF", "BIF", "KFF", "TMF", "SUF", "ØKF"]
+    assert administrations["name"][0].as_py() == "Socialforvaltningen"
+    areas = reference.focus_areas()
+    assert areas.column_names == ["focus_area_id", "name"]
+    assert areas["focus_area_id"].to_pylist() == [1, 2, 3, 4, 5, 6]
+    assert areas["name"][0].as_py() == "Lokal indsats"
+    goals = reference.goals()
+    assert goals.column_names == ["goal_id", "workbook_column", "name"]
+    assert goals["goal_id"].to_pylist() == [1, 2, 3, 4]
+    assert goals["workbook_column"].to_pylist() == ["maal_tryghed", "maal_tidlig_indsats", "maal_exit", "maal_koordinering"]
+    assert goals["name"].to_pylist() == [TRYGHED, TIDLIG, EXIT, KOORDINERING]
 
 
 @pytest.mark.parametrize(
