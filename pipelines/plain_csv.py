@@ -29,7 +29,10 @@ from pipelines.sheet_layout import CSV_SUFFIXES, MAX_COLUMNS, MAX_ROWS, canonica
 from sikkerby import vocabulary as vocab
 
 # Cells read as themselves, as `validate.typed_column` reads them without `parse_cell`.
-_PLAIN_WHOLE = "^[0-9]{1,15}$"
+# A whole number, or one with one or two decimals after a dot or a comma: the same number in either style
+# (`parse_number` reads a separator as thousands only before exactly three digits).
+_PLAIN_NUMBER = "^[0-9]{1,15}([.,][0-9]{1,2})?$"
+_DOT_DECIMAL = "^[0-9]{1,15}[.][0-9]{1,2}$"  # shows the column writes plain numbers (`column_is_danish`)
 _PLAIN_ID = "^[!-~]([ -~]*[!-~])?$"  # printable ASCII, no space at either end
 # More distinct texts than this that need `parse_cell` in one column, and the full way reads the folder.
 MAX_READ_ONE_BY_ONE = 20_000
@@ -102,10 +105,10 @@ def _typed_sheet(con: duckdb.DuckDBPyConnection, spec: SheetSpec, file: Path) ->
             continue
         cell = f"r.c{header.index(column.header)}"
         plain = _plain_sql(cell, column.kind)
-        unread = _read_one_by_one(not_plain[present.index(column)], column)
-        value = {Kind.WHOLE: f"CAST({cell} AS DOUBLE)", Kind.NUMBER: f"CAST({cell} AS DOUBLE)", Kind.ID: cell, Kind.TEXT: cell}.get(
-            column.kind, _literal(None, column)
-        )
+        distinct, dot_decimals = not_plain[present.index(column)]
+        unread = _read_one_by_one(distinct, column, dot_decimals)
+        as_number = f"CAST(replace({cell}, ',', '.') AS DOUBLE)"
+        value = {Kind.WHOLE: as_number, Kind.NUMBER: as_number, Kind.ID: cell, Kind.TEXT: cell}.get(column.kind, _literal(None, column))
         if unread:
             con.execute(
                 f"CREATE TABLE read_{spec.name}_{number} AS SELECT unnest(?::VARCHAR[]) AS cell, unnest(?::{_SQL_TYPE.get(column.kind, 'VARCHAR')}[]) AS value",
@@ -151,7 +154,7 @@ def _header(data: bytes, spec: SheetSpec) -> tuple[list[str], str]:
 def _plain_sql(cell: str, kind: Kind) -> str:
     """SQL that is true for a cell that reads as itself (or as its number), with no `parse_cell` needed."""
     if kind in (Kind.WHOLE, Kind.NUMBER):
-        return f"regexp_full_match({cell}, '{_PLAIN_WHOLE}')"
+        return f"regexp_full_match({cell}, '{_PLAIN_NUMBER}')"
     if kind is Kind.ID:
         return f"regexp_full_match({cell}, '{_PLAIN_ID}')"
     if kind is Kind.TEXT:
@@ -159,14 +162,22 @@ def _plain_sql(cell: str, kind: Kind) -> str:
     return "false"
 
 
-def _not_plain_texts(con: duckdb.DuckDBPyConnection, spec: SheetSpec, cells: list[tuple[str, Kind]]) -> list[list[str]]:
-    """Return, per column, the distinct filled cells that are not plain, in one pass over the sheet."""
-    lists = ", ".join(f"list(DISTINCT {cell}) FILTER (WHERE {cell} IS NOT NULL AND NOT ({_plain_sql(cell, kind)}))" for cell, kind in cells)
-    return [texts or [] for texts in con.execute(f"SELECT {lists} FROM raw_{spec.name} r").fetchall()[0]]
+def _not_plain_texts(con: duckdb.DuckDBPyConnection, spec: SheetSpec, cells: list[tuple[str, Kind]]) -> list[tuple[list[str], bool]]:
+    """Return, per column, the distinct filled cells that are not plain and whether a cell shows a decimal point, in one pass."""
+    found = ", ".join(
+        f"list(DISTINCT {cell}) FILTER (WHERE {cell} IS NOT NULL AND NOT ({_plain_sql(cell, kind)})), "
+        f"coalesce(bool_or(regexp_full_match({cell}, '{_DOT_DECIMAL}')), false)"
+        for cell, kind in cells
+    )
+    row = con.execute(f"SELECT {found} FROM raw_{spec.name} r").fetchall()[0]
+    return [(row[i] or [], row[i + 1]) for i in range(0, len(row), 2)]
 
 
-def _read_one_by_one(distinct: list[str], column: ColumnSpec) -> dict[str, object]:
-    """Read each distinct cell that is not plain with `parse_cell`, as the full way does; NotPlain if any needs a message."""
+def _read_one_by_one(distinct: list[str], column: ColumnSpec, dot_decimals: bool) -> dict[str, object]:
+    """Read each distinct cell that is not plain with `parse_cell`, as the full way does; NotPlain if any needs a message.
+
+    The number style is the full way's: a column is Danish unless a cell shows otherwise, a decimal point among them.
+    """
     if len(distinct) > MAX_READ_ONE_BY_ONE or column.kind is Kind.ID and distinct:
         raise NotPlain("too many texts to read one by one, or an id that needs reading")
     if any(vocab.without_invisible(text.replace("\u00a0", " ")).strip() != text for text in distinct):
@@ -174,7 +185,7 @@ def _read_one_by_one(distinct: list[str], column: ColumnSpec) -> dict[str, objec
     number = column.kind in (Kind.WHOLE, Kind.NUMBER)
     if number and may_be_ambiguous(distinct):
         raise NotPlain("a number whose separator the column may make ambiguous")
-    danish = column_is_danish(distinct) if number else True
+    danish = column_is_danish(distinct) and not dot_decimals if number else True
     return {text: _reading(text, column, danish) for text in distinct}
 
 

@@ -16,6 +16,7 @@ import pytest
 from pipelines import plain_csv
 from pipelines.load import load_portfolio, read_validate_and_shape
 from pipelines.problems import InputRejected
+from sikkerby import vocabulary as vocab
 from tests.conftest import small_portfolio, write_csv_folder
 
 
@@ -122,10 +123,44 @@ def test_an_age_range_with_exactly_a_third_in_18_25_is_aimed_at_them_both_ways(t
 
 
 def test_danish_numbers_read_the_same_both_ways(tmp_path):
-    sheets = edited(budget=[(0, "budget_kr", "1.234.567,5"), (2, "budget_kr", "2.000.000"), (3, "budget_kr", "750.000,25")])
+    sheets = edited(
+        budget=[
+            (0, "budget_kr", "1.234.567,5"),
+            (1, "budget_kr", "500000,05"),
+            (2, "budget_kr", "2.000.000"),
+            (3, "budget_kr", "750.000,25"),
+        ]
+    )
     plain, full = both_ways(write_csv_folder(sheets, tmp_path / "csv"))
     assert plain == full
-    assert [r["budget_kr"] for r in plain["budget"]] == [1234567.5, 500000.0, 2000000.0, 750000.25]
+    assert [r["budget_kr"] for r in plain["budget"]] == [1234567.5, 500000.05, 2000000.0, 750000.25]
+
+
+def test_a_decimal_point_elsewhere_in_the_column_makes_0_125_a_decimal_both_ways(tmp_path):
+    """`0.125` is 125 the Danish way; `1900000.5` in the same column shows a decimal point, so it is 0,125."""
+    sheets = edited(budget=[(1, "forbrug_kr", "0.125"), (2, "forbrug_kr", "1900000.5")])
+    plain, full = both_ways(write_csv_folder(sheets, tmp_path / "csv"))
+    assert plain == full
+    assert [r["spent_kr"] for r in plain["budget"]] == [1000000.0, 0.125, 1900000.5, None]
+
+
+@pytest.mark.parametrize("separator", [".", ","], ids=["punktum", "komma"])
+def test_many_amounts_with_decimals_are_read_in_duckdb_the_same_as_the_full_way(tmp_path, monkeypatch, separator):
+    """3.000 budget lines, each its own amount with øre: more distinct texts than are read one by one, so DuckDB casts them."""
+    monkeypatch.setattr(plain_csv, "MAX_READ_ONE_BY_ONE", 100)
+    districts = ["", *(d.name for d in vocab.DISTRICTS)]
+    keys = [
+        (year, district, source) for year in range(2000, 2101) for district in districts for source in ("kommune", "satspulje", "andet")
+    ]
+    lines = [
+        ["SOF-001", str(year), district, f"{i}{separator}{i % 100:02d}", f"7{separator}5", source]
+        for i, (year, district, source) in enumerate(keys[:3000])
+    ]
+    sheets = small_portfolio()
+    sheets["budget"] = pd.DataFrame(lines, columns=sheets["budget"].columns)
+    plain, full = both_ways(write_csv_folder(sheets, tmp_path / "csv"))
+    assert plain == full
+    assert (plain["budget"][2345]["budget_kr"], plain["budget"][2345]["spent_kr"]) == (2345.45, 7.5)
 
 
 def test_a_row_of_empty_fields_is_skipped_and_the_next_row_keeps_its_excel_number(tmp_path):
