@@ -121,6 +121,32 @@ def measure_pages(db: Path) -> dict[str, object]:
     return out
 
 
+def measure_first_runs(db: Path, warmed: bool) -> dict[str, dict[str, float]]:
+    """The first AppTest run of every page on a new data version, without and with a district: cold, or after
+    the version was warmed as the server warms it (`Warmer.warm_everything`). Run in a fresh process each way."""
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    os.environ |= {"SIKKERBY_DB": str(db), "SIKKERBY_SCENARIOS": str(db.parent / "scenarios.sqlite"), "SIKKERBY_WARM": "0"}
+    from dashboard import database, queries, warmup
+    from tests.apptest_helpers import PAGES as PAGE_FILES
+    from tests.apptest_helpers import open_app
+
+    out: dict[str, dict[str, float]] = {"warming_s": {}}
+    if warmed:
+        start = time.perf_counter()
+        warmup.Warmer().warm_everything(queries.source_of(database.POOL.checkout(db)))
+        out["warming_s"] = {"s": time.perf_counter() - start, "mb": warmup.memory_mb()}
+    for view, query in (("uden filter", None), ("Valby", {"bydel": "Valby"})):
+        out[view] = {}
+        for title, key in PAGES.items():
+            if key in PAGE_FILES and key not in ("about", "data"):
+                start = time.perf_counter()
+                open_app(key, query)
+                out[view][title] = time.perf_counter() - start
+    return out
+
+
 SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}  # as `make run` starts the server (see the Makefile)
 
 
@@ -617,6 +643,35 @@ def main(argv: list[str]) -> None:
                     f"| {_n(times['load_s'] / times['load_process_floor_s'], 1)}× |",
                     flush=True,
                 )
+        return
+    if argv and argv[0] == "--first-runs-one":  # in its own process: argv = DB cold|warm
+        print(json.dumps(measure_first_runs(Path(argv[1]), argv[2] == "warm")))
+        return
+    if argv and argv[0] == "--first-runs":  # the first run of each page on a new version, cold and warmed; printed
+        scale = int(argv[1]) if len(argv) > 1 else 1000
+        with tempfile.TemporaryDirectory() as tmp:
+            folder, db = Path(tmp) / "csv", Path(tmp) / "bench.duckdb"
+            subprocess.run(
+                [sys.executable, "scripts/scale_sample.py", str(scale), str(folder)], cwd=PROJECT_DIR, check=True, capture_output=True
+            )
+            subprocess.run(
+                [sys.executable, "-m", "pipelines", "load", str(folder), "--db", str(db)], cwd=PROJECT_DIR, check=True, capture_output=True
+            )
+            runs = {}
+            for way in ("cold", "warm"):
+                done = subprocess.run(
+                    [sys.executable, __file__, "--first-runs-one", str(db), way],
+                    cwd=PROJECT_DIR,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                runs[way] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"Opvarmning ved {scale}×: {_n(runs['warm']['warming_s']['s'], 1)} s, {_n(runs['warm']['warming_s']['mb'], 0)} MB")
+        print("| visning | side | kold (s) | efter opvarmning (s) |\n|---|---|---|---|")
+        for view in ("uden filter", "Valby"):
+            for title, cold in runs["cold"][view].items():
+                print(f"| {view} | {title} | {_n(cold, 2)} | {_n(runs['warm'][view][title], 2)} |")
         return
     if argv and argv[0] == "--flood":  # only the uploads' peak memory, into the existing results
         print("Uploads …", flush=True)

@@ -34,12 +34,13 @@ def lines(problems: list[Problem]) -> list[str]:
     return [str(p) for p in problems]
 
 
-def loaded(source: Path, tmp_path: Path, sql: str) -> list[tuple]:
-    """Load `source` into a fresh database and return the rows of one query."""
+def loaded(source: Path, tmp_path: Path, sql: str, *more: str) -> list[tuple] | list[list[tuple]]:
+    """Load `source` into a fresh database and return the rows of one query (of each query, when more are given)."""
     db = tmp_path / "ok.duckdb"
     load_portfolio(source, db)
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql).fetchall()
+        rows = [con.execute(query).fetchall() for query in (sql, *more)]
+    return rows if more else rows[0]
 
 
 BUDGET_ROWS = "SELECT initiative_id, year, district_id, budget_kr, spent_kr, funding_source FROM budget ORDER BY source_row"
@@ -345,9 +346,16 @@ def test_an_id_with_an_invisible_character_joins_its_initiative(tmp_path, invisi
     sheets["aktivitet"].loc[1, "indsats_id"] = f"{invisible}BUF-001{invisible}"
     sheets["effektmaal"].loc[0, "indsats_id"] = f"SOF-0{invisible}01"
     source = write_csv_folder(sheets, tmp_path / "csv")
-    assert loaded(source, tmp_path, "SELECT initiative_id FROM budget ORDER BY source_row")[0] == ("SOF-001",)
-    assert loaded(source, tmp_path, "SELECT initiative_id FROM activity ORDER BY source_row") == [("SOF-001",), ("BUF-001",)]
-    assert loaded(source, tmp_path, "SELECT initiative_id FROM effect_target") == [("SOF-001",)]
+    budget, activity, effects = loaded(
+        source,
+        tmp_path,
+        "SELECT initiative_id FROM budget ORDER BY source_row",
+        "SELECT initiative_id FROM activity ORDER BY source_row",
+        "SELECT initiative_id FROM effect_target",
+    )
+    assert budget[0] == ("SOF-001",)
+    assert activity == [("SOF-001",), ("BUF-001",)]
+    assert effects == [("SOF-001",)]
 
 
 def test_full_width_letters_in_an_id_are_the_plain_letters(tmp_path):
@@ -411,15 +419,21 @@ def test_invisible_characters_in_choices_marks_numbers_and_units_are_ignored(tmp
     sheets["budget"].loc[1, "kilde"] = "sats\u00adpulje"
     sheets["effektmaal"].loc[0, "enhed"] = "personer\u200b"
     source = write_csv_folder(sheets, tmp_path / "csv")
-    assert loaded(source, tmp_path, BUDGET_ROWS)[:2] == [
+    budget, initiative, goals, units = loaded(
+        source,
+        tmp_path,
+        BUDGET_ROWS,
+        "SELECT status, financing, administration_code FROM initiative WHERE initiative_id = 'BUF-001'",
+        "SELECT goal_id FROM initiative_goal WHERE initiative_id = 'BUF-001'",
+        "SELECT unit FROM effect_target",
+    )
+    assert budget[:2] == [
         ("SOF-001", 2010, 3, 1234567.5, 1000000.0, "kommune"),
         ("SOF-001", 2010, 8, 500000.0, None, "satspulje"),
     ]
-    assert loaded(source, tmp_path, "SELECT status, financing, administration_code FROM initiative WHERE initiative_id = 'BUF-001'") == [
-        ("eksisterende", "finansieret", "BUF")
-    ]
-    assert loaded(source, tmp_path, "SELECT goal_id FROM initiative_goal WHERE initiative_id = 'BUF-001'") == [(2,)]
-    assert loaded(source, tmp_path, "SELECT unit FROM effect_target") == [("personer",)]
+    assert initiative == [("eksisterende", "finansieret", "BUF")]
+    assert goals == [(2,)]
+    assert units == [("personer",)]
 
 
 def test_a_look_alike_letter_in_a_choice_is_named_in_the_message(tmp_path):
