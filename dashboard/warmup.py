@@ -19,6 +19,10 @@ Warming is off where `SIKKERBY_WARM=0` (the test suite, which warms where it tes
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
+import gc
 import logging
 import os
 import threading
@@ -26,6 +30,8 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+
+import pyarrow
 
 from dashboard import decision_view, focus_area_annex, queries, scenario_outcome, scenarios
 from dashboard.database import POOL, DatabaseMissing, file_identity
@@ -48,6 +54,29 @@ def enabled() -> bool:
 def memory_budget_mb() -> float:
     """Return the server memory up to which district views are warmed: $SIKKERBY_WARM_MB, else `MEMORY_BUDGET_MB`."""
     return float(os.environ.get("SIKKERBY_WARM_MB", MEMORY_BUDGET_MB))
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+
+
+def release_freed_memory() -> None:
+    """Hand memory that freed results left in the allocators back to the operating system.
+
+    glibc (`malloc_trim`) and Arrow's pool, which holds pandas' text columns, keep freed memory for
+    reuse; without this a server that forgot a replaced version's results, or the intermediate
+    frames of a warmed view, looks as large as before to `memory_mb` and to the machine.
+    """
+    gc.collect()
+    pyarrow.default_memory_pool().release_unused()
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
 
 
 def memory_mb() -> float:
@@ -179,6 +208,7 @@ class Warmer:
         if default is not None:
             warm_view(source, default)
         for done, filters in enumerate(districts):
+            release_freed_memory()  # what the last view's queries freed does not count against the budget
             if memory_mb() >= memory_budget_mb():
                 LOG.warning(
                     "Opvarmning stoppet ved %.0f MB: %d af %d bydele er ikke varmet op", memory_mb(), len(districts) - done, len(districts)
@@ -218,6 +248,7 @@ class Warmer:
                 self._warm.discard(replaced)
             if replaced not in (None, source):  # its results are no longer asked for: free them before the new ones are made
                 queries.clear_cached_results()
+                release_freed_memory()
             start = time.perf_counter()
             try:
                 self._warm_one(source)

@@ -229,6 +229,12 @@ PEER_STEPS = {  # what a visitor does, in this order, right after the server sta
 }
 
 
+def _peak_mb(pid: int) -> float:
+    """Return a process's peak resident memory so far in MB (the kernel's high-water mark, VmHWM)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) / 1024
+
+
 def _free_port() -> int:
     import socket
 
@@ -323,6 +329,7 @@ def measure_against_peer(db: Path, folder: Path) -> dict[str, dict[str, float]]:
                 out[name]["server_mb"] = (
                     int(subprocess.run(["ps", "-o", "rss=", "-p", str(servers[name].pid)], capture_output=True, text=True).stdout) / 1024
                 )
+                out[name]["server_peak_mb"] = _peak_mb(servers[name].pid)
             browser.close()
     finally:
         for server in servers.values():
@@ -611,6 +618,10 @@ def peer_report(results: list[dict]) -> str:
         lines.append(
             f"| {r['scale']}× | serverens hukommelse til sidst (MB) | {_n(peer['dashboard']['server_mb'], 0)} "
             f"| {_n(peer['peer']['server_mb'], 0)} | – |"
+        )
+        lines.append(
+            f"| {r['scale']}× | serverens maks. hukommelse (MB) | {_n(peer['dashboard'].get('server_peak_mb', nan), 0)} "
+            f"| {_n(peer['peer'].get('server_peak_mb', nan), 0)} | – |"
         )
     return "\n".join(lines) + "\n"
 

@@ -87,11 +87,14 @@ def test_a_new_data_version_from_a_load_is_warmed_the_old_one_forgotten_and_neit
     db = tmp_path / "live.duckdb"
     load_portfolio(write_csv_folder(small_portfolio(), tmp_path / "first"), db)
     warmed: list[queries.Source] = []
+    released: list[bool] = []  # each time freed memory is handed back to the system
+    monkeypatch.setattr(warmup, "release_freed_memory", lambda: released.append(True))
     watcher = warmup.Warmer(warm=warmed.append)
     watcher.watch(db)
     watcher.watch(db)  # a second run asks again: still one watcher
     first = live_source(db)
     wait_until(lambda: watcher.is_warm(first))
+    assert released == []  # nothing forgotten yet
     assert queries.budget_years(first) == [2010, 2011]  # cached for the first version
     second_sheets = small_portfolio()
     second_sheets["budget"].loc[0, "budget_kr"] = "1"
@@ -101,6 +104,7 @@ def test_a_new_data_version_from_a_load_is_warmed_the_old_one_forgotten_and_neit
     wait_until(lambda: watcher.is_warm(second))
     time.sleep(0.2)  # more polls of an unchanged file
     assert warmed == [first, second]
+    assert released == [True]  # once, when the first version's results were forgotten
     assert not watcher.is_warm(first)
     with pytest.raises(VersionGone):  # its cached result was freed: asking again reaches for a file no longer there
         queries.budget_years(first)
