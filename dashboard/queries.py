@@ -540,7 +540,7 @@ def _people(
     fine = decision.lines
     chosen = np.ones(len(fine), dtype=bool)
     if filters.without_districts() != Filters(year=filters.year):
-        chosen &= _among(fine["initiative_id"], chosen_initiatives(source, filters.without_districts())).to_numpy()
+        chosen &= among(fine["initiative_id"], chosen_initiatives(source, filters.without_districts())).to_numpy()
     if years is not None:
         chosen &= fine["year"].isin(years or (filters.year,)).to_numpy()
     if lines == "districts":
@@ -560,8 +560,8 @@ def _people(
     return out
 
 
-def _among(ids: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
-    """Return, per row, whether its id is among `wanted` (in Arrow: pandas' `isin` on text is ten times slower)."""
+def among(ids: pd.Series, wanted: tuple[str, ...] | pd.Series) -> pd.Series:
+    """Return, per row, whether its id is among `wanted`, in Arrow: pandas 3's `isin` on text turns each wanted id into an Arrow scalar one at a time (1 s for 93.000)."""
     found = pc.is_in(pa.array(ids, type=pa.string()), value_set=pa.array(wanted, type=pa.string()))
     return pd.Series(found.to_numpy(zero_copy_only=False), index=ids.index, dtype=bool)
 

@@ -247,7 +247,7 @@ if new:
     st.subheader("Nye indsatser fra scenariet: hvilken rigtig indsats blev de til?")
     if access.may_load_data(viewer):
         initiatives = queries.follow_up_initiatives(source, decision.year)
-        appeared = initiatives[~initiatives["initiative_id"].isin(decision.lines["initiative_id"])]  # new in the data since
+        appeared = initiatives[~queries.among(initiatives["initiative_id"], decision.lines["initiative_id"])]  # new in the data since
         offered = min(len(appeared), MATCH_CHOICES)
         if offered == 0:
             which = f"Der er ingen indsatser med budget i {decision.year}, som ikke havde det ved beslutningen, så der er intet at matche til endnu."

@@ -27,8 +27,8 @@ def placement_of(source: queries.Source, filters: Filters) -> prioritisation.Pla
 everything = queries.initiatives_table(source, filters)
 placement = placement_of(source, Filters(year=filters.year))  # the year's whole portfolio: the same place under every filter
 shown_ids = everything.loc[everything["active_in_year"], "initiative_id"]
-placed = placement.placed[placement.placed["initiative_id"].isin(shown_ids)]
-unplaced = placement.unplaced[placement.unplaced["initiative_id"].isin(shown_ids)]
+placed = placement.placed[queries.among(placement.placed["initiative_id"], shown_ids)]
+unplaced = placement.unplaced[queries.among(placement.unplaced["initiative_id"], shown_ids)]
 if placed.empty and unplaced.empty:
     layout.empty_state("Ingen indsatser har budget eller deltagere", context)
     st.stop()
