@@ -1,12 +1,12 @@
 """Read, cast, check and shape a CSV folder that needs no repair in DuckDB, without a Python step per row.
 
-Most loads are the analysts' own CSV exports: UTF-8, the header on line 1 with the contract's names,
+Most loads are the analysts' own CSV exports: UTF-8 or Windows-1252, the header on line 1 with the contract's names,
 whole numbers, codes spelled as the contract spells them. For such a folder `portfolio_tables` returns
 exactly the tables `read` → `validate` → `transform` would build, cast and checked in DuckDB.
 
 It never refuses anything and writes no message. Whatever it is not sure of makes it answer None, and
 `load_portfolio` reads the folder the full way, which names every problem by sheet, row and column:
-another encoding, a title or a blank line above or in the table, a column the contract does not
+bytes no encoding reads, a title or a blank line above or in the table, a column the contract does not
 name, a row with fewer fields, a cell that needs trimming, a value that breaks a rule (a range, a
 missing value, an unknown or repeated id, ...). Each distinct text that is not a plain number or
 a plain text (a district, a status, a mark, a decimal) is read once by the same `parse_cell` the
@@ -16,6 +16,7 @@ full way uses, so both ways read every cell alike.
 from __future__ import annotations
 
 import csv
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,10 +56,10 @@ def portfolio_tables(folder: Path) -> PlainLoad | None:
     """Return the folder's portfolio tables, or None when the full reader must read it (it may well be valid)."""
     try:
         files = _contract_files(Path(folder))
-        with duckdb.connect() as con:
+        with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="sikkerby-csv-") as scratch:
             for spec in SHEETS:
                 if spec.name in files:
-                    _typed_sheet(con, spec, files[spec.name])
+                    _typed_sheet(con, spec, files[spec.name], Path(scratch))
                 else:
                     con.execute(f"CREATE TABLE {spec.name} ({_typed_columns_sql(spec)}, source_row BIGINT)")
             _check_between_sheets(con)
@@ -77,9 +78,15 @@ def _contract_files(folder: Path) -> dict[str, Path]:
     return {name: file for name, (file,) in found.items()}
 
 
-def _typed_sheet(con: duckdb.DuckDBPyConnection, spec: SheetSpec, file: Path) -> None:
-    """Read one CSV file into the table `spec.name`: one typed column per contract header and the Excel row."""
-    data = file.read_bytes()
+def _typed_sheet(con: duckdb.DuckDBPyConnection, spec: SheetSpec, file: Path, scratch: Path) -> None:
+    """Read one CSV file into the table `spec.name`: one typed column per contract header and the Excel row.
+
+    A Windows-1252 file (Danish Excel's 'CSV (semikolonsepareret)') is read from a UTF-8 copy in `scratch`.
+    """
+    data, converted = _as_utf8(file.read_bytes())
+    if converted:
+        file = scratch / f"{spec.name}.csv"
+        file.write_bytes(data)
     header, delimiter = _header(data, spec)
     width = len(header)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
@@ -125,13 +132,31 @@ def _typed_sheet(con: duckdb.DuckDBPyConnection, spec: SheetSpec, file: Path) ->
     _check_sheet(con, spec)
 
 
+def _as_utf8(data: bytes) -> tuple[bytes, bool]:
+    """Return a file's bytes as UTF-8 and whether they were converted, reading them as the full reader does.
+
+    UTF-8 with or without BOM is kept; anything else is Windows-1252. A byte neither can read raises
+    UnicodeDecodeError (Windows-1252 leaves five undefined): the full reader names its line.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NotPlain("UTF-16")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data.decode("utf-8-sig")  # the full reader reports broken UTF-8 after a BOM
+        return data, False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252").encode("utf-8"), True
+    return data, False
+
+
 def _header(data: bytes, spec: SheetSpec) -> tuple[list[str], str]:
     """Return the header on line 1 in the contract's spelling and the delimiter, if the file is plain enough to read here.
 
     Each look at the whole file is a byte search, without a copy of it: a file at a thousand times the sample is 40 MB.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        raise NotPlain("UTF-16 or NUL")
+    if b"\x00" in data:
+        raise NotPlain("NUL")
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         raise NotPlain("old Mac line endings")

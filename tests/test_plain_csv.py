@@ -70,8 +70,8 @@ def test_the_small_portfolio_reads_the_same_both_ways_with_each_value_as_typed(t
 
 @pytest.mark.parametrize(
     ("sep", "encoding", "line_end"),
-    [(";", "utf-8-sig", "\n"), (",", "utf-8", "\n"), (";", "utf-8", "\r\n"), ("\t", "utf-8-sig", "\r\n")],
-    ids=["semikolon-bom", "komma", "crlf", "tabulator"],
+    [(";", "utf-8-sig", "\n"), (",", "utf-8", "\n"), (";", "utf-8", "\r\n"), ("\t", "utf-8-sig", "\r\n"), (";", "cp1252", "\r\n")],
+    ids=["semikolon-bom", "komma", "crlf", "tabulator", "dansk-excel-windows-1252"],
 )
 def test_delimiters_byte_order_marks_and_line_endings_read_the_same_both_ways(tmp_path, sep, encoding, line_end):
     folder = tmp_path / "csv"
@@ -81,6 +81,8 @@ def test_delimiters_byte_order_marks_and_line_endings_read_the_same_both_ways(tm
     plain, full = both_ways(folder)
     assert plain == full
     assert len(plain["budget"]) == 4
+    assert plain["initiative"][1]["administration_code"] == "BUF"  # "Børne- og Ungdomsforvaltningen", ø and all
+    assert plain["budget"][0]["district_id"] == 3  # Nørrebro
 
 
 def test_spellings_the_contract_allows_read_the_same_both_ways(tmp_path):
@@ -232,15 +234,26 @@ def test_what_plain_csv_cannot_vouch_for_goes_to_the_full_reader(tmp_path, chang
 
 @pytest.mark.parametrize(
     "damage",
-    ["windows-1252", "title row", "blank line", "unknown column", "short row", "old mac line ends", "only the header"],
+    [
+        "byte windows-1252 leaves undefined",
+        "broken utf-8 after a bom",
+        "title row",
+        "blank line",
+        "unknown column",
+        "short row",
+        "old mac line ends",
+        "only the header",
+    ],
 )
 def test_files_that_need_the_full_reader_are_left_to_it(tmp_path, damage):
     folder = write_csv_folder(small_portfolio(), tmp_path / "csv")
     budget = folder / "budget.csv"
     text = budget.read_text(encoding="utf-8-sig")
     lines = text.splitlines()
-    if damage == "windows-1252":
-        budget.write_bytes(text.encode("cp1252"))
+    if damage == "byte windows-1252 leaves undefined":
+        budget.write_bytes(text.replace("Bispebjerg", "Bispebjerg\x81").encode("latin-1"))
+    elif damage == "broken utf-8 after a bom":
+        budget.write_bytes(b"\xef\xbb\xbf" + text.replace("Bispebjerg", "Bispebjerg\xff").encode("latin-1"))
     elif damage == "title row":
         budget.write_text("Budget 2010-2011\n" + text, encoding="utf-8")
     elif damage == "blank line":
