@@ -100,18 +100,18 @@ def _typed_sheet(con: duckdb.DuckDBPyConnection, spec: SheetSpec, file: Path, sc
     # fields is no row, as in the full reader; its number is not given to the next.
     filled = " OR ".join(f"c{i} IS NOT NULL" for i in range(width))
     con.execute(f"DELETE FROM raw_{spec.name} WHERE NOT ({filled})")
-    (rows,) = con.execute(f"SELECT count(*) FROM raw_{spec.name}").fetchall()[0]
+    present = [column for column in spec.columns if column.header in header]
+    rows, not_plain = _not_plain_texts(con, spec, [(f"r.c{header.index(c.header)}", c.kind) for c in present])
     if rows >= MAX_ROWS or (rows + 1) * width > bounded.MAX_FIELDS or (rows == 0 and spec.name in (INITIATIVES.name, BUDGET.name)):
         raise NotPlain("too many rows or fields, or no row")
-    present = [column for column in spec.columns if column.header in header]
-    not_plain = _not_plain_texts(con, spec, [(f"r.c{header.index(c.header)}", c.kind) for c in present])
+    # Every distinct cell that is not plain is in its column's table of readings, so a filled cell that is not
+    # there is plain: no pattern is matched a second time.
     typed, joins = [], []
     for number, column in enumerate(spec.columns):
         if column.header not in header:
             typed.append(f"{_literal(_reading(None, column, True), column)} AS {column.header}")
             continue
         cell = f"r.c{header.index(column.header)}"
-        plain = _plain_sql(cell, column.kind)
         distinct, dot_decimals = not_plain[present.index(column)]
         unread = _read_one_by_one(distinct, column, dot_decimals)
         as_number = f"CAST(replace({cell}, ',', '.') AS DOUBLE)"
@@ -122,9 +122,9 @@ def _typed_sheet(con: duckdb.DuckDBPyConnection, spec: SheetSpec, file: Path, sc
                 [list(unread), list(unread.values())],
             )
             joins.append(f"LEFT JOIN read_{spec.name}_{number} ON read_{spec.name}_{number}.cell = {cell}")
+        read = f"WHEN read_{spec.name}_{number}.cell IS NOT NULL THEN read_{spec.name}_{number}.value " if unread else ""
         typed.append(
-            f"CASE WHEN {cell} IS NULL THEN {_literal(_reading(None, column, True), column)} "
-            f"WHEN {plain} THEN {value} ELSE {f'read_{spec.name}_{number}.value' if unread else 'NULL'} END AS {column.header}"
+            f"CASE WHEN {cell} IS NULL THEN {_literal(_reading(None, column, True), column)} {read}ELSE {value} END AS {column.header}"
         )
     con.execute(
         f"CREATE TABLE {spec.name} AS SELECT {', '.join(typed)}, (r.rowid + 2)::BIGINT AS source_row FROM raw_{spec.name} r {' '.join(joins)}"
@@ -187,15 +187,18 @@ def _plain_sql(cell: str, kind: Kind) -> str:
     return "false"
 
 
-def _not_plain_texts(con: duckdb.DuckDBPyConnection, spec: SheetSpec, cells: list[tuple[str, Kind]]) -> list[tuple[list[str], bool]]:
-    """Return, per column, the distinct filled cells that are not plain and whether a cell shows a decimal point, in one pass."""
-    found = ", ".join(
-        f"list(DISTINCT {cell}) FILTER (WHERE {cell} IS NOT NULL AND NOT ({_plain_sql(cell, kind)})), "
+def _not_plain_texts(
+    con: duckdb.DuckDBPyConnection, spec: SheetSpec, cells: list[tuple[str, Kind]]
+) -> tuple[int, list[tuple[list[str], bool]]]:
+    """Return the sheet's rows and, per column, the distinct filled cells that are not plain and whether a cell
+    shows a decimal point, in one pass over the sheet."""
+    found = "".join(
+        f", list(DISTINCT {cell}) FILTER (WHERE {cell} IS NOT NULL AND NOT ({_plain_sql(cell, kind)})), "
         f"coalesce(bool_or(regexp_full_match({cell}, '{_DOT_DECIMAL}')), false)"
         for cell, kind in cells
     )
-    row = con.execute(f"SELECT {found} FROM raw_{spec.name} r").fetchall()[0]
-    return [(row[i] or [], row[i + 1]) for i in range(0, len(row), 2)]
+    rows, *columns = con.execute(f"SELECT count(*){found} FROM raw_{spec.name} r").fetchall()[0]
+    return rows, [(columns[i] or [], columns[i + 1]) for i in range(0, len(columns), 2)]
 
 
 def _read_one_by_one(distinct: list[str], column: ColumnSpec, dot_decimals: bool) -> dict[str, object]:
@@ -243,7 +246,7 @@ def _typed_columns_sql(spec: SheetSpec) -> str:
 
 
 def _check_sheet(con: duckdb.DuckDBPyConnection, spec: SheetSpec) -> None:
-    """NotPlain where a row breaks a rule of its own sheet: a missing value, a range, a whole number, two goals' worth of rules."""
+    """NotPlain where a row breaks a rule of its own sheet: a missing value, a range, a whole number, a rule between its cells, a repeated line."""
     breaches = []
     for column in spec.columns:
         name = column.header
@@ -259,10 +262,8 @@ def _check_sheet(con: duckdb.DuckDBPyConnection, spec: SheetSpec) -> None:
             breaches.append(f"({name} <> 0 AND abs({name}) < {column.smallest!r})")
     breaches += _ROW_RULES.get(spec.name, [])
     keys = _LINE_KEYS.get(spec.name)
-    (broken,) = con.execute(f"SELECT count(*) FROM {spec.name} WHERE {' OR '.join(breaches)}").fetchall()[0]
-    (repeated,) = con.execute(
-        f"SELECT count(*) FROM (SELECT {keys} FROM {spec.name} GROUP BY ALL HAVING count(*) > 1)" if keys else "SELECT 0"
-    ).fetchall()[0]
+    repeated = f"(SELECT count(*) FROM (SELECT {keys} FROM {spec.name} GROUP BY ALL HAVING count(*) > 1))" if keys else "0"
+    (broken, repeated) = con.execute(f"SELECT count(*), {repeated} FROM {spec.name} WHERE {' OR '.join(breaches)}").fetchall()[0]
     if broken or repeated:
         raise NotPlain("a row breaks a rule")
 

@@ -293,3 +293,31 @@ def test_a_plain_folder_loads_to_the_same_database_both_ways(tmp_path, monkeypat
             duckdb.connect(str(tmp_path / "full.duckdb"), read_only=True) as b,
         ):
             assert a.sql(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == b.sql(f"SELECT * FROM {table} ORDER BY ALL").fetchall(), table
+
+
+@pytest.mark.parametrize(("limit", "plain"), [(4, False), (5, True)], ids=["fire-rækker-mod-grænsen-4", "grænsen-5"])
+def test_a_sheet_with_as_many_rows_as_the_reader_takes_is_left_to_the_full_reader(tmp_path, monkeypatch, limit, plain):
+    """The full reader refuses a sheet of `MAX_ROWS` rows or more with its message; budget.csv has 4."""
+    monkeypatch.setattr(plain_csv, "MAX_ROWS", limit)
+    folder = write_csv_folder(small_portfolio(), tmp_path / "csv")
+    assert (plain_csv.portfolio_tables(folder) is not None) is plain
+
+
+@pytest.mark.parametrize(("limit", "plain"), [(29, False), (30, True)], ids=["grænsen-29", "grænsen-30"])
+def test_a_sheet_with_more_fields_than_the_reader_takes_is_left_to_the_full_reader(tmp_path, monkeypatch, limit, plain):
+    """budget.csv: a header and 4 rows of 6 fields, 30 fields; the full reader refuses more than `MAX_FIELDS`.
+
+    indsatser.csv has one initiative in 13 columns (26 fields), aktivitet.csv one line (12 fields).
+    """
+    from pipelines import bounded
+
+    monkeypatch.setattr(bounded, "MAX_FIELDS", limit)
+    sheets = small_portfolio()
+    required = [c for c in sheets["indsatser"].columns if c not in ("karakter", "goeres_mindre_af", "begrundelse", "evidens")]
+    sheets["indsatser"] = sheets["indsatser"][required].iloc[:1]
+    sheets["budget"]["indsats_id"] = "SOF-001"
+    sheets["budget"].loc[2, "aar"] = "2011"
+    sheets["aktivitet"] = sheets["aktivitet"].iloc[:1]
+    del sheets["effektmaal"]
+    folder = write_csv_folder(sheets, tmp_path / "csv")
+    assert (plain_csv.portfolio_tables(folder) is not None) is plain
