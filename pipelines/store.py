@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import re
@@ -221,7 +222,7 @@ def write_database(
 def _write_and_swap(
     db_path: Path, tables: dict[str, pd.DataFrame | pa.Table], sources: list[tuple[str, str, str]], dataset: dict[str, str], keep: bool
 ) -> dict[str, int]:
-    history = previous_load_log(db_path)
+    history, description = _history_and_description(db_path, describe=keep)
     load_id = uuid.uuid4().hex
     counts = {name: len(frame) for name, frame in tables.items()}
     loaded_at = datetime.now().replace(microsecond=0)
@@ -261,7 +262,7 @@ def _write_and_swap(
             )
             con.execute("CHECKPOINT")
         if keep:
-            keep_version(db_path)
+            keep_version(db_path, description)
         os.replace(staging, db_path)
     finally:
         for leftover in (staging, staging.with_name(staging.name + ".wal")):
@@ -278,12 +279,31 @@ def versions_dir(db_path: Path) -> Path:
 def version_description(db_path: Path) -> dict:
     """Describe a database file's version from its own load log: id, when loaded, the workbook's name and SHA-256."""
     with duckdb.connect(str(db_path), read_only=True) as con:
-        version_id = con.execute("SELECT value FROM dataset WHERE key = 'data_version'").fetchone()[0]
-        row = con.execute(
-            "SELECT loaded_at, source_file, sha256 FROM load_log WHERE load_id = ? AND content = 'indsatser' ORDER BY source_file LIMIT 1",
-            [version_id],
-        ).fetchone()
-    loaded_at, name, sha = row if row else (None, "", "")
+        return _description(con)
+
+
+def _history_and_description(db_path: Path, describe: bool) -> tuple[dict[str, pa.Table], dict | None]:
+    """Return the live file's load history and, when it is to be kept, its version description, from one opening.
+
+    An unreadable file has no history; its description is then asked for on its own, which says what is wrong.
+    """
+    if not db_path.exists():
+        return previous_load_log(db_path), None
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            history = {name: con.table(name).to_arrow_table() for name in LOG_TABLES}
+            return history, _description(con) if describe else None
+    except duckdb.Error:
+        return previous_load_log(db_path), version_description(db_path) if describe else None
+
+
+def _description(con: duckdb.DuckDBPyConnection) -> dict:
+    version_id = con.execute("SELECT value FROM dataset WHERE key = 'data_version'").fetchall()[0][0]
+    rows = con.execute(
+        "SELECT loaded_at, source_file, sha256 FROM load_log WHERE load_id = ? AND content = 'indsatser' ORDER BY source_file LIMIT 1",
+        [version_id],
+    ).fetchall()
+    loaded_at, name, sha = rows[0] if rows else (None, "", "")
     return {
         "version_id": version_id,
         "published_at": loaded_at.isoformat() if loaded_at else "",
@@ -294,15 +314,15 @@ def version_description(db_path: Path) -> dict:
     }
 
 
-def keep_version(db_path: Path) -> None:
-    """Keep the current file as a version (a hard link, else a copy), described by its own load log.
+def keep_version(db_path: Path, info: dict | None = None) -> None:
+    """Keep the current file as a version (a hard link, else a copy), described by its own load log (`info`, when read already).
 
     The description records when the version stopped being live (`replaced_at`), and pruning never
     removes the version just kept: a restored old version stays restorable after the next load.
     """
     if not db_path.exists():
         return
-    info = version_description(db_path)
+    info = info or version_description(db_path)
     version_id = info["version_id"]
     folder = versions_dir(db_path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -382,15 +402,21 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa
     """Append a DataFrame or an Arrow table (from `plain_csv`) to a table, its columns matched by name."""
     if len(frame) == 0:
         return
-    columns = [
-        name
-        for (name,) in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
-        ).fetchall()
-    ]
+    columns = _schema_columns()[table]
     if isinstance(frame, pa.Table):
         for missing in (name for name in columns if name not in frame.column_names):  # as DataFrame.reindex does
             frame = frame.append_column(missing, pa.nulls(len(frame)))
         con.from_arrow(frame.select(columns)).insert_into(table)
     else:
         con.from_df(frame.reindex(columns=columns)).insert_into(table)
+
+
+@functools.cache
+def _schema_columns() -> dict[str, list[str]]:
+    """Return each table's columns in `SCHEMA`'s order, read once per process from the schema built in memory."""
+    with duckdb.connect() as con:
+        con.execute(SCHEMA)
+        rows = con.execute(
+            "SELECT table_name, list(column_name ORDER BY ordinal_position) FROM information_schema.columns GROUP BY table_name"
+        ).fetchall()
+    return dict(rows)
