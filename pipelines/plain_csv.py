@@ -191,14 +191,26 @@ def _not_plain_texts(
     con: duckdb.DuckDBPyConnection, spec: SheetSpec, cells: list[tuple[str, Kind]]
 ) -> tuple[int, list[tuple[list[str], bool]]]:
     """Return the sheet's rows and, per column, the distinct filled cells that are not plain and whether a cell
-    shows a decimal point, in one pass over the sheet."""
-    found = "".join(
-        f", list(DISTINCT {cell}) FILTER (WHERE {cell} IS NOT NULL AND NOT ({_plain_sql(cell, kind)})), "
-        f"coalesce(bool_or(regexp_full_match({cell}, '{_DOT_DECIMAL}')), false)"
-        for cell, kind in cells
-    )
-    rows, *columns = con.execute(f"SELECT count(*){found} FROM raw_{spec.name} r").fetchall()[0]
-    return rows, [(columns[i] or [], columns[i + 1]) for i in range(0, len(columns), 2)]
+    shows a decimal point, in one pass over the sheet.
+
+    A text or an id that is not plain is never read here (it needs trimming, or names a lost or odd character),
+    so for those a yes or no is enough: NotPlain when any is found.
+    """
+    found = []
+    for cell, kind in cells:
+        not_plain = f"{cell} IS NOT NULL AND NOT ({_plain_sql(cell, kind)})"
+        found.append(
+            f"coalesce(bool_or({not_plain}), false)"
+            if kind in (Kind.TEXT, Kind.ID)
+            else f"list(DISTINCT {cell}) FILTER (WHERE {not_plain})"
+        )
+        found.append(
+            f"coalesce(bool_or(regexp_full_match({cell}, '{_DOT_DECIMAL}')), false)" if kind in (Kind.WHOLE, Kind.NUMBER) else "false"
+        )
+    rows, *columns = con.execute(f"SELECT count(*), {', '.join(found)} FROM raw_{spec.name} r").fetchall()[0]
+    if any(texts is True for texts in columns[0::2]):
+        raise NotPlain("a text or an id the full reader changes or refuses")
+    return rows, [(texts or [], dot) for texts, dot in zip(columns[0::2], columns[1::2], strict=True)]
 
 
 def _read_one_by_one(distinct: list[str], column: ColumnSpec, dot_decimals: bool) -> dict[str, object]:
@@ -206,8 +218,8 @@ def _read_one_by_one(distinct: list[str], column: ColumnSpec, dot_decimals: bool
 
     The number style is the full way's: a column is Danish unless a cell shows otherwise, a decimal point among them.
     """
-    if len(distinct) > MAX_READ_ONE_BY_ONE or column.kind is Kind.ID and distinct:
-        raise NotPlain("too many texts to read one by one, or an id that needs reading")
+    if len(distinct) > MAX_READ_ONE_BY_ONE:
+        raise NotPlain("too many texts to read one by one")
     if any(vocab.without_invisible(text.replace("\u00a0", " ")).strip() != text for text in distinct):
         raise NotPlain("a cell the full reader trims")
     number = column.kind in (Kind.WHOLE, Kind.NUMBER)
