@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -18,11 +20,19 @@ ALL_DISTRICTS = "Indre By, Østerbro, Nørrebro, Vesterbro/Kongens Enghave, Valb
 OPEN_AND_SAVE = "Åbn og gem projektmappen i Excel"
 
 
+@functools.cache
+def small_portfolio_database() -> bytes:
+    """The bytes of a database with the small portfolio loaded, made by one real load per test process."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = load_portfolio(write_csv_folder(small_portfolio(), Path(folder) / "csv"), Path(folder) / "small.duckdb").db_path
+        return db.read_bytes()
+
+
 def refused(source: Path, tmp_path: Path) -> list[Problem]:
-    """Load `source` over the small portfolio, expect a refusal, and check the database kept its bytes."""
+    """Load `source` over (a copy of) the small portfolio, expect a refusal, and check the database kept its bytes."""
     db = tmp_path / "loaded.duckdb"
     if not db.exists():
-        load_portfolio(write_csv_folder(small_portfolio(), tmp_path / "first"), db)
+        db.write_bytes(small_portfolio_database())
     before = db.read_bytes()
     with pytest.raises(InputRejected) as rejected:
         load_portfolio(source, db)
