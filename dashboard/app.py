@@ -102,7 +102,7 @@ if warmup.enabled():  # from the first run on (a server start), each new data ve
     warmup.WARMER.watch(queries.app_database())
 try:
     viewer = signin.viewer_or_stop()  # before any data is read: a person who may not look sees no district name either
-    with reading(queries.app_database()) as version, warmup.WARMER.waiting_note(queries.source_of(version)):
+    with reading(queries.app_database()) as version, warmup.VISITORS.visiting(), warmup.WARMER.waiting_note(queries.source_of(version)):
         run_pages(queries.source_of(version), viewer)
 except DatabaseMissing:
     st.title("Sikker By – kriminalpræventive indsatser")

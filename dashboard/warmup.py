@@ -27,8 +27,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 import pyarrow
@@ -40,6 +40,7 @@ from dashboard.scenario_store import StoreError
 from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING
 
 POLL_SECONDS = 1.0
+GIVE_WAY_SECONDS = 5.0  # the longest the warming waits for page runs before its next query
 ATTEMPTS, RETRY_SECONDS = 3, 10.0  # a version whose warming fails is tried again twice, ten seconds apart
 MEMORY_BUDGET_MB = 550  # the issue's ceiling is 600 MB for the server with warm caches; a view warmed adds up to ~35 MB
 UNFINANCED = (MISSING_FINANCING, PARTIAL_FINANCING)  # what *Mangler finansiering* lists
@@ -125,6 +126,34 @@ def warm_decisions(source: queries.Source) -> None:
         return
 
 
+class Visitors:
+    """The page runs going on now: the warming gives way to them between its queries, so a visitor's figures come first."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = threading.Condition()
+
+    @contextmanager
+    def visiting(self) -> Iterator[None]:
+        """Count one page run for as long as it lasts."""
+        with self._idle:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._count -= 1
+                self._idle.notify_all()
+
+    def give_way(self, longest: float | None = None) -> None:
+        """Wait while a page run goes on, at most `longest` seconds (`GIVE_WAY_SECONDS`): the warming is never starved."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._count == 0, timeout=GIVE_WAY_SECONDS if longest is None else longest)
+
+
+VISITORS = Visitors()
+
+
 def warm_view(source: queries.Source, filters: Filters) -> None:
     """Run the queries of every page for one view, with the arguments the pages give them."""
     everyone = filters.without_districts()
@@ -145,6 +174,7 @@ def warm_view(source: queries.Source, filters: Filters) -> None:
         queries.initiatives_table,
         queries.effect_targets,
     ):
+        VISITORS.give_way()
         query(source, filters)
     for query in (
         queries.budget_by_district,
@@ -152,6 +182,7 @@ def warm_view(source: queries.Source, filters: Filters) -> None:
         queries.city_wide_young_adults_reached,
         queries.key_figures,
     ):
+        VISITORS.give_way()
         query(source, everyone)  # maps and rankings compare all ten districts
     queries.initiatives_table(source, unfinanced_scope(filters))
     queries.initiatives_table(source, Filters(year=filters.year))  # Prioritering's placement and Scenarier: the whole year

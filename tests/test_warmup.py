@@ -199,3 +199,51 @@ def test_a_version_whose_warming_fails_is_tried_again_and_then_left_cold(small_d
     time.sleep(0.3)  # many more polls of the same file
     assert len(always) == warmup.ATTEMPTS == 3  # three tries, then served cold
     assert not broken.is_warm(source)
+
+
+def test_the_warming_gives_way_to_a_page_run_until_it_ends():
+    """Between its queries the warming waits while a visitor's page runs, so the visitor's queries come first."""
+    visitors = warmup.Visitors()
+    page_done, page_started = threading.Event(), threading.Event()
+
+    def page_run() -> None:
+        with visitors.visiting():
+            page_started.set()
+            page_done.wait(30)
+
+    page = threading.Thread(target=page_run)
+    page.start()
+    page_started.wait(30)
+    warming = threading.Thread(target=visitors.give_way, args=(30,))
+    warming.start()
+    warming.join(0.3)
+    assert warming.is_alive()  # still waiting: the page run goes on
+    page_done.set()
+    page.join(30)
+    warming.join(30)
+    assert not warming.is_alive()  # on its way as soon as the page run ended
+
+
+def test_the_warming_waits_for_page_runs_only_so_long():
+    visitors = warmup.Visitors()
+    with visitors.visiting():
+        warming = threading.Thread(target=visitors.give_way, args=(0.1,))
+        warming.start()
+        warming.join(30)
+        assert not warming.is_alive()  # on its way although the page run goes on: warming is never starved
+
+
+def test_every_page_run_counts_as_a_visitor_the_warming_gives_way_to(small_db, monkeypatch):
+    from contextlib import contextmanager
+
+    entered = []
+
+    @contextmanager
+    def visiting():
+        entered.append(True)
+        yield
+
+    monkeypatch.setattr(warmup.VISITORS, "visiting", visiting)
+    monkeypatch.setenv("SIKKERBY_DB", str(small_db))
+    open_app("about")
+    assert entered == [True]
