@@ -227,8 +227,8 @@ def test_a_scenario_is_made_saved_and_listed_again_after_a_reload(app_url, brows
     page.goto(f"{app_url}/scenarier")
     page.get_by_role("heading", name="Scenarier", level=1).wait_for()
     wait_until_settled(page)
-    before = page.locator("[data-testid='stMetric']").nth(1).inner_text()
-    assert "384,4 mio. kr." in before  # the sample's whole 2013 budget
+    # the sample's whole 2013 budget (waited for: once a fresh page looked settled before its second figure was drawn)
+    expect(page.locator("[data-testid='stMetric']").nth(1)).to_contain_text("384,4 mio. kr.", timeout=30_000)
     page.get_by_role("combobox", name="Indsats", exact=True).click()
     page.keyboard.type("Kort Snor")
     page.get_by_role("option", name=re.compile(r"^Kort Snor \(BUF-001\)")).click()
