@@ -28,10 +28,3 @@ def table_of(columns: dict[str, tuple[str, list]]) -> pa.Table:
     select = ", ".join(f"unnest(${i}::{sql_type}[]) AS {name}" for i, (name, (sql_type, _)) in enumerate(columns.items(), start=1))
     with scratch() as con:
         return con.sql(f"SELECT {select}", params=[values for _, values in columns.values()]).to_arrow_table()  # noqa: S608 - our own names and types
-
-
-def totals_by(table: pa.Table, key: str, value: str) -> dict[object, float]:
-    """Return the sum of `value` per distinct `key` of an Arrow table, in the order of the keys."""
-    with scratch() as con:
-        con.register("rows", table)
-        return dict(con.execute(f'SELECT "{key}", sum("{value}") FROM rows GROUP BY ALL ORDER BY 1').fetchall())  # noqa: S608 - our own names

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from pipelines import plain_csv, reference
-from pipelines.arrow_tables import totals_by
+from pipelines.arrow_tables import scratch
 from pipelines.store import write_database
 from sikkerby.paths import BOUNDARIES_GEOJSON, POPULATION_CSV, SAMPLE_WORKBOOK
 
@@ -136,9 +136,9 @@ def read_validate_and_shape(source: Path) -> tuple[dict[str, pd.DataFrame], list
 
 def _budget_by_year(budget: pd.DataFrame | pa.Table) -> dict[int, float]:
     """Return the budget per year in kr., by year, from the budget table as either way of loading made it."""
-    if isinstance(budget, pa.Table):
-        return totals_by(budget, "year", "budget_kr")
-    return budget.groupby("year")["budget_kr"].sum().to_dict()
+    with scratch() as con:
+        con.register("budget", budget)
+        return dict(con.execute("SELECT year, sum(budget_kr) FROM budget GROUP BY year ORDER BY year").fetchall())
 
 
 def build(db_path: Path) -> LoadResult:

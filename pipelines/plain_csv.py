@@ -118,7 +118,7 @@ def _typed_sheet(con: duckdb.DuckDBPyConnection, spec: SheetSpec, file: Path, sc
         value = {Kind.WHOLE: as_number, Kind.NUMBER: as_number, Kind.ID: cell, Kind.TEXT: cell}.get(column.kind, _literal(None, column))
         if unread:
             con.execute(
-                f"CREATE TABLE read_{spec.name}_{number} AS SELECT unnest(?::VARCHAR[]) AS cell, unnest(?::{_SQL_TYPE.get(column.kind, 'VARCHAR')}[]) AS value",
+                f"CREATE TABLE read_{spec.name}_{number} AS SELECT unnest(?::VARCHAR[]) AS cell, unnest(?::{_sql_type(column)}[]) AS value",
                 [list(unread), list(unread.values())],
             )
             joins.append(f"LEFT JOIN read_{spec.name}_{number} ON read_{spec.name}_{number}.cell = {cell}")
@@ -238,14 +238,19 @@ def _reading(text: str | None, column: ColumnSpec, danish: bool) -> object:
     return value
 
 
+def _sql_type(column: ColumnSpec) -> str:
+    """Return the DuckDB type a column's cells are read into (text, ids and choices stay text)."""
+    return _SQL_TYPE.get(column.kind, "VARCHAR")
+
+
 def _literal(value: object, column: ColumnSpec) -> str:
     """Return a constant cell value as SQL, typed as its column."""
     if value is None:
-        return f"NULL::{_SQL_TYPE.get(column.kind, 'VARCHAR')}"
+        return f"NULL::{_sql_type(column)}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return f"{value!r}::{_SQL_TYPE[column.kind]}"
+        return f"{value!r}::{_sql_type(column)}"
     return "'" + str(value).replace("'", "''") + "'"
 
 
@@ -254,7 +259,7 @@ def _sql_text(text: str) -> str:
 
 
 def _typed_columns_sql(spec: SheetSpec) -> str:
-    return ", ".join(f"{c.header} {_SQL_TYPE.get(c.kind, 'VARCHAR')}" for c in spec.columns)
+    return ", ".join(f"{c.header} {_sql_type(c)}" for c in spec.columns)
 
 
 def _check_sheet(con: duckdb.DuckDBPyConnection, spec: SheetSpec) -> None:

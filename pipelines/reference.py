@@ -24,13 +24,15 @@ AGE_GROUPS: dict[str, tuple[int, int]] = {
 
 def population_by_age_group(csv_path: Path) -> pa.Table:
     """Return persons per year and district (99 = not assigned) in the four age groups and total, by year and district."""
-    groups = [f"sum(CASE WHEN ALDER BETWEEN {low} AND {high} THEN PERSONER ELSE 0 END)::BIGINT" for low, high in AGE_GROUPS.values()]
-    named = ", ".join(f"{group} AS {name}" for group, name in zip(groups, AGE_GROUPS, strict=True))
+    groups = ", ".join(
+        f"coalesce(sum(PERSONER) FILTER (WHERE ALDER BETWEEN {low} AND {high}), 0)::BIGINT AS {name}"
+        for name, (low, high) in AGE_GROUPS.items()
+    )
     with scratch() as con:
         return con.sql(
-            f"SELECT AAR::BIGINT AS year, BYDEL::BIGINT AS district_id, {named}, ({' + '.join(groups)})::BIGINT AS total "  # noqa: S608 - the contract's own names
+            f"SELECT AAR::BIGINT AS year, BYDEL::BIGINT AS district_id, {groups}, ({' + '.join(AGE_GROUPS)})::BIGINT AS total "  # noqa: S608 - our own names
             "FROM read_csv(?, header = true, types = {'AAR': 'BIGINT', 'BYDEL': 'BIGINT', 'ALDER': 'BIGINT', 'PERSONER': 'BIGINT'}) "
-            "GROUP BY ALL ORDER BY year, district_id",
+            "GROUP BY year, district_id ORDER BY year, district_id",
             params=[str(csv_path)],
         ).to_arrow_table()
 

@@ -170,18 +170,6 @@ def remove_abandoned_staging(db_path: Path) -> list[Path]:
     return removed
 
 
-def previous_load_log(db_path: Path) -> dict[str, pa.Table]:
-    """Return the load history of an existing database (empty when there is none or it is unreadable)."""
-    empty = {name: pa.table({}) for name in LOG_TABLES}
-    if not db_path.exists():
-        return empty
-    try:
-        with duckdb.connect(str(db_path), read_only=True) as con:
-            return {name: con.table(name).to_arrow_table() for name in LOG_TABLES}
-    except duckdb.Error:
-        return empty
-
-
 def loaded_portfolio_source(db_path: Path) -> str | None:
     """Return the source of an analyst-loaded portfolio in an existing database (None for sample data or no database)."""
     if not db_path.exists():
@@ -287,14 +275,15 @@ def _history_and_description(db_path: Path, describe: bool) -> tuple[dict[str, p
 
     An unreadable file has no history; its description is then asked for on its own, which says what is wrong.
     """
+    no_history = {name: pa.table({}) for name in LOG_TABLES}
     if not db_path.exists():
-        return previous_load_log(db_path), None
+        return no_history, None
     try:
         with duckdb.connect(str(db_path), read_only=True) as con:
             history = {name: con.table(name).to_arrow_table() for name in LOG_TABLES}
             return history, _description(con) if describe else None
     except duckdb.Error:
-        return previous_load_log(db_path), version_description(db_path) if describe else None
+        return no_history, version_description(db_path) if describe else None
 
 
 def _description(con: duckdb.DuckDBPyConnection) -> dict:

@@ -57,3 +57,17 @@ def test_a_load_after_the_population_file_changed_reads_the_new_file(tmp_path, m
     new_sha = hashlib.sha256(population.read_bytes()).hexdigest()
     shas = "SELECT list(sha256 ORDER BY loaded_at, load_id) FROM load_log WHERE content = 'befolkning'"
     assert set(one(db, shas)) == {first_sha, new_sha}  # each load logged the file it read
+
+
+def test_age_groups_are_cut_at_17_18_25_26_64_65_and_an_empty_group_is_0(tmp_path):
+    from pipelines import reference
+
+    population = tmp_path / "befolkning.csv"
+    lines = ["AAR,BYDEL,ALDER,CIVST,KOEN,PERSONER"]
+    lines += [f"2010,3,{age},U,1,{persons}" for age, persons in ((17, 1), (18, 10), (25, 100), (26, 1000), (64, 10000), (65, 100000))]
+    lines += ["2010,5,30,U,2,7"]  # Valby: only a 30-year-old, so three groups without anybody
+    population.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert reference.population_by_age_group(population).to_pylist() == [
+        {"year": 2010, "district_id": 3, "age_0_17": 1, "age_18_25": 110, "age_26_64": 11000, "age_65_plus": 100000, "total": 111111},
+        {"year": 2010, "district_id": 5, "age_0_17": 0, "age_18_25": 0, "age_26_64": 7, "age_65_plus": 0, "total": 7},
+    ]
