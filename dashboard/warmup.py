@@ -24,6 +24,7 @@ import ctypes.util
 import functools
 import gc
 import logging
+import math
 import os
 import threading
 import time
@@ -41,6 +42,7 @@ from sikkerby.vocabulary import MISSING_FINANCING, PARTIAL_FINANCING
 
 POLL_SECONDS = 1.0
 GIVE_WAY_SECONDS = 5.0  # the longest the warming waits for page runs before its next query
+QUIET_SECONDS = 1.0  # and how long after a page run, while its browser draws the page
 ATTEMPTS, RETRY_SECONDS = 3, 10.0  # a version whose warming fails is tried again twice, ten seconds apart
 MEMORY_BUDGET_MB = 550  # the issue's ceiling is 600 MB for the server with warm caches; a view warmed adds up to ~35 MB
 UNFINANCED = (MISSING_FINANCING, PARTIAL_FINANCING)  # what *Mangler finansiering* lists
@@ -127,10 +129,15 @@ def warm_decisions(source: queries.Source) -> None:
 
 
 class Visitors:
-    """The page runs going on now: the warming gives way to them between its queries, so a visitor's figures come first."""
+    """The page runs going on now: the warming gives way to them between its queries, so a visitor's figures come first.
+
+    It also waits `QUIET_SECONDS` after a run ends: the visitor's browser is then drawing the page, and the
+    next click (another filter, another page) tends to come soon.
+    """
 
     def __init__(self) -> None:
         self._count = 0
+        self._last_end = -math.inf
         self._idle = threading.Condition()
 
     @contextmanager
@@ -143,12 +150,19 @@ class Visitors:
         finally:
             with self._idle:
                 self._count -= 1
+                self._last_end = time.monotonic()
                 self._idle.notify_all()
 
     def give_way(self, longest: float | None = None) -> None:
-        """Wait while a page run goes on, at most `longest` seconds (`GIVE_WAY_SECONDS`): the warming is never starved."""
+        """Wait while a page run goes on and `QUIET_SECONDS` after, at most `longest` seconds (`GIVE_WAY_SECONDS`) in all:
+        the warming is never starved."""
+        deadline = time.monotonic() + (GIVE_WAY_SECONDS if longest is None else longest)
         with self._idle:
-            self._idle.wait_for(lambda: self._count == 0, timeout=GIVE_WAY_SECONDS if longest is None else longest)
+            while (now := time.monotonic()) < deadline:
+                until = deadline if self._count else min(deadline, self._last_end + QUIET_SECONDS)
+                if until <= now:
+                    return
+                self._idle.wait(until - now)
 
 
 VISITORS = Visitors()
@@ -156,10 +170,16 @@ VISITORS = Visitors()
 
 def warm_view(source: queries.Source, filters: Filters) -> None:
     """Run the queries of every page for one view, with the arguments the pages give them."""
+    warm_figures(source, filters)
+    warm_tables(source, filters)
+
+
+def warm_figures(source: queries.Source, filters: Filters) -> None:
+    """Run the queries behind one view's key figures, charts and maps on every page: small results, some slow to make."""
     everyone = filters.without_districts()
     queries.city_wide_budget(source, everyone, decided=True)
     queries.city_wide_budget(source, everyone)
-    for query in (  # Overblik, Økonomi, Unge 18–25, Strategiske mål, Indsatser, Prioritering
+    for query in (  # Overblik, Økonomi, Unge 18–25
         queries.key_figures,
         queries.budget_by_goal,
         queries.budget_by_focus_area,
@@ -169,10 +189,6 @@ def warm_view(source: queries.Source, filters: Filters) -> None:
         queries.budget_and_spending_by_administration,
         queries.budget_by_year_and_administration,
         queries.young_adults_trend,
-        queries.initiatives_by_goal,
-        queries.effect_targets_by_goal,
-        queries.initiatives_table,
-        queries.effect_targets,
     ):
         VISITORS.give_way()
         query(source, filters)
@@ -184,6 +200,19 @@ def warm_view(source: queries.Source, filters: Filters) -> None:
     ):
         VISITORS.give_way()
         query(source, everyone)  # maps and rankings compare all ten districts
+
+
+def warm_tables(source: queries.Source, filters: Filters) -> None:
+    """Run the queries behind one view's tables of initiatives (one row each): at 1000× the sample, 5–30 MB per table."""
+    for query in (  # Strategiske mål, Indsatser, Mangler finansiering, Prioritering
+        queries.initiatives_by_goal,
+        queries.effect_targets_by_goal,
+        queries.initiatives_table,
+        queries.effect_targets,
+    ):
+        VISITORS.give_way()
+        query(source, filters)
+    VISITORS.give_way()
     queries.initiatives_table(source, unfinanced_scope(filters))
     queries.initiatives_table(source, Filters(year=filters.year))  # Prioritering's placement and Scenarier: the whole year
     first = focus_area_annex.areas(source, filters).head(1)  # Indsatsområder opens on its first tab
@@ -228,24 +257,32 @@ class Warmer:
         return st.spinner(WAITING)
 
     def warm_everything(self, source: queries.Source) -> None:
-        """Warm the version's source-wide queries and the default view, then each district while memory allows.
+        """Warm the version's source-wide queries, then the key figures, charts and maps of every view, then the
+        tables of initiatives of the default view, then of each district while memory allows.
 
-        The default view is always warmed. A district view is warmed only while the server holds less
-        than `memory_budget_mb()`: at 1000× the sample each district's results take about 35 MB, and a
-        view left cold is still worked out when it is asked for.
+        Every view's figures come first: they are what a visitor sees first on most pages, and at 1000× the
+        sample all eleven views' take about 6 s and 20–60 MB. The default view's tables are always warmed. A
+        district's are warmed only while the server holds less than `memory_budget_mb()`: at 1000× each
+        district's take 5–35 MB, and a table left cold is still worked out when it is asked for.
         """
         warm_source(source)
         default, *districts = views(source) or [None]
-        if default is not None:
-            warm_view(source, default)
+        if default is None:
+            return
+        for filters in (default, *districts):
+            warm_figures(source, filters)
+        warm_tables(source, default)
         for done, filters in enumerate(districts):
             release_freed_memory()  # what the last view's queries freed does not count against the budget
             if memory_mb() >= memory_budget_mb():
                 LOG.warning(
-                    "Opvarmning stoppet ved %.0f MB: %d af %d bydele er ikke varmet op", memory_mb(), len(districts) - done, len(districts)
+                    "Opvarmning stoppet ved %.0f MB: tabellerne for %d af %d bydele er ikke varmet op",
+                    memory_mb(),
+                    len(districts) - done,
+                    len(districts),
                 )
                 return
-            warm_view(source, filters)
+            warm_tables(source, filters)
 
     def _watch(self, db_path: Path) -> None:
         seen, failed = None, 0

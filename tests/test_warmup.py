@@ -147,29 +147,45 @@ def test_mangler_finansiering_lists_missing_and_partial_unless_the_filter_narrow
     assert warmup.unfinanced_scope(Filters(year=2010, financing=("finansieret",))).financing == ()
 
 
-@pytest.mark.parametrize(("resident_mb", "warmed_districts"), [(549.9, 10), (550.0, 0), (0.0, 10)])
-def test_districts_are_warmed_only_below_the_memory_budget_and_the_default_view_always(
-    small_db, monkeypatch, resident_mb, warmed_districts
+def record_warming(monkeypatch) -> list[tuple[str, Filters]]:
+    """Replace the warming of a view's figures and tables with a record of what was warmed, in order."""
+    warmed: list[tuple[str, Filters]] = []
+    monkeypatch.setattr(warmup, "warm_source", lambda source: None)
+    monkeypatch.setattr(warmup, "warm_figures", lambda source, filters: warmed.append(("figures", filters)))
+    monkeypatch.setattr(warmup, "warm_tables", lambda source, filters: warmed.append(("tables", filters)))
+    return warmed
+
+
+@pytest.mark.parametrize(("resident_mb", "districts_with_tables"), [(549.9, 10), (550.0, 0), (0.0, 10)])
+def test_every_views_figures_are_warmed_first_and_district_tables_only_below_the_memory_budget(
+    small_db, monkeypatch, resident_mb, districts_with_tables
 ):
     monkeypatch.setattr(warmup, "memory_mb", lambda: resident_mb)
     monkeypatch.delenv("SIKKERBY_WARM_MB", raising=False)
-    warmed: list[Filters] = []
-    monkeypatch.setattr(warmup, "warm_source", lambda source: None)
-    monkeypatch.setattr(warmup, "warm_view", lambda source, filters: warmed.append(filters))
+    warmed = record_warming(monkeypatch)
     warmup.Warmer().warm_everything(live_source(small_db))
-    assert warmed[0] == Filters(year=2011)
-    assert len(warmed) == 1 + warmed_districts
+    everyone = Filters(year=2011)
+    districts = [(d,) for d in range(1, 11)]
+    assert warmed[:11] == [("figures", everyone)] + [("figures", Filters(year=2011, districts=d)) for d in districts]
+    assert warmed[11] == ("tables", everyone)  # the default view's tables, whatever the memory
+    assert [f.districts for what, f in warmed[12:]] == districts[:districts_with_tables]
+    assert all(what == "tables" for what, _ in warmed[12:])
 
 
-def test_the_budget_stops_warming_when_the_server_reaches_it_midway(small_db, monkeypatch):
-    resident = iter([100.0, 200.0, 300.0, 700.0])  # after the default view and three districts, the budget is reached
+def test_the_budget_stops_warming_tables_when_the_server_reaches_it_midway(small_db, monkeypatch):
+    resident = iter([100.0, 200.0, 300.0, 700.0])  # after the default view's tables and three districts', the budget is reached
     monkeypatch.setattr(warmup, "memory_mb", lambda: next(resident, 700.0))
     monkeypatch.setenv("SIKKERBY_WARM_MB", "600")
-    warmed: list[Filters] = []
-    monkeypatch.setattr(warmup, "warm_source", lambda source: None)
-    monkeypatch.setattr(warmup, "warm_view", lambda source, filters: warmed.append(filters))
+    warmed = record_warming(monkeypatch)
     warmup.Warmer().warm_everything(live_source(small_db))
-    assert [f.districts for f in warmed] == [(), (1,), (2,), (3,)]
+    assert [f.districts for what, f in warmed if what == "tables"] == [(), (1,), (2,), (3,)]
+    assert len([what for what, _ in warmed if what == "figures"]) == 11
+
+
+def test_a_view_is_warmed_whole_figures_and_tables(small_db, monkeypatch):
+    warmed = record_warming(monkeypatch)
+    warmup.warm_view(live_source(small_db), Filters(year=2011, districts=(3,)))
+    assert warmed == [("figures", Filters(year=2011, districts=(3,))), ("tables", Filters(year=2011, districts=(3,)))]
 
 
 def test_the_servers_own_memory_is_read_in_megabytes():
@@ -201,8 +217,9 @@ def test_a_version_whose_warming_fails_is_tried_again_and_then_left_cold(small_d
     assert not broken.is_warm(source)
 
 
-def test_the_warming_gives_way_to_a_page_run_until_it_ends():
-    """Between its queries the warming waits while a visitor's page runs, so the visitor's queries come first."""
+def test_the_warming_gives_way_to_a_page_run_and_a_moment_after_it(monkeypatch):
+    """Between its queries the warming waits while a visitor's page runs, and `QUIET_SECONDS` after (the browser draws)."""
+    monkeypatch.setattr(warmup, "QUIET_SECONDS", 0.4)
     visitors = warmup.Visitors()
     page_done, page_started = threading.Event(), threading.Event()
 
@@ -220,17 +237,40 @@ def test_the_warming_gives_way_to_a_page_run_until_it_ends():
     assert warming.is_alive()  # still waiting: the page run goes on
     page_done.set()
     page.join(30)
+    ended = time.monotonic()
     warming.join(30)
-    assert not warming.is_alive()  # on its way as soon as the page run ended
+    assert not warming.is_alive()  # on its way once the quiet moment after the run has passed
+    assert time.monotonic() - ended >= 0.4 - 0.05  # not before (a little slack for the clock's grain)
 
 
-def test_the_warming_waits_for_page_runs_only_so_long():
+def test_the_warming_goes_on_at_once_when_nobody_has_visited_or_the_quiet_moment_has_passed(monkeypatch):
+    monkeypatch.setattr(warmup, "QUIET_SECONDS", 0.0)
+    visitors = warmup.Visitors()
+
+    def goes_on() -> bool:
+        warming = threading.Thread(target=visitors.give_way, args=(60,))
+        warming.start()
+        warming.join(10)
+        return not warming.is_alive()
+
+    assert goes_on()  # no visitor yet
+    with visitors.visiting():
+        pass
+    assert goes_on()  # the run has ended and no quiet moment is asked for
+
+
+def test_the_warming_waits_for_page_runs_only_so_long(monkeypatch):
     visitors = warmup.Visitors()
     with visitors.visiting():
         warming = threading.Thread(target=visitors.give_way, args=(0.1,))
         warming.start()
         warming.join(30)
         assert not warming.is_alive()  # on its way although the page run goes on: warming is never starved
+    monkeypatch.setattr(warmup, "QUIET_SECONDS", 60.0)
+    warming = threading.Thread(target=visitors.give_way, args=(0.1,))
+    warming.start()
+    warming.join(30)
+    assert not warming.is_alive()  # nor by a long quiet moment after a run
 
 
 def test_every_page_run_counts_as_a_visitor_the_warming_gives_way_to(small_db, monkeypatch):
@@ -247,3 +287,11 @@ def test_every_page_run_counts_as_a_visitor_the_warming_gives_way_to(small_db, m
     monkeypatch.setenv("SIKKERBY_DB", str(small_db))
     open_app("about")
     assert entered == [True]
+
+
+def test_the_server_does_not_collect_all_garbage_after_every_run():
+    """Streamlit's full collection after each run cost 70–135 ms per click at 1000× (see .streamlit/config.toml)."""
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["postScriptGC"] is False
