@@ -4,9 +4,11 @@ A data version goes live in four ways: a server start, a CLI load, an upload on 
 restore. All of them end with a new database file (pipelines/store.py), so one watcher per database
 notices them all: it looks at the file once a second (`POLL_SECONDS`), and when the file is a new
 version it runs the queries of every page for the default view and for each single-district view
-(`views`, `warm_view`) in a background thread. The results land in the same caches the pages read
+(`views`) in a background thread: first every view's key figures, charts and maps (`warm_figures`),
+then the tables of initiatives (`warm_tables`), the districts' only while memory allows. The results land in the same caches the pages read
 (`queries`), so the first visitor meets warm pages; a page run that comes while the warming is still
 going says so in Danish (`WAITING`) and waits for the figure being worked out, not for all of them.
+Between its queries the warming gives way to page runs (`VISITORS`).
 
 The disclosure decision is worked out first: every people figure of every view is read from it.
 When a new version replaces the live one, every cached result is forgotten before the new ones are
