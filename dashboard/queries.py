@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from dashboard import analysis, disclosure
+from dashboard import analysis, disclosure, result_cache
 from dashboard.database import DataVersion, current_database, read_frame
 from dashboard.filters import Filters
 from sikkerby import formatting as fmt
@@ -912,7 +912,7 @@ _CACHED_QUERIES = (
     follow_up_lines,
 )
 for _query in _CACHED_QUERIES:
-    globals()[_query.__name__] = st.cache_data(**CACHE)(_query)
+    globals()[_query.__name__] = result_cache.cached(_query, **CACHE)
 # One decision per data version, shared by every session (it is a plain object, not copied per call).
 disclosure_decision = st.cache_resource(max_entries=4, show_spinner=False)(disclosure_decision)
 
