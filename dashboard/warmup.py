@@ -51,6 +51,11 @@ UNFINANCED = (MISSING_FINANCING, PARTIAL_FINANCING)  # what *Mangler finansierin
 WAITING = "Tallene for disse data regnes ud i baggrunden, så første visning tager lidt længere tid. Derefter er siderne hurtige."
 LOG = logging.getLogger("sikkerby.warmup")
 
+# Arrow's own allocator (mimalloc) keeps what pandas' text columns free for itself, beside glibc's heap that the
+# rest of the server uses: with one allocator for both, freed memory is reused across them and `malloc_trim`
+# hands it back. At 1000× the sample the warming's peak fell from 653–664 MB to 601–640 MB in one process.
+pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+
 
 def enabled() -> bool:
     return os.environ.get("SIKKERBY_WARM", "1") != "0"

@@ -295,3 +295,10 @@ def test_the_server_does_not_collect_all_garbage_after_every_run():
 
     config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_pandas_text_columns_are_allocated_by_the_same_allocator_as_everything_else():
+    """One allocator for the server: memory Arrow frees is reused by the rest and handed back by `release_freed_memory`."""
+    import pyarrow
+
+    assert pyarrow.default_memory_pool().backend_name == "system"  # set when the server imports dashboard.warmup
