@@ -873,9 +873,9 @@ def follow_up_lines(source: Source, year: int) -> pd.DataFrame:
 
 
 # --- Caching -----------------------------------------------------------------------------------------
-# The queries are wrapped here, not with `@st.cache_data` above each one, because mutation testing
-# (`make mutants`) leaves decorated functions alone: wrapped this way, a wrong line in any query body
-# must be caught by a test. Calls between queries look the name up at call time, so they meet the
+# The queries are wrapped here (`result_cache.cached`: Streamlit's cache, large results compressed), not with a
+# decorator above each one, because mutation testing (`make mutants`) leaves decorated functions alone: wrapped
+# this way, a wrong line in any query body must be caught by a test. Calls between queries look the name up at call time, so they meet the
 # cached function too.
 _CACHED_QUERIES = (
     dataset_facts,

@@ -5,8 +5,8 @@ restore. All of them end with a new database file (pipelines/store.py), so one w
 notices them all: it looks at the file once a second (`POLL_SECONDS`), and when the file is a new
 version it runs the queries of every page for the default view and for each single-district view
 (`views`) in a background thread: first every view's key figures, charts and maps (`warm_figures`),
-then the tables of initiatives (`warm_tables`), the districts' only while memory allows. The results land in the same caches the pages read
-(`queries`), so the first visitor meets warm pages; a page run that comes while the warming is still
+then the tables of initiatives (`warm_tables`), the districts' only while memory allows. The results
+land in the same caches the pages read (`queries`), so the first visitor meets warm pages; a page run that comes while the warming is still
 going says so in Danish (`WAITING`) and waits for the figure being worked out, not for all of them.
 Between its queries the warming gives way to page runs (`VISITORS`).
 
@@ -46,7 +46,7 @@ POLL_SECONDS = 1.0
 GIVE_WAY_SECONDS = 5.0  # the longest the warming waits for page runs before its next query
 QUIET_SECONDS = 1.0  # and how long after a page run, while its browser draws the page
 ATTEMPTS, RETRY_SECONDS = 3, 10.0  # a version whose warming fails is tried again twice, ten seconds apart
-MEMORY_BUDGET_MB = 550  # the issue's ceiling is 600 MB for the server with warm caches; a view warmed adds up to ~35 MB
+MEMORY_BUDGET_MB = 550  # the issue's ceiling is 600 MB for the server with warm caches
 UNFINANCED = (MISSING_FINANCING, PARTIAL_FINANCING)  # what *Mangler finansiering* lists
 WAITING = "Tallene for disse data regnes ud i baggrunden, så første visning tager lidt længere tid. Derefter er siderne hurtige."
 LOG = logging.getLogger("sikkerby.warmup")
@@ -175,12 +175,6 @@ class Visitors:
 VISITORS = Visitors()
 
 
-def warm_view(source: queries.Source, filters: Filters) -> None:
-    """Run the queries of every page for one view, with the arguments the pages give them."""
-    warm_figures(source, filters)
-    warm_tables(source, filters)
-
-
 def warm_figures(source: queries.Source, filters: Filters) -> None:
     """Run the queries behind one view's key figures, charts and maps on every page: small results, some slow to make."""
     everyone = filters.without_districts()
@@ -210,7 +204,7 @@ def warm_figures(source: queries.Source, filters: Filters) -> None:
 
 
 def warm_tables(source: queries.Source, filters: Filters) -> None:
-    """Run the queries behind one view's tables of initiatives (one row each): at 1000× the sample, 5–30 MB per table."""
+    """Run the queries behind one view's tables of initiatives (one row each): large results, kept compressed in the cache."""
     for query in (  # Strategiske mål, Indsatser, Mangler finansiering, Prioritering
         queries.initiatives_by_goal,
         queries.effect_targets_by_goal,
@@ -269,8 +263,8 @@ class Warmer:
 
         Every view's figures come first: they are what a visitor sees first on most pages, and at 1000× the
         sample all eleven views' take about 6 s and 20–60 MB. The default view's tables are always warmed. A
-        district's are warmed only while the server holds less than `memory_budget_mb()`: at 1000× each
-        district's take 5–35 MB, and a table left cold is still worked out when it is asked for.
+        district's are warmed only while the server holds less than `memory_budget_mb()`: at 1000× all ten
+        usually are (about 25 s in all), and a table left cold is still worked out when it is asked for.
         """
         warm_source(source)
         default, *districts = views(source) or [None]

@@ -182,12 +182,6 @@ def test_the_budget_stops_warming_tables_when_the_server_reaches_it_midway(small
     assert len([what for what, _ in warmed if what == "figures"]) == 11
 
 
-def test_a_view_is_warmed_whole_figures_and_tables(small_db, monkeypatch):
-    warmed = record_warming(monkeypatch)
-    warmup.warm_view(live_source(small_db), Filters(year=2011, districts=(3,)))
-    assert warmed == [("figures", Filters(year=2011, districts=(3,))), ("tables", Filters(year=2011, districts=(3,)))]
-
-
 def test_the_servers_own_memory_is_read_in_megabytes():
     assert 10 < warmup.memory_mb() < 100_000  # this test process: tens to thousands of MB, never pages or bytes
 
