@@ -5,6 +5,7 @@ The suite runs with warming off (conftest); these tests turn it on where they te
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from contextlib import nullcontext
@@ -108,6 +109,36 @@ def test_a_new_data_version_from_a_load_is_warmed_the_old_one_forgotten_and_neit
     assert not watcher.is_warm(first)
     with pytest.raises(VersionGone):  # its cached result was freed: asking again reaches for a file no longer there
         queries.budget_years(first)
+
+
+def test_a_load_in_the_middle_of_the_warming_stops_the_old_versions_warming_and_warms_the_new_one(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(warmup, "POLL_SECONDS", 0.05)
+    db = tmp_path / "live.duckdb"
+    load_portfolio(write_csv_folder(small_portfolio(), tmp_path / "first"), db)
+    first = live_source(db)
+    midway, loaded = threading.Event(), threading.Event()
+    done: list[tuple[queries.Source, int]] = []  # (version, query) as the warming works through its three queries
+
+    def three_queries(source: queries.Source) -> None:
+        for query in range(3):
+            warmup.next_query()
+            done.append((source, query))
+            if (source, query) == (first, 0):
+                midway.set()
+                loaded.wait(30)
+
+    watcher = warmup.Warmer(warm=three_queries)
+    watcher.watch(db)
+    midway.wait(30)
+    second_sheets = small_portfolio()
+    second_sheets["budget"].loc[0, "budget_kr"] = "1"
+    load_portfolio(write_csv_folder(second_sheets, tmp_path / "second"), db)  # while the first version's first query runs
+    second = live_source(db)
+    loaded.set()
+    wait_until(lambda: watcher.is_warm(second))
+    assert done == [(first, 0), (second, 0), (second, 1), (second, 2)]  # the old version's next queries never ran
+    assert not watcher.is_warm(first)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []  # stopped, not failed and retried
 
 
 def test_a_page_run_while_its_version_is_being_warmed_says_so_in_danish(small_db, monkeypatch):
