@@ -153,14 +153,14 @@ chosen AS (
     WHERE TRUE {initiative_conditions}
 ),
 budget_scope AS (
-    SELECT b.* FROM budget_scope_all b JOIN chosen USING (initiative_id)
+    SELECT b.* FROM budget_scope_all b SEMI JOIN chosen USING (initiative_id)
 ),
 -- The decided budget (existing and new initiatives): the one basis of every amount not marked as proposed.
 decided_budget_scope AS (
-    SELECT b.* FROM budget_scope b JOIN chosen c USING (initiative_id), f WHERE c.status <> f.proposed_status
+    SELECT b.* FROM budget_scope b SEMI JOIN (SELECT c.initiative_id FROM chosen c, f WHERE c.status <> f.proposed_status) USING (initiative_id)
 ),
 activity_scope AS (
-    SELECT a.* FROM activity_scope_all a JOIN chosen USING (initiative_id)
+    SELECT a.* FROM activity_scope_all a SEMI JOIN chosen USING (initiative_id)
 ),
 population_scope AS (
     SELECT p.* FROM population p, f WHERE list_contains(f.line_districts, p.district_id)
@@ -692,46 +692,73 @@ def effect_targets(source: Source, filters: Filters) -> pd.DataFrame:
 # --- Indsatser --------------------------------------------------------------------------------
 
 
+def initiative_facts(source: Source) -> pd.DataFrame:
+    """Return what describes each initiative, whatever the filters: names, administration, focus area, goals, status and the analysts' texts.
+
+    Once per data version (cached): `initiatives_table` adds it to each view's figures, so the text is
+    not carried through every view's query (at 1000× the sample that halved the query's memory).
+    """
+    return _read(
+        source,
+        """
+        WITH goal_names AS (
+            SELECT ig.initiative_id, string_agg(g.name, '; ' ORDER BY g.goal_id) AS goals
+            FROM initiative_goal ig JOIN goal g USING (goal_id) GROUP BY ig.initiative_id
+        )
+        SELECT i.initiative_id, i.name, i.administration_code, a.name AS administration_name, i.focus_area_id,
+               fa.name AS focus_area, gn.goals, i.status, i.financing, i.evidence, i.do_less,
+               i.character, i.target_group, i.age_min, i.age_max, i.rationale
+        FROM initiative i
+        JOIN focus_area fa USING (focus_area_id)
+        JOIN administration a ON a.code = i.administration_code
+        LEFT JOIN goal_names gn USING (initiative_id)
+        ORDER BY i.initiative_id
+        """,
+    )
+
+
+INITIATIVE_COLUMNS = [  # initiatives_table's columns, in order
+    "initiative_id", "name", "administration_code", "administration_name", "focus_area_id", "focus_area", "goals",
+    "status", "financing", "budget_kr", "participants", "participants_18_25", "evidence", "do_less",
+    "character", "target_group", "age_min", "age_max", "rationale",
+    "kr_per_participant", "kr_per_young_participant", "active_in_year",
+]  # fmt: skip
+
+
 def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
-    """Return one row per chosen initiative with the year's budget and people reached.
+    """Return one row per chosen initiative with the year's budget and people reached, the largest budget first.
 
     `active_in_year` says whether it has budget or participants in the chosen year (and, with a
     district filter, in those districts). People counts and kr. per person follow the disclosure
     rule; with a district filter, an initiative's sum over the chosen districts is hidden when it holds
-    some but not all of the cells its history hides for the year.
+    some but not all of the cells its history hides for the year. The initiatives' descriptions come
+    from `initiative_facts`.
     """
-    frame = _scoped(
+    numbers = _scoped(
         source,
         filters,
         """
         , money AS (
-            SELECT initiative_id, SUM(budget_kr) FILTER (WHERE year = (SELECT year FROM f)) AS budget_kr
-            FROM budget_scope GROUP BY initiative_id
+            SELECT initiative_id, SUM(budget_kr) AS budget_kr FROM budget_scope, f WHERE budget_scope.year = f.year GROUP BY initiative_id
         ),
         reach AS (
-            SELECT initiative_id,
-                   SUM(participants) FILTER (WHERE year = (SELECT year FROM f)) AS participants,
-                   SUM(participants_18_25) FILTER (WHERE year = (SELECT year FROM f)) AS participants_18_25
-            FROM activity_scope GROUP BY initiative_id
-        ),
-        goal_names AS (
-            SELECT ig.initiative_id, string_agg(g.name, '; ' ORDER BY g.goal_id) AS goals
-            FROM initiative_goal ig JOIN goal g USING (goal_id) GROUP BY ig.initiative_id
+            SELECT initiative_id, SUM(participants) AS participants, SUM(participants_18_25) AS participants_18_25
+            FROM activity_scope, f WHERE activity_scope.year = f.year GROUP BY initiative_id
         )
-        SELECT c.initiative_id, c.name, c.administration_code, c.administration_name, c.focus_area_id, c.focus_area, gn.goals,
-               c.status, c.financing, COALESCE(m.budget_kr, 0) AS budget_kr,
-               r.participants, r.participants_18_25, c.evidence, c.do_less,
-               c.character, c.target_group, c.age_min, c.age_max, c.rationale,
+        SELECT c.initiative_id, COALESCE(m.budget_kr, 0) AS budget_kr, r.participants, r.participants_18_25,
                COALESCE(m.budget_kr, 0) / NULLIF(r.participants, 0) AS kr_per_participant,
                COALESCE(m.budget_kr, 0) / NULLIF(r.participants_18_25, 0) AS kr_per_young_participant,
                COALESCE(m.budget_kr, 0) > 0 OR COALESCE(r.participants, 0) > 0 AS active_in_year
         FROM chosen c
         LEFT JOIN money m USING (initiative_id)
         LEFT JOIN reach r USING (initiative_id)
-        LEFT JOIN goal_names gn USING (initiative_id)
-        ORDER BY budget_kr DESC, c.name
         """,
     )
+    facts = initiative_facts(source).set_index("initiative_id")
+    frame = facts.reindex(numbers["initiative_id"]).reset_index()
+    for column in numbers.columns.drop("initiative_id"):
+        frame[column] = numbers[column].to_numpy()
+    frame = frame.sort_values(["budget_kr", "name"], ascending=[False, True], kind="stable", ignore_index=True)[INITIATIVE_COLUMNS]
     people = _people(source, filters, ["initiative_id"], PEOPLE)
     disclosed = frame[["initiative_id"]].merge(people, on="initiative_id", how="left").set_index(frame.index)
     for column in PEOPLE:  # no activity in the year (and districts): missing, as the SQL has it
@@ -904,6 +931,7 @@ _CACHED_QUERIES = (
     initiatives_by_goal,
     effect_targets_by_goal,
     effect_targets,
+    initiative_facts,
     initiatives_table,
     initiative_history,
     scenario_lines,

@@ -734,7 +734,9 @@ def test_initiatives_table_under_a_district_filter_and_in_2011(source):
     norrebro = queries.initiatives_table(source, Filters(year=2010, districts=(NORREBRO,)))
     assert norrebro["initiative_id"].tolist() == ["SOF-001"]
     assert norrebro["budget_kr"].tolist() == pytest.approx([1_234_567.5])  # not Bispebjerg's 500.000
-    later = by(queries.initiatives_table(source, Filters(year=2011)), "initiative_id")
+    in_2011 = queries.initiatives_table(source, Filters(year=2011))
+    assert in_2011["initiative_id"].tolist() == ["TMF-001", "BUF-001", "SOF-001"]  # 0 kr. each: Kort Snor before Væresteder
+    later = by(in_2011, "initiative_id")
     assert [later[i]["active_in_year"] for i in ("BUF-001", "SOF-001", "TMF-001")] == [False, False, True]
     assert later["TMF-001"]["budget_kr"] == pytest.approx(750_000.25)
 
