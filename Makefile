@@ -13,11 +13,14 @@ SOURCES := data/reference/befkbhalderkoencivst.csv data/reference/bydele.geojson
 # MALLOC_ARENA_MAX=2: Streamlit runs every rerun in a new thread, and glibc gives threads arenas of their own;
 # with many arenas the server's memory climbed from 470 to 900 MB over 30 reruns at 1000× the sample, with two
 # it levels off at about 570 MB (benchmarks/results.md).
+# MALLOC_MMAP_THRESHOLD_=131072: glibc gives every block of 128 KB or more (a column of a result) its own pages and
+# hands them back when freed. By default it raises that limit as blocks are freed and then keeps up to 32 MB blocks
+# in its heap: at 1000× the sample the warming's peak was about 100 MB higher (benchmarks/results.md).
 # scripts/start_warming.py runs the script once as soon as the server listens, so the caches of every page are warmed
 # before the first visitor (dashboard/warmup.py).
 run: $(VENV)/.runtime-installed $(DB)  ## start the dashboard on http://localhost:8501
 	$(BIN)/python scripts/start_warming.py $(PORT) &
-	MALLOC_ARENA_MAX=2 SIKKERBY_DB=$(DB) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS) \
+	MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 SIKKERBY_DB=$(DB) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS) \
 		--server.scriptHealthCheckEnabled true
 
 # One pytest worker per core (pytest-xdist): the browser tests run in order on one worker while the others take the

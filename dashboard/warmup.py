@@ -288,11 +288,13 @@ class Warmer:
         usually are (about 25 s in all), and a table left cold is still worked out when it is asked for.
         """
         warm_source(source)
+        release_freed_memory()  # the disclosure decision's intermediate frames, before the figures' queries
         default, *districts = views(source) or [None]
         if default is None:
             return
         for filters in (default, *districts):
             warm_figures(source, filters)
+            release_freed_memory()  # else each view's leftovers raise the floor under the next view's queries
         warm_tables(source, default)
         for done, filters in enumerate(districts):
             release_freed_memory()  # what the last view's queries freed does not count against the budget
