@@ -205,16 +205,20 @@ def settle() -> None:
     release_freed_memory()
 
 
-def warm_figures(source: queries.Source, filters: Filters) -> None:
-    """Run the queries behind one view's key figures, charts and maps on every page: small results, some slow to make."""
+def warm_start_page(source: queries.Source, filters: Filters) -> None:
+    """Run the queries of one view of Overblik, the page a visitor opens first and most often filters first."""
     everyone = filters.without_districts()
-    queries.city_wide_budget(source, everyone, decided=True)
+    queries.city_wide_budget(source, everyone, decided=True)  # the district filter's note on every page
     queries.city_wide_budget(source, everyone)
-    for query in (  # Overblik, Økonomi, Unge 18–25
-        queries.key_figures,
-        queries.budget_by_goal,
-        queries.budget_by_focus_area,
-        queries.budget_by_status,
+    for query in (queries.key_figures, queries.budget_by_goal, queries.budget_by_focus_area, queries.budget_by_status):
+        next_query()
+        query(source, filters)
+
+
+def warm_figures(source: queries.Source, filters: Filters) -> None:
+    """Run the queries behind one view's other key figures, charts and maps (Økonomi, Unge 18–25): small results, some slow to make."""
+    everyone = filters.without_districts()
+    for query in (
         queries.budget_by_funding_source,
         queries.budget_by_administration_and_focus_area,
         queries.budget_and_spending_by_administration,
@@ -288,11 +292,13 @@ class Warmer:
         return st.spinner(WAITING)
 
     def warm_everything(self, source: queries.Source) -> None:
-        """Warm the version's source-wide queries, then the key figures, charts and maps of every view, then the
-        tables of initiatives of the default view, then of each district while memory allows.
+        """Warm the version's source-wide queries, then Overblik of every view, then the other key figures, charts
+        and maps of every view, then the tables of initiatives of the default view, then of each district while
+        memory allows.
 
-        Every view's figures come first: they are what a visitor sees first on most pages, and at 1000× the
-        sample all eleven views' take about 6 s and 20–60 MB. The default view's tables are always warmed. A
+        Overblik comes first: it is the page a visitor opens, and where the first district is chosen (at
+        1000× the sample all eleven views in about 3 s). Then every view's other figures: what a visitor sees
+        first on the other pages (about 6 s and 20–60 MB). The default view's tables are always warmed. A
         district's are warmed only while the server holds less than `memory_budget_mb()`: at 1000× all ten
         usually are (about 25 s in all), and a table left cold is still worked out when it is asked for.
         """
@@ -302,8 +308,11 @@ class Warmer:
         if default is None:
             return
         for filters in (default, *districts):
-            warm_figures(source, filters)
+            warm_start_page(source, filters)
+        for filters in (default, *districts):
             settle()  # else each view's leftovers raise the floor under the next view's queries
+            warm_figures(source, filters)
+        settle()
         warm_tables(source, default)
         for done, filters in enumerate(districts):
             settle()  # what the last view's queries freed does not count against the budget

@@ -182,13 +182,14 @@ def record_warming(monkeypatch) -> list[tuple[str, Filters]]:
     """Replace the warming of a view's figures and tables with a record of what was warmed, in order."""
     warmed: list[tuple[str, Filters]] = []
     monkeypatch.setattr(warmup, "warm_source", lambda source: None)
+    monkeypatch.setattr(warmup, "warm_start_page", lambda source, filters: warmed.append(("start page", filters)))
     monkeypatch.setattr(warmup, "warm_figures", lambda source, filters: warmed.append(("figures", filters)))
     monkeypatch.setattr(warmup, "warm_tables", lambda source, filters: warmed.append(("tables", filters)))
     return warmed
 
 
 @pytest.mark.parametrize(("resident_mb", "districts_with_tables"), [(549.9, 10), (550.0, 0), (0.0, 10)])
-def test_every_views_figures_are_warmed_first_and_district_tables_only_below_the_memory_budget(
+def test_every_views_start_page_then_figures_are_warmed_first_and_district_tables_only_below_the_memory_budget(
     small_db, monkeypatch, resident_mb, districts_with_tables
 ):
     monkeypatch.setattr(warmup, "memory_mb", lambda: resident_mb)
@@ -197,10 +198,12 @@ def test_every_views_figures_are_warmed_first_and_district_tables_only_below_the
     warmup.Warmer().warm_everything(live_source(small_db))
     everyone = Filters(year=2011)
     districts = [(d,) for d in range(1, 11)]
-    assert warmed[:11] == [("figures", everyone)] + [("figures", Filters(year=2011, districts=d)) for d in districts]
-    assert warmed[11] == ("tables", everyone)  # the default view's tables, whatever the memory
-    assert [f.districts for what, f in warmed[12:]] == districts[:districts_with_tables]
-    assert all(what == "tables" for what, _ in warmed[12:])
+    every_view = [everyone] + [Filters(year=2011, districts=d) for d in districts]
+    assert warmed[:11] == [("start page", f) for f in every_view]  # Overblik, where a visitor chooses the first district
+    assert warmed[11:22] == [("figures", f) for f in every_view]
+    assert warmed[22] == ("tables", everyone)  # the default view's tables, whatever the memory
+    assert [f.districts for what, f in warmed[23:]] == districts[:districts_with_tables]
+    assert all(what == "tables" for what, _ in warmed[23:])
 
 
 def test_the_budget_stops_warming_tables_when_the_server_reaches_it_midway(small_db, monkeypatch):
