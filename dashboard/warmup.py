@@ -359,12 +359,12 @@ class Warmer:
                 replaced = self._live.get(db_path)
                 self._live[db_path] = source
                 self._warm.discard(replaced)
-            if replaced not in (None, source):  # its results are no longer asked for: free them before the new ones are made
-                queries.clear_cached_results()
-                release_freed_memory()
             start = time.perf_counter()
             _warming_thread.still_live = lambda: _identity_or_none(db_path) == identity
-            try:
+            try:  # whatever fails from here on, the version is no longer marked as being warmed
+                if replaced not in (None, source):  # its results are no longer asked for: free them before the new ones are made
+                    queries.clear_cached_results()
+                    release_freed_memory()
                 self._warm_one(source)
             finally:
                 _warming_thread.still_live = None

@@ -141,6 +141,32 @@ def test_a_load_in_the_middle_of_the_warming_stops_the_old_versions_warming_and_
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []  # stopped, not failed and retried
 
 
+def test_a_failure_while_forgetting_the_old_versions_results_leaves_no_version_waiting_for_ever(tmp_path, monkeypatch):
+    monkeypatch.setattr(warmup, "POLL_SECONDS", 0.02)
+    monkeypatch.setattr(warmup, "RETRY_SECONDS", 0.02)
+    db = tmp_path / "live.duckdb"
+    load_portfolio(write_csv_folder(small_portfolio(), tmp_path / "first"), db)
+    failures: list[bool] = []
+
+    def fails_once() -> None:
+        if not failures:
+            failures.append(True)
+            raise OSError("hukommelsen kunne ikke gives tilbage")
+
+    monkeypatch.setattr(warmup, "release_freed_memory", fails_once)
+    watcher = warmup.Warmer(warm=lambda source: None)
+    watcher.watch(db)
+    first = live_source(db)
+    wait_until(lambda: watcher.is_warm(first))
+    second_sheets = small_portfolio()
+    second_sheets["budget"].loc[0, "budget_kr"] = "1"
+    load_portfolio(write_csv_folder(second_sheets, tmp_path / "second"), db)
+    second = live_source(db)
+    wait_until(lambda: watcher.is_warm(second))  # tried again, not left marked as being warmed (a spinner on every page)
+    assert failures == [True]
+    assert not watcher.is_warming(second)
+
+
 def test_a_page_run_while_its_version_is_being_warmed_says_so_in_danish(small_db, monkeypatch):
     release = threading.Event()
     watcher = warmup.Warmer(warm=lambda source: release.wait(30))
