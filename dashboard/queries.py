@@ -757,7 +757,7 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
     facts = initiative_facts(source).set_index("initiative_id")
     frame = facts.reindex(numbers["initiative_id"]).reset_index()
     for column in numbers.columns.drop("initiative_id"):
-        frame[column] = numbers[column].to_numpy()
+        frame[column] = numbers[column].array  # its own type, nullable ones too (the rows are in the same order)
     frame = frame.sort_values(["budget_kr", "name"], ascending=[False, True], kind="stable", ignore_index=True)[INITIATIVE_COLUMNS]
     people = _people(source, filters, ["initiative_id"], PEOPLE)
     disclosed = frame[["initiative_id"]].merge(people, on="initiative_id", how="left").set_index(frame.index)
