@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, labels, layout, palette, queries
+from dashboard import charts, labels, layout, palette, queries, result_cache
 from dashboard.scenario_outcome import (
     BUDGET_COLUMNS,
     PER_1000_COLUMNS,
@@ -13,14 +13,32 @@ from dashboard.scenario_outcome import (
     coverage_table,
     exceeds_frame,
     frame_sentence,
+    outcome,
 )
 from dashboard.scenario_workbook import ScenarioTerms
+from dashboard.scenarios import Scenario
 from sikkerby import formatting as fmt
 
 PER_1000_FORMAT = {column: (lambda v: fmt.number(v, 1)) for column in PER_1000_COLUMNS}
 PLURALS = {"mål": "mål", "indsatsområde": "indsatsområder", "forvaltning": "forvaltninger"}
 UNCHANGED_KR = 0.5  # a change smaller than half a krone is no change (floating-point rest)
 UNCHANGED_PER_1000 = 0.05  # below what one decimal shows
+UNNAMED = "Unavngivet scenarie"  # a scenario's name until the analyst gives it one
+
+
+def _worked_out(source: queries.Source, scenario_json: str) -> Outcome:
+    """Return the scenario worked out on this data version (the same scenario and version, the same figures)."""
+    return outcome(source, Scenario.from_json(scenario_json))
+
+
+# Cached as the queries are (at 1000× the sample a scenario's lines pickle to 9 MB; kept compressed), and warmed
+# for the page's starting point, an unnamed scenario without changes (dashboard/warmup.py).
+worked_out = result_cache.cached(_worked_out, max_entries=64, show_spinner=False)
+
+
+def starting_point(year: int) -> Scenario:
+    """Return the scenario the page opens on: unnamed, without changes, for `year`."""
+    return Scenario(name=UNNAMED, year=year)
 
 
 def terms(context: layout.PageContext) -> ScenarioTerms:

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pyarrow
 
-from dashboard import decision_view, focus_area_annex, queries, scenario_outcome, scenarios
+from dashboard import decision_view, focus_area_annex, queries, scenario_view
 from dashboard.database import POOL, DatabaseMissing, file_identity
 from dashboard.filters import Filters
 from dashboard.scenario_store import StoreError
@@ -253,7 +253,7 @@ def warm_tables(source: queries.Source, filters: Filters) -> None:
     first = focus_area_annex.areas(source, filters).head(1)  # Indsatsområder opens on its first tab
     for area in first.itertuples(index=False):
         focus_area_annex.annex(source, filters, area.focus_area_id, area.name)
-    scenario_outcome.outcome(source, scenarios.Scenario(name="", year=filters.year))  # Scenarier's starting point
+    scenario_view.worked_out(source, scenario_view.starting_point(filters.year).to_json())  # Scenarier's starting point, once per year
 
 
 class Warmer:
@@ -364,6 +364,7 @@ class Warmer:
             try:  # whatever fails from here on, the version is no longer marked as being warmed
                 if replaced not in (None, source):  # its results are no longer asked for: free them before the new ones are made
                     queries.clear_cached_results()
+                    scenario_view.worked_out.clear()
                     release_freed_memory()
                 self._warm_one(source)
             finally:

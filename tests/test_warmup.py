@@ -167,6 +167,25 @@ def test_a_failure_while_forgetting_the_old_versions_results_leaves_no_version_w
     assert not watcher.is_warming(second)
 
 
+def test_scenarier_opens_on_a_starting_point_the_warming_worked_out_once_for_all_views(small_db, monkeypatch):
+    """At 1000× working out a scenario takes 0,5–3 s: the warming does it once, and the page's first run reads it."""
+    from dashboard import scenario_view
+
+    monkeypatch.setenv("SIKKERBY_DB", str(small_db))
+    monkeypatch.setenv("SIKKERBY_WARM_MB", "1000000")
+    queries.clear_cached_results()
+    scenario_view.worked_out.clear()
+    worked: list[int] = []
+    original = scenario_view.outcome
+    monkeypatch.setattr(scenario_view, "outcome", lambda source, scenario: worked.append(scenario.year) or original(source, scenario))
+    source = live_source(small_db)
+    warmup.Warmer().warm_everything(source)
+    assert worked == [2011]  # the latest year, once, though eleven views were warmed
+    at = open_app("scenarios")
+    assert worked == [2011]  # the page's first run worked nothing out
+    assert at.metric  # and showed the scenario's figures
+
+
 def test_a_page_run_while_its_version_is_being_warmed_says_so_in_danish(small_db, monkeypatch):
     release = threading.Event()
     watcher = warmup.Warmer(warm=lambda source: release.wait(30))

@@ -24,7 +24,7 @@ from dashboard import (
     tables,
 )
 from dashboard.filters import Filters, ascii_name
-from dashboard.scenario_outcome import Outcome, comparison, outcome
+from dashboard.scenario_outcome import comparison
 from dashboard.scenarios import ASSUMPTION, CUT_STEPS, STEPS, Change, NewInitiative, Scenario, reallocation
 from sikkerby import formatting as fmt
 from sikkerby.numbers import MAX_AMOUNT_KR, MAX_COUNT
@@ -34,12 +34,6 @@ REPLACE_PENDING = "scenario_replace_pending"  # the name an analyst was told bel
 NEW_AMOUNT, UNCHANGED = "Nyt beløb", "Uændret"
 ROWS_SHOWN = 50  # initiatives in the clickable table; the select boxes reach the rest
 CHOICES = 300  # initiatives offered in the select box at once; a longer year is searched first
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def worked_out(source: queries.Source, scenario_json: str) -> Outcome:
-    """Return the scenario worked out on this data version (cached: the same scenario and version, the same figures)."""
-    return outcome(source, Scenario.from_json(scenario_json))
 
 
 def start_over(opened: Scenario | None) -> None:
@@ -378,14 +372,14 @@ with st.expander(f"Foreslåede nye indsatser ({fmt.number(len(st.session_state[N
 names = dict(opened.names) if opened else {}
 names |= {i: name_of[i] for i in changes if i in name_of}
 scenario = Scenario(
-    name=scenario_store.clean_name(st.session_state[NAME]) or "Unavngivet scenarie",
+    name=scenario_store.clean_name(st.session_state[NAME]) or scenario_view.UNNAMED,
     year=year,
     changes=changes,
     new=tuple(st.session_state[NEW]),
     frame_kr=st.session_state[FRAME],
     names={i: names.get(i, "") for i in changes},
 )
-result = worked_out(source, scenario.to_json())
+result = scenario_view.worked_out(source, scenario.to_json())
 if opened and result.missing:
     missing = "; ".join(f"{layout.plain(name or '(uden navn)')} ({layout.plain(i)})" for i, name in result.missing.items())
     st.warning(
@@ -487,4 +481,6 @@ else:
                 f"Scenarierne gælder hvert sit år ({first.year} og {second.year}), så der er ingen fælles udgangspunkt.",
                 icon=":material/info:",
             )
-        scenario_view.comparison_tables(comparison(worked_out(source, first.to_json()), worked_out(source, second.to_json())))
+        scenario_view.comparison_tables(
+            comparison(scenario_view.worked_out(source, first.to_json()), scenario_view.worked_out(source, second.to_json()))
+        )
