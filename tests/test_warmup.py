@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from dashboard import decision_store, decision_view, queries, warmup
+from dashboard import decision_store, decision_view, queries, scenario_view, warmup
 from dashboard.database import VersionGone, reading
 from dashboard.filters import Filters
 from dashboard.scenarios import Change, Scenario
@@ -69,9 +69,14 @@ def test_the_first_visitor_after_a_server_start_meets_warm_pages_with_and_withou
     frozen = decision_view.freeze(source, scenario)  # a decision on record: Beslutninger opens on its follow-up
     decision_store.adopt(scenario, source.version, *frozen, date(2010, 4, 13), "Økonomiudvalget 13.04.2010, punkt 6", "", "a@kk.dk")
     queries.clear_cached_results()  # what freezing cached is not the warming's doing
+    scenario_view.worked_out.clear()
+    worked: list[int] = []  # each scenario worked out (0,5–3 s at 1000×), by year
+    original = scenario_view.outcome
+    monkeypatch.setattr(scenario_view, "outcome", lambda source, scenario: worked.append(scenario.year) or original(source, scenario))
     assert not warmup.WARMER.is_warm(source)
     open_app("about")  # the first run starts the watcher, as a server's first run does
     wait_until(lambda: warmup.WARMER.is_warm(source))
+    assert worked == [2011]  # Scenarier's starting point: the latest year, once, though eleven views were warmed
     sent = request.getfixturevalue("counted_reads")
     visit_every_page({})
     visit_every_page({"bydel": NORREBRO})
@@ -79,6 +84,7 @@ def test_the_first_visitor_after_a_server_start_meets_warm_pages_with_and_withou
     # every page, default and each single district: nothing left to read but the one initiative the detail
     # shows (one initiative's lines: 20 ms at 100× the sample, and any of thousands may be chosen)
     assert [sql for sql in sent if "WHERE initiative_id = $id" not in sql] == []
+    assert worked == [2011]  # and Scenarier opened on it without working anything out
     visit_every_page({"aar": "2009", "bydel": NORREBRO})  # a view not warmed (another year) still reads, so the count can fail
     assert sent
 
@@ -165,25 +171,6 @@ def test_a_failure_while_forgetting_the_old_versions_results_leaves_no_version_w
     wait_until(lambda: watcher.is_warm(second))  # tried again, not left marked as being warmed (a spinner on every page)
     assert failures == [True]
     assert not watcher.is_warming(second)
-
-
-def test_scenarier_opens_on_a_starting_point_the_warming_worked_out_once_for_all_views(small_db, monkeypatch):
-    """At 1000× working out a scenario takes 0,5–3 s: the warming does it once, and the page's first run reads it."""
-    from dashboard import scenario_view
-
-    monkeypatch.setenv("SIKKERBY_DB", str(small_db))
-    monkeypatch.setenv("SIKKERBY_WARM_MB", "1000000")
-    queries.clear_cached_results()
-    scenario_view.worked_out.clear()
-    worked: list[int] = []
-    original = scenario_view.outcome
-    monkeypatch.setattr(scenario_view, "outcome", lambda source, scenario: worked.append(scenario.year) or original(source, scenario))
-    source = live_source(small_db)
-    warmup.Warmer().warm_everything(source)
-    assert worked == [2011]  # the latest year, once, though eleven views were warmed
-    at = open_app("scenarios")
-    assert worked == [2011]  # the page's first run worked nothing out
-    assert at.metric  # and showed the scenario's figures
 
 
 def test_a_page_run_while_its_version_is_being_warmed_says_so_in_danish(small_db, monkeypatch):
