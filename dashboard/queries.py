@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from dashboard import analysis, disclosure, result_cache
+from dashboard import analysis, disclosure, prioritisation, result_cache
 from dashboard.database import DataVersion, current_database, read_frame
 from dashboard.filters import Filters
 from sikkerby import formatting as fmt
@@ -768,6 +768,16 @@ def initiatives_table(source: Source, filters: Filters) -> pd.DataFrame:
     return frame
 
 
+def initiative_placement(source: Source, year: int) -> prioritisation.Placement:
+    """Return where each initiative active in `year` stands on cost per person and evidence (Prioritering).
+
+    Placed against the year's whole portfolio, so an initiative has the same place under every filter;
+    once per data version and year (the warming does it before the page is opened).
+    """
+    everything = initiatives_table(source, Filters(year=year))
+    return prioritisation.place_initiatives(everything[everything["active_in_year"]])
+
+
 PEOPLE = ["participants", "participants_18_25"]
 
 
@@ -933,6 +943,7 @@ _CACHED_QUERIES = (
     effect_targets,
     initiative_facts,
     initiatives_table,
+    initiative_placement,
     initiative_history,
     scenario_lines,
     initiative_goals,

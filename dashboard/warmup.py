@@ -250,6 +250,7 @@ def warm_tables(source: queries.Source, filters: Filters) -> None:
     next_query()
     queries.initiatives_table(source, unfinanced_scope(filters))
     queries.initiatives_table(source, Filters(year=filters.year))  # Prioritering's placement and Scenarier: the whole year
+    queries.initiative_placement(source, filters.year)
     first = focus_area_annex.areas(source, filters).head(1)  # Indsatsområder opens on its first tab
     for area in first.itertuples(index=False):
         focus_area_annex.annex(source, filters, area.focus_area_id, area.name)

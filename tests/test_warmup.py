@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from dashboard import decision_store, decision_view, queries, scenario_view, warmup
+from dashboard import decision_store, decision_view, prioritisation, queries, scenario_view, warmup
 from dashboard.database import VersionGone, reading
 from dashboard.filters import Filters
 from dashboard.scenarios import Change, Scenario
@@ -73,10 +73,14 @@ def test_the_first_visitor_after_a_server_start_meets_warm_pages_with_and_withou
     worked: list[int] = []  # each scenario worked out (0,5–3 s at 1000×), by year
     original = scenario_view.outcome
     monkeypatch.setattr(scenario_view, "outcome", lambda source, scenario: worked.append(scenario.year) or original(source, scenario))
+    placings: list[int] = []  # each placement of a year's initiatives on Prioritering (0,4 s at 1000×)
+    place = prioritisation.place_initiatives
+    monkeypatch.setattr(prioritisation, "place_initiatives", lambda active: placings.append(len(active)) or place(active))
     assert not warmup.WARMER.is_warm(source)
     open_app("about")  # the first run starts the watcher, as a server's first run does
     wait_until(lambda: warmup.WARMER.is_warm(source))
     assert worked == [2011]  # Scenarier's starting point: the latest year, once, though eleven views were warmed
+    assert len(placings) == 1  # and Prioritering's placement of that year
     sent = request.getfixturevalue("counted_reads")
     visit_every_page({})
     visit_every_page({"bydel": NORREBRO})
@@ -85,6 +89,7 @@ def test_the_first_visitor_after_a_server_start_meets_warm_pages_with_and_withou
     # shows (one initiative's lines: 20 ms at 100× the sample, and any of thousands may be chosen)
     assert [sql for sql in sent if "WHERE initiative_id = $id" not in sql] == []
     assert worked == [2011]  # and Scenarier opened on it without working anything out
+    assert len(placings) == 1  # nor Prioritering
     visit_every_page({"aar": "2009", "bydel": NORREBRO})  # a view not warmed (another year) still reads, so the count can fail
     assert sent
 

@@ -17,15 +17,8 @@ context = layout.page_header(
 source, filters = context.source, context.filters
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def placement_of(source: queries.Source, filters: Filters) -> prioritisation.Placement:
-    """Place the year's initiatives once per data version and filters (a rerun reuses it)."""
-    everything = queries.initiatives_table(source, filters)
-    return prioritisation.place_initiatives(everything[everything["active_in_year"]])
-
-
 everything = queries.initiatives_table(source, filters)
-placement = placement_of(source, Filters(year=filters.year))  # the year's whole portfolio: the same place under every filter
+placement = queries.initiative_placement(source, filters.year)  # the year's whole portfolio: the same place under every filter
 shown_ids = everything.loc[everything["active_in_year"], "initiative_id"]
 placed = placement.placed[queries.among(placement.placed["initiative_id"], shown_ids)]
 unplaced = placement.unplaced[queries.among(placement.unplaced["initiative_id"], shown_ids)]
