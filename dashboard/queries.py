@@ -957,11 +957,10 @@ disclosure_decision = st.cache_resource(max_entries=4, show_spinner=False)(discl
 
 
 def clear_cached_results() -> None:
-    """Forget every cached query result and decision: called when a new data version replaces the live one.
+    """Forget every cached result and decision: called when a new data version replaces the live one.
 
     A key names one data version, so nothing cached for a replaced version is wrong, only no longer
     asked for; at 1000× the sample one warmed version holds about 400 MB of results.
     """
-    for query in _CACHED_QUERIES:
-        globals()[query.__name__].clear()
+    result_cache.clear_all()  # the queries here, and what is cached with them elsewhere (a scenario worked out)
     disclosure_decision.clear()

@@ -44,6 +44,9 @@ def unpack(value: Any) -> Any:
     return pickle.loads(pa.decompress(value.data, decompressed_size=value.size, codec=CODEC))  # noqa: S301 - our own pickle, made in this process
 
 
+_EVERY: list[Callable] = []  # every cached function made here, for `clear_all`
+
+
 def cached(query: Callable, **options: Any) -> Callable:
     """Return `query` cached by `st.cache_data(**options)`, its large results kept compressed; `.clear()` forgets them all."""
 
@@ -58,4 +61,11 @@ def cached(query: Callable, **options: Any) -> Callable:
         return unpack(stored(*args, **kwargs))
 
     read.clear = stored.clear  # type: ignore[attr-defined]
+    _EVERY.append(read)
     return read
+
+
+def clear_all() -> None:
+    """Forget the results of every cached function (the queries, and what pages and the warming share, such as a scenario worked out)."""
+    for read in _EVERY:
+        read.clear()

@@ -249,8 +249,7 @@ def warm_tables(source: queries.Source, filters: Filters) -> None:
         query(source, filters)
     next_query()
     queries.initiatives_table(source, unfinanced_scope(filters))
-    queries.initiatives_table(source, Filters(year=filters.year))  # Prioritering's placement and Scenarier: the whole year
-    queries.initiative_placement(source, filters.year)
+    queries.initiative_placement(source, filters.year)  # Prioritering: the whole year's table, placed (Scenarier reads the table too)
     first = focus_area_annex.areas(source, filters).head(1)  # Indsatsområder opens on its first tab
     for area in first.itertuples(index=False):
         focus_area_annex.annex(source, filters, area.focus_area_id, area.name)
@@ -365,7 +364,6 @@ class Warmer:
             try:  # whatever fails from here on, the version is no longer marked as being warmed
                 if replaced not in (None, source):  # its results are no longer asked for: free them before the new ones are made
                     queries.clear_cached_results()
-                    scenario_view.worked_out.clear()
                     release_freed_memory()
                 self._warm_one(source)
             finally:

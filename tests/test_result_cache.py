@@ -83,3 +83,26 @@ def test_each_query_keeps_its_own_results_reads_them_from_the_cache_and_forgets_
     assert cached_budget(2024)["kr"].tolist() == [100.0]
     assert runs == ["budget", "people", "budget"]
     assert cached_budget.__name__ == "budget"
+
+
+def test_clearing_all_forgets_the_results_of_every_cached_function():
+    """A replaced data version's results go, whether a query made them or a page's shared calculation did."""
+    runs: list[str] = []
+
+    def budget_year(year: int) -> int:
+        runs.append("query")
+        return year
+
+    def scenario_year(year: int) -> int:
+        runs.append("scenario")
+        return -year
+
+    query, scenario = cached(budget_year, show_spinner=False), cached(scenario_year, show_spinner=False)
+    query.clear()
+    scenario.clear()
+    assert (query(2024), scenario(2024)) == (2024, -2024)
+    assert (query(2024), scenario(2024)) == (2024, -2024)
+    assert runs == ["query", "scenario"]  # read from the cache the second time
+    result_cache.clear_all()
+    assert (query(2024), scenario(2024)) == (2024, -2024)
+    assert runs == ["query", "scenario", "query", "scenario"]  # both worked out again
