@@ -239,11 +239,12 @@ def _start_server(script: str, db: Path, port: int) -> subprocess.Popen:
     env = os.environ | SERVER_ENV | {"SIKKERBY_DB": str(db), "SIKKERBY_SCENARIOS": str(db.parent / "scenarios.sqlite")}
     env.pop("SIKKERBY_WARM", None)
     path = (PROJECT_DIR / script).resolve()
-    if path.parent == PROJECT_DIR / "dashboard":
+    is_dashboard = path.parent == PROJECT_DIR / "dashboard"
+    if is_dashboard:
         env |= DASHBOARD_ENV
     command = [sys.executable, "-m", "streamlit", "run", str(path), "--server.port", str(port), "--server.headless", "true"]
     command += ["--server.address", "127.0.0.1", "--server.scriptHealthCheckEnabled", "true"]
-    folder = PROJECT_DIR if path.parent == PROJECT_DIR / "dashboard" else path.parent
+    folder = PROJECT_DIR if is_dashboard else path.parent
     return subprocess.Popen(command, env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
